@@ -1,0 +1,34 @@
+# The two commands of the quick start are `make run` and `make test`; each
+# sets up what it needs by itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test bench lint screenshots clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/factcheck db upgrade
+	$(BIN)/factcheck demo
+	$(BIN)/factcheck run --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -ll -r factcheck
+
+clean:
+	rm -rf $(VENV) dist build

@@ -1,0 +1,1 @@
+"""The factcheck desk: a Flask application for newsroom fact-checking."""
