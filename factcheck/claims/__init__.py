@@ -1,0 +1,1 @@
+"""Claims: detecting check-worthy claims in articles (pure logic lives in ``detection``)."""

@@ -1,0 +1,1 @@
+"""Pure claim detection: text in, candidate claims out (no Flask, no database)."""
