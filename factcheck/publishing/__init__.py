@@ -1,0 +1,1 @@
+"""Publishing: fact-check pages, their ClaimReview markup and its validator."""

@@ -1,0 +1,413 @@
+"""Validate ClaimReview markup: ours before publishing, anyone's on their pages.
+
+Pure and fast: one lxml parse per page, no Flask, no database, no network.
+Every JSON-LD script is parsed on its own (``factcheck.jsonld``), ``@graph``
+is flattened, ``@type`` is matched by membership, and ClaimReviews nested in
+other nodes (a Data Commons ``DataFeedItem``, a ``WebPage``'s ``mainEntity``)
+are found too. The rules for one node live in ``validator_rules``; this module
+adds the claim's own rules (who, when, where) and the page's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+
+from factcheck.jsonld import flatten_nodes, has_type, json_ld_from_tree
+from factcheck.publishing.validator_rules import (
+    ERROR,
+    WARNING,
+    Finding,
+    Findings,
+    check_author,
+    check_claim_reviewed,
+    check_empty_values,
+    check_rating,
+    check_types,
+    check_url,
+    check_verdict_in_claim,
+    claim_types,
+    describe,
+    entries,
+    host_of,
+    host_on,
+    parse_date,
+)
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "ClaimReviewReport",
+    "Finding",
+    "PageReport",
+    "find_claim_reviews",
+    "validate_claim_review",
+    "validate_document",
+    "validate_page",
+]
+
+_When = tuple[date, datetime | None]
+# Microdata and RDFa ClaimReviews are counted (one per page) but not checked.
+_OTHER_SYNTAX_XPATH = "//*[contains(@itemtype, 'ClaimReview') or contains(@typeof, 'ClaimReview')]"
+
+
+@dataclass(frozen=True)
+class ClaimReviewReport:
+    """One ClaimReview found, as read, with its findings."""
+
+    node: dict[str, Any]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that block publishing."""
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings that do not block publishing."""
+        return [f for f in self.findings if f.severity == WARNING]
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """Every ClaimReview of a page with its findings, plus the page's own findings."""
+
+    claim_reviews: tuple[ClaimReviewReport, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        """Page findings first, then each ClaimReview's."""
+        return [*self.findings, *(f for report in self.claim_reviews for f in report.findings)]
+
+    @property
+    def has_errors(self) -> bool:
+        """True when anything on the page blocks publishing."""
+        return any(f.severity == ERROR for f in self.all_findings)
+
+
+def validate_claim_review(
+    node: dict[str, Any], *, site_url: str | None = None, page_url: str | None = None
+) -> list[Finding]:
+    """Check one ClaimReview node and return its findings (errors and warnings).
+
+    ``site_url`` is our own site (``FACTCHECK_SITE_URL``): the review's ``url``
+    must be on it and the claim's origin must not. Without it, the publisher's
+    site is taken from ``page_url``, else the ``publisher``'s or an
+    organisation ``author``'s url, and the domain rules are skipped when none
+    is known. Raises ``ValueError`` when ``site_url`` is not an absolute URL.
+    """
+    out = Findings()
+    site, strict = _publisher_site(node, site_url, page_url)
+    check_types(node, out)
+    claim = check_claim_reviewed(node, out)
+    label = check_rating(node, out)
+    if claim and label:
+        check_verdict_in_claim(claim, label, out)
+    check_url(node, out, site, strict)
+    check_author(node, out)
+    published = _check_review_dates(node, out)
+    _check_item_reviewed(node, out, site, published)
+    check_empty_values(node, out)
+    return out.items
+
+
+def validate_page(
+    html: str | bytes, *, site_url: str | None = None, page_url: str | None = None
+) -> PageReport:
+    """Find and check every ClaimReview in an HTML page's JSON-LD."""
+    if isinstance(html, str):
+        html = html.encode("utf-8")
+    if not html.strip():
+        return PageReport((), (_page_error("page.unreadable", "The document is empty."),))
+    # The same parser settings as factcheck.jsonld, so both read a page alike.
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=False)
+    try:
+        tree = lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as error:
+        message = f"The document could not be read as HTML: {error}."
+        return PageReport((), (_page_error("page.unreadable", message),))
+    scripts = json_ld_from_tree(tree)
+    page = Findings()
+    for warning in scripts.warnings:
+        page.warning("page.script-unreadable", "", f"{warning} Its content is ignored.")
+    other_syntax = len(tree.xpath(_OTHER_SYNTAX_XPATH))
+    nodes = find_claim_reviews(scripts.blocks)
+    return _report(nodes, page, site_url, page_url, other_syntax=other_syntax, feed=False)
+
+
+def validate_document(
+    data: Any, *, site_url: str | None = None, page_url: str | None = None
+) -> PageReport:
+    """Check the ClaimReviews of parsed JSON: a JSON-LD file or a ClaimReview feed.
+
+    In a ``DataFeed`` (the Data Commons shape) many ClaimReviews are expected,
+    so the one-per-page rule does not apply.
+    """
+    feed = any(has_type(node, "DataFeed", "DataFeedItem") for node in flatten_nodes([data]))
+    nodes = find_claim_reviews([data])
+    return _report(nodes, Findings(), site_url, page_url, other_syntax=0, feed=feed)
+
+
+def find_claim_reviews(blocks: list[Any]) -> list[dict[str, Any]]:
+    """Every ClaimReview node in parsed JSON-LD blocks, nested ones included.
+
+    A nested node without ``@context`` gets the one of the node holding it.
+    """
+    found: list[dict[str, Any]] = []
+    # A stack, not recursion: hostile JSON may nest deeper than Python recurses.
+    stack: list[tuple[Any, Any]] = [
+        (node, node.get("@context")) for node in reversed(list(flatten_nodes(blocks)))
+    ]
+    while stack:
+        value, context = stack.pop()
+        if isinstance(value, list):
+            stack.extend((item, context) for item in reversed(value))
+        elif isinstance(value, dict):
+            context = value.get("@context", context)
+            if has_type(value, "ClaimReview"):
+                if context is not None and "@context" not in value:
+                    value = {"@context": context, **value}
+                found.append(value)
+                continue
+            stack.extend((child, context) for child in reversed(list(value.values())))
+    return found
+
+
+def _report(
+    nodes: list[dict[str, Any]],
+    page: Findings,
+    site_url: str | None,
+    page_url: str | None,
+    *,
+    other_syntax: int,
+    feed: bool,
+) -> PageReport:
+    if other_syntax:
+        page.warning(
+            "page.other-syntax-not-checked",
+            "",
+            f"The page has {other_syntax} ClaimReview(s) in microdata or RDFa; "
+            "only JSON-LD is checked.",
+        )
+    total = len(nodes) + other_syntax
+    if total == 0:
+        page.error("page.no-claimreview", "", "No ClaimReview was found in the page's JSON-LD.")
+    elif total > 1 and not feed:
+        page.error(
+            "page.multiple-claimreviews",
+            "",
+            f"The page has {total} ClaimReviews; publish one claim, and one ClaimReview, a page.",
+        )
+    reports = tuple(
+        ClaimReviewReport(
+            node, tuple(validate_claim_review(node, site_url=site_url, page_url=page_url))
+        )
+        for node in nodes
+    )
+    return PageReport(reports, tuple(page.items))
+
+
+def _page_error(rule: str, message: str) -> Finding:
+    return Finding(ERROR, rule, "", message)
+
+
+def _publisher_site(
+    node: dict[str, Any], site_url: str | None, page_url: str | None
+) -> tuple[str | None, bool]:
+    """The publisher's host, and whether it is our own configured site."""
+    if site_url is not None:
+        if (host := host_of(site_url)) is None:
+            raise ValueError(f"site_url must be an absolute http(s) URL, not {site_url!r}")
+        return host, True
+    if page_url and (host := host_of(page_url)):
+        return host, False
+    for key in ("publisher", "author"):
+        for entry, _path in entries(node.get(key), key):
+            # A person's url is often a social profile, not the publisher's site.
+            if isinstance(entry, dict) and not has_type(entry, "Person"):
+                url = entry.get("url")
+                if isinstance(url, str) and (host := host_of(url)):
+                    return host, False
+    return None, False
+
+
+# --- the dates and the claim -------------------------------------------------
+
+
+def _check_review_dates(node: dict[str, Any], out: Findings) -> _When | None:
+    published = None
+    if "datePublished" not in node:
+        out.warning(
+            "datePublished.missing",
+            "datePublished",
+            "Add datePublished: the Fact Check Tools API and Data Commons read it.",
+        )
+    else:
+        published = parse_date(node["datePublished"], "datePublished", out)
+    if "dateModified" in node:
+        modified = parse_date(node["dateModified"], "dateModified", out)
+        if published and modified and _before(modified, published):
+            out.warning(
+                "date.modified-before-published",
+                "dateModified",
+                "dateModified is earlier than datePublished; check both dates.",
+            )
+    return published
+
+
+def _before(first: _When, second: _When) -> bool:
+    """True when ``first`` is earlier; to the second when both carry a zone."""
+    (first_day, first_moment), (second_day, second_moment) = first, second
+    if first_moment and second_moment and first_moment.tzinfo and second_moment.tzinfo:
+        return first_moment < second_moment
+    return first_day < second_day
+
+
+def _same_moment(first: _When, second: _When) -> bool:
+    """True when both carry a time of day and name the same instant."""
+    first_moment, second_moment = first[1], second[1]
+    if first_moment is None or second_moment is None:
+        return False
+    if (first_moment.tzinfo is None) != (second_moment.tzinfo is None):
+        return False
+    return first_moment == second_moment
+
+
+def _check_item_reviewed(
+    node: dict[str, Any], out: Findings, site: str | None, published: _When | None
+) -> None:
+    if node.get("itemReviewed") in (None, []):
+        out.warning(
+            "claim.missing",
+            "itemReviewed",
+            "Add itemReviewed: the Claim, with who made it, when and where it appeared.",
+        )
+        return
+    for claim, path in entries(node["itemReviewed"], "itemReviewed"):
+        if not isinstance(claim, dict):
+            out.warning(
+                "claim.missing", path, f"itemReviewed is {describe(claim)}; make it a Claim."
+            )
+            continue
+        if not has_type(claim, "Claim"):
+            out.warning(
+                "claim.not-claim-type",
+                f"{path}.@type",
+                f"itemReviewed is a {claim_types(claim)}; mark it as a Claim.",
+            )
+        _check_claimant(claim, path, out)
+        _check_claim_date(claim, path, out, published)
+        _check_origin(claim, path, out, site)
+
+
+def _check_claimant(claim: dict[str, Any], path: str, out: Findings) -> None:
+    author = claim.get("author")
+    if author in (None, []):
+        out.warning(
+            "claim.author-missing",
+            f"{path}.author",
+            "Add the claimant: who made the claim, with a name.",
+        )
+        return
+    for entry, entry_path in entries(author, f"{path}.author"):
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        name_path = f"{entry_path}.name" if isinstance(entry, dict) else entry_path
+        if isinstance(name, str) and name.strip():
+            continue
+        if name is None or isinstance(name, str):
+            out.warning("claim.author-name-missing", name_path, "Give the claimant's name.")
+        else:
+            out.warning(
+                "claim.author-name-not-text",
+                name_path,
+                f"The claimant's name is {describe(name)}; give one name as text.",
+            )
+
+
+def _check_claim_date(
+    claim: dict[str, Any], path: str, out: Findings, published: _When | None
+) -> None:
+    date_path = f"{path}.datePublished"
+    if "datePublished" not in claim:
+        out.warning(
+            "claim.date-missing",
+            date_path,
+            "Add when the claim was made (itemReviewed datePublished).",
+        )
+        return
+    made = parse_date(claim["datePublished"], date_path, out)
+    if made is None or published is None:
+        return
+    if _before(published, made):
+        out.error(
+            "claim.date-after-review",
+            date_path,
+            "The claim is dated after the fact-check; give the date the claim was made.",
+        )
+    elif _same_moment(made, published):
+        out.warning(
+            "claim.date-is-review-date",
+            date_path,
+            "The claim's date is the fact-check's own date to the second; "
+            "give when the claim was made.",
+        )
+
+
+def _check_origin(claim: dict[str, Any], path: str, out: Findings, site: str | None) -> None:
+    """Appearances are present, and the claim comes from somewhere other than our site."""
+    appearances = [
+        link for key in ("appearance", "firstAppearance") for link in _links(claim, key, path)
+    ]
+    if not appearances:
+        hint = " (move its url there)" if claim.get("url") else ""
+        out.warning(
+            "claim.appearance-missing",
+            f"{path}.appearance",
+            f"Add where the claim appeared{hint}: appearance or firstAppearance with a URL.",
+        )
+    origin = [*appearances, *_links(claim, "url", path)]
+    for entry, entry_path in entries(claim.get("author"), f"{path}.author"):
+        if isinstance(entry, dict):
+            origin.extend(_links(entry, "url", entry_path))
+    for url, url_path in origin:
+        host = host_of(url)
+        if host is not None and (site is None or not host_on(host, site)):
+            continue
+        if host is None and (_has_scheme(url) or "." in url.strip().split("/")[0]):
+            # "ftp://…" or "www.example.org/…": not a link into our own site.
+            out.warning("claim.url-not-absolute", url_path, f"“{url}” is not a full http(s) URL.")
+            continue
+        out.error(
+            "claim.origin-own-domain",
+            url_path,
+            f"“{url}” points to the fact-checker's own site; attribute the claim to "
+            "where it was made.",
+        )
+
+
+def _has_scheme(url: str) -> bool:
+    try:
+        return bool(urlsplit(url.strip()).scheme)
+    except ValueError:
+        return True  # unparseable: at least not a path within our site
+
+
+def _links(holder: dict[str, Any], key: str, path: str) -> list[tuple[str, str]]:
+    """The non-empty URLs under ``key``: plain strings or objects with a url."""
+    if key not in holder:
+        return []
+    links = []
+    for entry, entry_path in entries(holder[key], f"{path}.{key}"):
+        url, url_path = entry, entry_path
+        if isinstance(entry, dict):
+            url, url_path = entry.get("url"), f"{entry_path}.url"
+        if isinstance(url, str) and url.strip():
+            links.append((url, url_path))
+    return links
