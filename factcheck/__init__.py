@@ -1,1 +1,118 @@
 """The factcheck desk: a Flask application for newsroom fact-checking."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """Find a top-level folder (``templates``, ``migrations``) in a checkout or a wheel.
+
+    In a checkout they sit next to the package; an installed wheel carries
+    them inside the package (see ``force-include`` in pyproject.toml).
+    """
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the application."""
+    from factcheck import config as settings
+
+    instance_path = os.environ.get("FACTCHECK_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=instance_path or None,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(settings.default_settings(Path(app.instance_path)))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.settings_from_environment())
+    if test_config is not None:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.load_or_create_secret_key(Path(app.instance_path))
+    settings.finish_settings(app.config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+
+    from factcheck import errors, security, templating
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from sqlalchemy import event
+
+    import factcheck.models  # noqa: F401  (the whole schema, before anything queries it)
+    from factcheck.database import configure_sqlite
+    from factcheck.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+        else:
+            # PostgreSQL: fail a statement stuck on a lock instead of hanging a worker.
+            @event.listens_for(db.engine, "connect")
+            def _pg_timeouts(dbapi_connection, _record):
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("SET lock_timeout = '10s'")
+                dbapi_connection.commit()
+
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    from factcheck.accounts import sessions
+
+    sessions.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from factcheck.accounts.views import admin_bp, auth_bp
+    from factcheck.desk.views import desk_bp, health
+
+    app.add_url_rule("/health", "health", health)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(desk_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from factcheck.accounts.cli import users_cli
+    from factcheck.demo import demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+    for module_name, attribute in (
+        ("factcheck.claims.cli", "claims_cli"),
+        ("factcheck.intake.cli", "articles_cli"),
+        ("factcheck.publishing.cli", "markup_cli"),
+    ):
+        _add_optional_command(app, module_name, attribute)
+
+
+def _add_optional_command(app: Flask, module_name: str, attribute: str) -> None:
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return
+    app.cli.add_command(getattr(module, attribute))

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
+
+from factcheck import create_app
+from factcheck.accounts import operations as account_operations
+from factcheck.accounts.models import Role, User
+from factcheck.extensions import db
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -21,3 +28,151 @@ def shared_dir() -> Path:
     if not (SHARED_DIR / "fixtures" / "pages").is_dir():
         pytest.fail(f"shared folder not found at {SHARED_DIR}; set FACTCHECK_SHARED_DIR")
     return SHARED_DIR
+
+
+# --- The application and its database ---------------------------------------------------------
+#
+# The schema is built once per run by the real migrations (never create_all),
+# on SQLite by default or on the database FACTCHECK_DATABASE_URL names (CI runs
+# the suite again on PostgreSQL). Each test gets a fresh app; afterwards every
+# table is emptied, so tests never see each other's rows.
+
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The database the suite runs on, migrated to the newest revision."""
+    url = os.environ.get("FACTCHECK_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app(_test_settings(url))
+    with app.app_context():
+        downgrade(revision="base")  # a database left over from an earlier run
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _test_settings(url: str) -> dict:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,
+        "SITE_URL": "http://localhost",
+        "ORG_NAME": "Test Checkers",
+        "ORG_URL": "http://localhost",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def app_settings(database_url) -> dict:
+    """Settings of the test app; a test may change them before asking for ``app``."""
+    return _test_settings(database_url)
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The test itself holds an app context (to use the database directly); without
+    this, requests would share its ``g`` (the signed-in user) and its session.
+    Before each request the test's own transaction is ended, because SQLite's
+    BEGIN IMMEDIATE would make the request wait for the test's write lock.
+    """
+
+    def open(self, *args, **kwargs):
+        session = db.session()
+        if session.new or session.dirty or session.deleted:
+            raise AssertionError("commit your test data before sending a request")
+        session.rollback()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app_settings) -> Iterator:
+    """A fresh application on the migrated test database, emptied after the test."""
+    application = create_app(dict(app_settings))
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        yield application
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    """A test client of ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of ``app``."""
+    return app.test_cli_runner()
+
+
+def make_user(role: Role, email: str, name: str | None = None) -> User:
+    """Create and commit a user through the same operation the admin page uses."""
+    user = account_operations.create_user(
+        db.session, email=email, name=name or email.split("@")[0], role=role,
+        password=TEST_PASSWORD, actor=None,
+    )
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def users(app) -> dict[str, User]:
+    """One user of each role, plus a second reviewer and a second editor."""
+    return {
+        "reviewer": make_user(Role.REVIEWER, "reviewer@example.org", "Rita Reviewer"),
+        "reviewer2": make_user(Role.REVIEWER, "reviewer2@example.org", "Rob Reviewer"),
+        "editor": make_user(Role.EDITOR, "editor@example.org", "Edna Editor"),
+        "editor2": make_user(Role.EDITOR, "editor2@example.org", "Ed Editor"),
+        "admin": make_user(Role.ADMIN, "admin@example.org", "Adam Admin"),
+    }
+
+
+class AuthActions:
+    """Sign in and out through the real login form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str = "reviewer@example.org", password: str = TEST_PASSWORD):
+        """Sign in; returns the response of the login POST."""
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def login_as(self, user: User):
+        """Sign in as ``user`` (created with the test password)."""
+        response = self.login(user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    def logout(self):
+        """Sign out."""
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    """Sign-in helper bound to ``client``."""
+    return AuthActions(client)

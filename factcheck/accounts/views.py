@@ -1,0 +1,196 @@
+"""Sign-in, sign-out, the user's own account page, and the admin's user pages.
+
+URL rules:
+
+| rule                                 | endpoint                 | who        |
+|--------------------------------------|--------------------------|------------|
+| GET/POST /login                      | auth.login               | anyone     |
+| POST     /logout                     | auth.logout              | signed in  |
+| GET/POST /account                    | auth.account             | signed in  |
+| GET/POST /admin/users                | admin.users              | admin      |
+| GET/POST /admin/users/<id>           | admin.edit_user          | admin      |
+| POST     /admin/users/<id>/password  | admin.reset_password     | admin      |
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from factcheck.accounts import operations
+from factcheck.accounts.forms import (
+    ChangePasswordForm,
+    EditUserForm,
+    LoginForm,
+    NewUserForm,
+    ResetPasswordForm,
+)
+from factcheck.accounts.models import Role, User
+from factcheck.accounts.sessions import role_required
+from factcheck.extensions import db, limiter
+from factcheck.security import log_security_event
+
+auth_bp = Blueprint("auth", __name__)
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _login_account_key() -> str:
+    """Rate-limit key per account, so spreading attempts over addresses does not help."""
+    return "login-account:" + operations.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _login_failed(response) -> bool:
+    # Only failed attempts count: a successful sign-in redirects.
+    return response.status_code != 302
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key,
+               deduct_when=_login_failed)
+def login():
+    """Show the sign-in form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("desk.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = operations.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            log_security_event("login.failed", email=form.email.data)
+            db.session.commit()
+            flash("Wrong e-mail or password.", "error")
+            return render_template("auth/login.html", form=form), 200
+        operations.start_session(
+            db.session, user, address=request.remote_addr,
+            user_agent=request.headers.get("User-Agent"),
+        )
+        login_user(user)
+        db.session.commit()
+        log_security_event("login.ok", user=user.id)
+        return redirect(safe_next_url(request.args.get("next")) or url_for("desk.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@auth_bp.route("/logout", methods=["POST"])
+def logout():
+    """Revoke this browser's session and sign out."""
+    operations.end_session(db.session, current_user, address=request.remote_addr)
+    db.session.commit()
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@auth_bp.route("/account", methods=["GET", "POST"])
+def account():
+    """The user's own account: change the password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            operations.change_password(
+                db.session, current_user, current=form.current_password.data,
+                new=form.new_password.data,
+            )
+        except operations.AccountError as error:
+            form.current_password.errors = [str(error)]
+        else:
+            db.session.commit()
+            log_security_event("password.changed", user=current_user.id)
+            flash("Your password is changed. Your other sessions are signed out.", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@admin_bp.route("/users", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def users():
+    """List users and add one."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = operations.create_user(
+                db.session, email=form.email.data, name=form.name.data, role=form.role.data,
+                password=form.new_password.data, actor=current_user,
+            )
+        except operations.AccountError as error:
+            form.email.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"{user.email} can now sign in as {user.role}.", "success")
+            return redirect(url_for("admin.users"))
+    people = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
+    return render_template("admin/users.html", form=form, users=people)
+
+
+@admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit_user(user_id: int):
+    """Change a user's role, or disable or enable them."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = EditUserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            if form.role.data != user.role:
+                operations.change_role(db.session, user, role=form.role.data, actor=current_user)
+            if form.active.data != user.active:
+                operations.set_user_active(
+                    db.session, user, active=form.active.data, actor=current_user
+                )
+        except operations.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            log_security_event("user.changed", user=user.id, by=current_user.id)
+            flash(f"Saved the changes to {user.email}.", "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "admin/user_edit.html", user=user, form=form, reset_form=ResetPasswordForm()
+    )
+
+
+@admin_bp.route("/users/<int:user_id>/password", methods=["POST"])
+@role_required(Role.ADMIN)
+def reset_password(user_id: int):
+    """Set a new password for a user and sign out all their sessions."""
+    user = db.session.get(User, user_id) or abort(404)
+    reset_form = ResetPasswordForm()
+    if reset_form.validate_on_submit():
+        operations.reset_password(
+            db.session, user, new=reset_form.new_password.data, actor=current_user
+        )
+        db.session.commit()
+        log_security_event("password.reset", user=user.id, by=current_user.id)
+        flash(f"New password set for {user.email}; their sessions are signed out.", "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "admin/user_edit.html", user=user, form=EditUserForm(obj=user), reset_form=reset_form
+    ), 400

@@ -1,0 +1,125 @@
+"""Configuration: defaults, then the instance config file, then ``FACTCHECK_*`` variables.
+
+The order matters: an environment variable always wins, so a deployment can
+override anything without editing files, and tests pass a mapping that wins
+over everything.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "FACTCHECK_"
+
+# Settings that may come from the environment, with how to read the string.
+_ENV_SETTINGS: dict[str, type] = {
+    "DATABASE_URL": str,
+    "SECRET_KEY": str,
+    "SITE_URL": str,
+    "ORG_NAME": str,
+    "ORG_URL": str,
+    "TRUSTED_HOSTS": list,
+    "RATELIMIT_STORAGE_URI": str,
+    "SESSION_COOKIE_SECURE": bool,
+    "FETCH_ALLOW_PRIVATE": bool,
+    "FETCH_ALLOWED_PORTS": list,
+    "MAX_CONTENT_LENGTH": int,
+    "PROXY_FIX": int,
+    "LOGIN_RATE_LIMIT": str,
+    "SESSION_IDLE_MINUTES": int,
+    "SESSION_ABSOLUTE_HOURS": int,
+}
+
+MEGABYTE = 1024 * 1024
+
+
+def default_settings(instance_path: Path) -> dict[str, Any]:
+    """The settings every installation starts from."""
+    return {
+        "DATABASE_URL": f"sqlite:///{instance_path / 'factcheck.sqlite3'}",
+        "SITE_URL": "http://127.0.0.1:5000",
+        "ORG_NAME": "Factcheck Desk",
+        "ORG_URL": "http://127.0.0.1:5000",
+        "TRUSTED_HOSTS": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        # Secure cookies unless the site itself is plain HTTP (local development).
+        "SESSION_COOKIE_SECURE": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_IDLE_MINUTES": 8 * 60,
+        "SESSION_ABSOLUTE_HOURS": 7 * 24,
+        # An uploaded HTML page may be a few MB; nothing legitimate is bigger.
+        "MAX_CONTENT_LENGTH": 8 * MEGABYTE,
+        "FETCH_ALLOW_PRIVATE": False,
+        "FETCH_ALLOWED_PORTS": [80, 443],
+        "PROXY_FIX": 0,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+    }
+
+
+def _parse(value: str, kind: type) -> Any:
+    if kind is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int:
+        return int(value)
+    if kind is list:
+        items = [item.strip() for item in value.split(",") if item.strip()]
+        return [int(item) if item.isdigit() else item for item in items]
+    return value
+
+
+def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read the ``FACTCHECK_*`` variables that are set."""
+    environ = os.environ if environ is None else environ
+    found = {}
+    for name, kind in _ENV_SETTINGS.items():
+        raw = environ.get(ENV_PREFIX + name)
+        if raw is not None and raw != "":
+            try:
+                found[name] = _parse(raw, kind)
+            except ValueError as error:
+                raise RuntimeError(f"{ENV_PREFIX}{name} is not a valid {kind.__name__}") from error
+    return found
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Return the secret key stored in the instance folder, creating it once.
+
+    A constant in the code would be shared by every installation; a key made
+    at each start would sign everybody out on every restart.
+    """
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    # O_EXCL: when two workers start together, only one writes the key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def finish_settings(config: dict[str, Any]) -> None:
+    """Derive the settings that depend on others."""
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
+    if config.get("SESSION_COOKIE_SECURE") is None:
+        config["SESSION_COOKIE_SECURE"] = not str(config["SITE_URL"]).startswith("http://")
+    config["MAX_FORM_MEMORY_SIZE"] = config["MAX_CONTENT_LENGTH"]
+    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URI"]
+    config["SITE_URL"] = str(config["SITE_URL"]).rstrip("/")
+
+
+def normalise_database_url(url: str) -> str:
+    """Make a ``postgres://`` or ``postgresql://`` URL use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,1 @@
+"""The desk's home page: what needs doing now."""

@@ -1,0 +1,82 @@
+"""Error pages in the site's layout that say what happened and what to do.
+
+Nothing here shows a stack trace: unexpected errors are logged and the
+visitor sees a generic page.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+# code: (title, what to do)
+ERROR_TEXTS: dict[int, tuple[str, str]] = {
+    400: ("The request could not be understood",
+          "Go back, check what you entered and try again."),
+    401: ("Please sign in", "Sign in, then try again."),
+    403: ("You may not do this",
+          "Your role does not allow this action. Ask an editor or an admin if you need it."),
+    404: ("Page not found", "Check the address, or start again from the home page."),
+    405: ("Not allowed here", "This address does not accept that kind of request."),
+    409: ("Someone else changed this first",
+          "Reload the page to see the current version, then make your change again."),
+    413: ("Too large", "What you sent is larger than this site accepts. Send something smaller."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Something went wrong on our side",
+          "The error has been logged. Try again in a moment; if it keeps happening, tell an admin."),
+}
+
+
+def render_error(code: int, *, message: str | None = None, template: str = "errors/error.html",
+                 **context):
+    """Render an error page with the given status code."""
+    title, advice = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template(
+        template, code=code, title=title, advice=advice, message=message, **context
+    ), code
+
+
+def _handle_http_error(error: HTTPException):
+    code = error.code or 500
+    message = None
+    # Werkzeug's default descriptions are generic; ours pass a specific one.
+    if error.description and error.description != type(error).description:
+        message = error.description
+    if code == 413:
+        limit = request.max_content_length or 0
+        message = f"The limit is {limit // (1024 * 1024)} MB."
+    if code == 429:
+        message = "You have tried too many times in a short while."
+    if code == 401 and request.method != "GET":
+        message = "Your session has ended. Sign in again; what you typed is not saved."
+    return render_error(code, message=message)
+
+
+def _handle_csrf_error(error: CSRFError):
+    # The form expired (or came from elsewhere). Offer to send the same text
+    # again with a fresh token, so nothing the user typed is lost.
+    kept = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name != "csrf_token" and "password" not in name.lower()
+    ]
+    return render_error(
+        400,
+        message="The form expired or was not sent from this site, so nothing was saved.",
+        template="errors/csrf.html",
+        kept_fields=kept,
+        action=request.path,
+    )
+
+
+def _handle_unexpected(error: Exception):
+    # Flask has already logged the exception with its traceback.
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(InternalServerError, _handle_unexpected)

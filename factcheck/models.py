@@ -1,0 +1,29 @@
+"""Every model, imported in one place so Alembic and the app see the whole schema."""
+
+from factcheck.accounts.models import Role, User, UserSession
+from factcheck.audit.models import AuditRecord
+from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
+from factcheck.intake.models import Article
+from factcheck.publishing.models import Publication, PublicationChange, SiteText
+from factcheck.review.models import Approval, RatingLabel, RatingScale, Source, Stance, Verdict
+
+__all__ = [
+    "Approval",
+    "Article",
+    "AuditRecord",
+    "Claim",
+    "ClaimKind",
+    "ClaimState",
+    "NotCheckableReason",
+    "Publication",
+    "PublicationChange",
+    "RatingLabel",
+    "RatingScale",
+    "Role",
+    "SiteText",
+    "Source",
+    "Stance",
+    "User",
+    "UserSession",
+    "Verdict",
+]

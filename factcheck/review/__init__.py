@@ -1,0 +1,1 @@
+"""Review: sources, verdicts, approvals and the workflow that ties them together."""
