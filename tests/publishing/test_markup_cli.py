@@ -1,0 +1,112 @@
+"""``factcheck markup validate`` on files, JSON records and URLs, without an app."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
+from factcheck.publishing.cli import markup_cli
+
+PAGE = jinja2.Environment(autoescape=True).from_string(
+    '<html><head><script type="application/ld+json">{{ review|tojson }}</script></head></html>'
+)
+
+
+def _valid_page(tmp_path: Path) -> Path:
+    review = build_claim_review(
+        FactCheck(
+            claim_reviewed="Kazan Forum runs from May 14th to 19th",
+            rating=Rating("True", value=5, best=5, worst=1),
+            url="https://checks.example.org/fact-checks/7",
+            date_published=datetime(2024, 5, 1, 12, 0, tzinfo=UTC),
+            organisation_name="Checks Desk",
+            organisation_url="https://checks.example.org",
+            claimant_name="Example News",
+            claim_date=datetime(2024, 4, 20, 8, 0, tzinfo=UTC),
+            appearances=("https://news.example.com/kazan",),
+        )
+    )
+    page = tmp_path / "ours.html"
+    page.write_text(PAGE.render(review=review), encoding="utf-8")
+    return page
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(markup_cli, ["validate", *args])
+    return result.exit_code, result.output
+
+
+def test_json_report_on_the_fixture_pages(shared_dir: Path) -> None:
+    pages = shared_dir / "fixtures" / "pages"
+    names = ["cr_thequint_listclaim.html", "cr_afp_factcheck.html", "cr_aosfatos_typearray.html"]
+    code, output = _run("--json", *(str(pages / name) for name in names))
+    assert code == 1
+    reports = {Path(item["source"]).name: item for item in json.loads(output)}
+    quint = reports["cr_thequint_listclaim.html"]["claim_reviews"][0]["findings"]
+    assert {"severity": "error", "rule": "claimReviewed.not-text", "path": "claimReviewed"} in [
+        {k: f[k] for k in ("severity", "rule", "path")} for f in quint
+    ]
+    afp = reports["cr_afp_factcheck.html"]
+    assert afp["claim_reviews"][0]["node"]["author"]["name"] == "AFP Fact Check"
+    assert afp["errors"] == 1
+    aos = reports["cr_aosfatos_typearray.html"]["claim_reviews"][0]["findings"]
+    assert ("url.not-absolute", "url") in [(f["rule"], f["path"]) for f in aos]
+
+
+def test_human_report_groups_by_file_and_claim_review(shared_dir: Path) -> None:
+    boom = shared_dir / "fixtures" / "pages" / "cr_boomlive.html"
+    code, output = _run(str(boom))
+    assert code == 1
+    assert output.splitlines()[0] == str(boom)
+    assert "  ClaimReview 1: In Karnataka, teacher is teaching Namaz to Hindu Students" in output
+    assert "reviewRating.bestRating [rating.not-a-number]" in output
+    assert "3 error(s), 4 warning(s)" in output
+
+
+def test_a_valid_page_exits_zero(tmp_path: Path) -> None:
+    page = _valid_page(tmp_path)
+    code, output = _run(str(page), "--site-url", "https://checks.example.org")
+    assert code == 0, output
+    assert "no findings" in output
+    code, output = _run(str(page), "--site-url", "https://elsewhere.example.net")
+    assert code == 1
+    assert "[url.other-domain]" in output
+
+
+def test_unreadable_sources_are_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"@type": ', encoding="utf-8")
+    code, output = _run("--json", str(tmp_path / "missing.html"), str(broken))
+    assert code == 1
+    assert [item["findings"][0]["rule"] for item in json.loads(output)] == [
+        "page.unreadable",
+        "page.unreadable",
+    ]
+
+
+def test_site_url_must_be_absolute(tmp_path: Path) -> None:
+    code, output = _run(str(_valid_page(tmp_path)), "--site-url", "checks.example.org")
+    assert code == 2
+    assert "--site-url" in output
+
+
+def test_url_is_fetched(
+    tmp_path: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fetcher is intake's; this test runs once that module is in the tree.
+    pytest.importorskip("factcheck.intake.fetch")
+    html = _valid_page(tmp_path).read_text(encoding="utf-8")
+    httpserver.expect_request("/check").respond_with_data(html, content_type="text/html")
+    monkeypatch.setenv("FACTCHECK_FETCH_ALLOW_PRIVATE", "1")
+    code, output = _run("--json", httpserver.url_for("/check"))
+    (report,) = json.loads(output)
+    # Served from 127.0.0.1, so the page's url (checks.example.org) is on another domain.
+    assert [f["rule"] for f in report["claim_reviews"][0]["findings"]] == ["url.other-domain"]
+    assert code == 1
