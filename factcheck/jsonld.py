@@ -33,6 +33,10 @@ _SCRIPT_XPATH = (
 _WRAPPERS = re.compile(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$")
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _SCHEMA_PREFIXES = ("http://schema.org/", "https://schema.org/", "schema:")
+# Real markup nests a handful of levels. Deeper data parses (json stops only
+# near 1,000 levels) but then breaks whatever recurses over it later: pickling
+# it out of the parse worker, json.dumps, templates. Refuse it at the door.
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -56,8 +60,31 @@ def parse_json_ld_text(text: str) -> Any:
         return json.loads(_TRAILING_COMMA.sub(r"\1", cleaned), strict=False)
 
 
+def nesting_depth(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply ``value`` nests lists and dicts, counting up to ``limit + 1``.
+
+    Iterative, so it is safe on data too deep for recursive code.
+    """
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, (dict, list)):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
 def json_ld_from_tree(tree: lxml.etree._Element) -> JsonLdScripts:
-    """Parse each JSON-LD script of an already parsed HTML tree on its own."""
+    """Parse each JSON-LD script of an already parsed HTML tree on its own.
+
+    A script that is not JSON, or nests deeper than ``MAX_DEPTH``, is skipped
+    with a warning; the others are kept.
+    """
     found = JsonLdScripts()
     for number, script in enumerate(tree.xpath(_SCRIPT_XPATH), start=1):
         text = script.text or ""
@@ -65,10 +92,18 @@ def json_ld_from_tree(tree: lxml.etree._Element) -> JsonLdScripts:
             found.warnings.append(f"JSON-LD script {number} is empty.")
             continue
         try:
-            found.blocks.append(parse_json_ld_text(text))
+            block = parse_json_ld_text(text)
         except (ValueError, RecursionError) as error:
             reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
             found.warnings.append(f"JSON-LD script {number} could not be read: {reason}.")
+            continue
+        if nesting_depth(block) > MAX_DEPTH:
+            found.warnings.append(
+                f"JSON-LD script {number} could not be read: it is nested more than"
+                f" {MAX_DEPTH} levels deep."
+            )
+            continue
+        found.blocks.append(block)
     return found
 
 

@@ -1,0 +1,279 @@
+"""What an article would import as: the public entry points of intake.
+
+``inspect_html`` reads an HTML page (pasted, uploaded or fetched) and
+``inspect_text`` a pasted text; both return an :class:`Inspection` with the
+metadata, the body text, the warnings a reviewer should see, and the original
+bytes with their SHA-256, and store nothing. Bad input raises an
+:class:`~factcheck.intake.IntakeError` subclass whose ``message`` says what is
+wrong.
+
+Pure: no Flask, no database; limits come in as arguments. The HTML itself is
+parsed in a killable worker process (see :mod:`factcheck.intake.worker`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from factcheck.intake import IntakeError
+from factcheck.intake.dates import normalize_date
+from factcheck.intake.metadata import (
+    ArticleMetadata,
+    clean_authors,
+    clean_text,
+    extract_metadata,
+    resolve_url,
+)
+from factcheck.intake.text import extract_body_text, normalize_plain_text
+from factcheck.intake.worker import (
+    ParseFailedError,
+    ParseLimitError,
+    ParseMemoryError,
+    ParseTimeoutError,
+    get_pool,
+)
+
+__all__ = [
+    "BinaryInputError", "EmptyInputError", "InputTooLargeError", "Inspection",
+    "ParseFailedError", "ParseLimitError", "ParseLimits", "ParseMemoryError",
+    "ParseTimeoutError", "inspect_html", "inspect_text",
+]
+
+_MAGIC = {
+    b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image", b"PK\x03\x04": "a ZIP archive or Office document",
+    b"\x1f\x8b": "gzip-compressed data", b"RIFF": "a media file", b"\x7fELF": "a program",
+    b"ID3": "an MP3 file", b"OggS": "a media file", b"\xd0\xcf\x11\xe0": "an Office document",
+}
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]{1,40})"""
+    rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([a-zA-Z0-9_.-]{1,40})""",
+    re.IGNORECASE,
+)
+# Browsers read these labels as Windows-1252 (WHATWG Encoding Standard), and
+# so do pages that declare them: the difference is the curly quotes.
+_AS_WINDOWS_1252 = {"latin_1", "iso8859-1", "ascii", "iso8859_1"}
+_LOOKS_LIKE_HTML = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p|article)\b",
+                              re.IGNORECASE)
+
+
+class EmptyInputError(IntakeError):
+    """Nothing to import: an empty text, file or page."""
+
+
+class BinaryInputError(IntakeError):
+    """The input is not text at all (an image, a PDF, compressed data...)."""
+
+
+class InputTooLargeError(IntakeError):
+    """The input is bigger than the configured limit."""
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """Limits for reading one HTML page: seconds, bytes of memory for the
+    worker process, and bytes of input."""
+
+    time_limit: float = 5.0
+    memory_limit: int = 1 << 30
+    max_bytes: int = 5_000_000
+
+
+DEFAULT_LIMITS = ParseLimits()
+
+
+@dataclass
+class Inspection:
+    """What an article would be imported as. Nothing is stored."""
+
+    source: str  # "html" or "text"
+    metadata: ArticleMetadata
+    text: str
+    warnings: list[str]
+    sha256: str  # of ``original``
+    original: bytes = field(repr=False)
+    encoding: str
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the original bytes are left out; their hash and size stay)."""
+        metadata = asdict(self.metadata)
+        metadata.pop("warnings")  # already in the inspection's own list
+        return {
+            "source": self.source, "url": self.url, "metadata": metadata, "text": self.text,
+            "warnings": list(self.warnings), "sha256": self.sha256,
+            "encoding": self.encoding, "size": len(self.original),
+        }
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    """What the bytes are, if they are clearly not text; else None."""
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            return what
+    head = data[:8192]
+    if b"\x00" in head:
+        return "binary data"
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
+    return "binary data" if controls > len(head) / 10 else None
+
+
+def _codec(label: str | None) -> str | None:
+    """Python's canonical name for an encoding label, or None if unknown."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("'\"")).name
+    except LookupError:
+        return None
+    return "cp1252" if name in _AS_WINDOWS_1252 else name
+
+
+def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode page bytes: BOM, then ``declared`` (HTTP header), then the page's
+    own ``<meta charset>``, then UTF-8, then Windows-1252.
+
+    Returns the text, the encoding used and warnings. A page that declares a
+    single-byte encoding but is valid UTF-8 is read as UTF-8 (a common
+    server misconfiguration). Never raises for bad bytes: they are replaced.
+    """
+    warnings: list[str] = []
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name, warnings
+    match = _META_CHARSET.search(data[:4096])
+    meta_label = (match[1] or match[2]).decode("ascii") if match else None
+    label = declared or meta_label
+    encoding = _codec(label)
+    if label and not encoding:
+        warnings.append(f"The page declares an unknown character encoding {label!r}.")
+    if encoding and encoding != "utf-8" and not data.isascii():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            warnings.append(f"The page declares {label!r} but is UTF-8; it was read as UTF-8.")
+            return text, "utf-8", warnings
+    if encoding is None:
+        try:
+            return data.decode("utf-8"), "utf-8", warnings
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+            warnings.append("The page does not say how its text is encoded and it is not "
+                            "UTF-8; it was read as Windows-1252.")
+    text = data.decode(encoding, errors="replace")
+    if "\ufffd" in text and (
+        bad := text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+    ):
+        warnings.append(f"{bad} byte sequences could not be read as {encoding}; "
+                        "they were replaced by �.")
+    return text, encoding, warnings
+
+
+def _read_page(html: bytes, url: str | None) -> tuple[ArticleMetadata, str, list[str]]:
+    """Runs in the worker: parse UTF-8 HTML, read metadata, then the body text."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=False)
+    try:
+        tree = lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        return ArticleMetadata(), "", ["The page has no HTML content."]
+    warnings = []
+    if any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log):
+        warnings.append("The page nests its elements more than 255 levels deep; the deeper "
+                        "part was not read, so some text or metadata may be missing.")
+    metadata = extract_metadata(tree, url=url)
+    text, text_warnings = extract_body_text(tree, url=url)
+    return metadata, text, warnings + metadata.warnings + text_warnings
+
+
+def inspect_html(
+    data: bytes | str,
+    *,
+    url: str | None = None,
+    limits: ParseLimits = DEFAULT_LIMITS,
+    encoding: str | None = None,
+) -> Inspection:
+    """Read an HTML page into an :class:`Inspection` without storing anything.
+
+    ``url`` is where the page came from (relative links resolve against it);
+    ``encoding`` is the charset from the HTTP headers, if any. Raises
+    :class:`EmptyInputError`, :class:`BinaryInputError`,
+    :class:`InputTooLargeError`, or a :class:`ParseLimitError` when the page
+    hits the time or memory limit.
+    """
+    original = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if isinstance(data, str):
+        encoding = "utf-8"
+    if len(original) > limits.max_bytes:
+        raise InputTooLargeError(
+            f"The page is {len(original) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:g} MB."
+        )
+    if not original.strip():
+        raise EmptyInputError("The page is empty: there is nothing to import.")
+    if not original.startswith(tuple(bom for bom, _ in _BOMS)) and (
+        what := _sniff_binary(original)
+    ):
+        raise BinaryInputError(f"This is {what}, not an HTML page.")
+    text, used, warnings = decode_html(original, encoding)
+    if not text.strip():
+        raise EmptyInputError("The page is empty: there is nothing to import.")
+    if not _LOOKS_LIKE_HTML.search(original[:65536]) and not text.lstrip().startswith("<"):
+        warnings.append("This does not look like HTML; if it is plain text, import it as text.")
+    pool = get_pool(limits.memory_limit)
+    metadata, body, page_warnings = pool.run(
+        _read_page, text.encode("utf-8"), url, time_limit=limits.time_limit
+    )
+    return Inspection(
+        source="html", metadata=metadata, text=body, warnings=warnings + page_warnings,
+        sha256=hashlib.sha256(original).hexdigest(), original=original, encoding=used, url=url,
+    )
+
+
+def inspect_text(
+    text: str,
+    *,
+    title: str | None = None,
+    url: str | None = None,
+    author: str | list[str] | None = None,
+    date: str | None = None,
+) -> Inspection:
+    """Read a pasted plain text (and what the reviewer typed about it).
+
+    The text is kept as given apart from line endings and Unicode NFC.
+    Raises :class:`EmptyInputError` for an empty or blank text.
+    """
+    if not text or not text.strip():
+        raise EmptyInputError("The text is empty: paste the article's text.")
+    warnings: list[str] = []
+    metadata = ArticleMetadata(headline=clean_text(title), authors=clean_authors(author))
+    if date:
+        metadata.date_published = normalize_date(date)
+        if metadata.date_published is None:
+            warnings.append(f"The date {date!r} could not be read; write it like 2024-05-14.")
+    if url:
+        metadata.canonical_url = resolve_url(url, None)
+        if metadata.canonical_url is None:
+            warnings.append(f"The address {url!r} is not an http or https URL.")
+    metadata.sources = {name: "given" for name, value in (
+        ("headline", metadata.headline), ("authors", metadata.authors),
+        ("date_published", metadata.date_published), ("canonical_url", metadata.canonical_url),
+    ) if value}
+    if _LOOKS_LIKE_HTML.match(text.lstrip().encode("utf-8")[:200]):
+        warnings.append("This text looks like HTML; import it as HTML to read its metadata.")
+    original = text.encode("utf-8")
+    return Inspection(
+        source="text", metadata=metadata, text=normalize_plain_text(text), warnings=warnings,
+        sha256=hashlib.sha256(original).hexdigest(), original=original, encoding="utf-8",
+        url=metadata.canonical_url,
+    )
