@@ -1,0 +1,164 @@
+"""Train the check-worthiness model from the ClaimBuster dataset.
+
+The dataset (Arslan, Hassan, Li and Tremayne, "A Benchmark Dataset of
+Check-worthy Factual Claims", ICWSM 2020; CC BY 4.0) is not in the repository:
+pass the folder holding ``crowdsourced.csv`` and ``groundtruth.csv``. Training
+is deterministic (fixed ordering, a deterministic solver, rounded weights,
+a gzip header without a timestamp), so the same data gives the same file byte
+for byte. scikit-learn is imported here only, inside :func:`train_model`.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .detection.cues import CUE_CODES, find_cues
+from .detection.features import sentence_features
+
+TRAIN_FILE = "crowdsourced.csv"
+HELD_OUT_FILE = "groundtruth.csv"
+MIN_DF = {"w": 2, "c": 3}  # n-grams seen in fewer sentences are noise, not signal
+C = 3.0  # inverse regularisation strength, chosen by 5-fold cross-validation on the training set
+ATTRIBUTION = (
+    "Trained on ClaimBuster crowdsourced.csv: Arslan, F., Hassan, N., Li, C., Tremayne, M. "
+    "A Benchmark Dataset of Check-worthy Factual Claims. ICWSM 2020. arXiv:2004.14425. "
+    "Zenodo 10.5281/zenodo.3609356. Licence CC BY 4.0."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled sentence."""
+
+    text: str
+    positive: bool
+
+
+def normalise(text: str) -> str:
+    """Text compared for duplicates: NFKC, lower case, no punctuation, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(re.sub(r"[^\w\s]", "", text).split())
+
+
+def read_labelled(path: Path) -> list[Example]:
+    """Read a labelled CSV or TSV.
+
+    Columns: ``Text`` (or ``text``/``sentence``) and ``Verdict`` (ClaimBuster:
+    1 positive, 0 and -1 negative) or ``label`` (1/0, true/false). A folder
+    means its ``groundtruth.csv``.
+    """
+    if path.is_dir():
+        path = path / HELD_OUT_FILE
+    with path.open(newline="", encoding="utf-8") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+        rows = csv.DictReader(handle, delimiter=delimiter)
+        return [_example(row) for row in rows]
+
+
+def _example(row: dict[str, str]) -> Example:
+    lowered = {(k or "").strip().lower(): (v or "") for k, v in row.items()}
+    text = lowered.get("text") or lowered.get("sentence") or ""
+    label = (lowered.get("verdict") or lowered.get("label") or "").strip().lower()
+    return Example(text=text, positive=label in {"1", "true", "yes", "positive"})
+
+
+def training_examples(folder: Path) -> list[Example]:
+    """The crowdsourced sentences, less those whose text is also in the held-out set."""
+    held_out = {normalise(e.text) for e in read_labelled(folder / HELD_OUT_FILE)}
+    return [e for e in read_labelled(folder / TRAIN_FILE) if normalise(e.text) not in held_out]
+
+
+def featurise(examples: list[Example]) -> Iterator[dict[str, dict[str, float]]]:
+    """Raw features of each example, exactly as the runtime scorer computes them."""
+    for example in examples:
+        yield sentence_features(example.text, find_cues(example.text))
+
+
+def train_model(folder: Path) -> bytes:
+    """Train on ``folder`` and return the gzip-compressed JSON model file."""
+    # Training-only dependencies, imported here so scoring never needs them.
+    import numpy as np
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.linear_model import LogisticRegression
+
+    examples = training_examples(folder)
+    feats = list(featurise(examples))
+    labels = np.array([e.positive for e in examples], dtype=np.int8)
+    n_docs = len(feats)
+
+    matrices, vocabularies, idfs = [], {}, {}
+    for block, min_df in MIN_DF.items():
+        df: dict[str, int] = {}
+        for f in feats:
+            for term in f[block]:
+                df[term] = df.get(term, 0) + 1
+        terms = sorted(t for t, n in df.items() if n >= min_df)
+        index = {t: i for i, t in enumerate(terms)}
+        idf = [math.log((1 + n_docs) / (1 + df[t])) + 1.0 for t in terms]
+        rows, cols, vals = [], [], []
+        for r, f in enumerate(feats):
+            row = [
+                (index[t], (1.0 + math.log(c)) * idf[index[t]])
+                for t, c in f[block].items()
+                if t in index
+            ]
+            norm = math.sqrt(sum(v * v for _, v in row)) or 1.0
+            for col, value in sorted(row):
+                rows.append(r)
+                cols.append(col)
+                vals.append(value / norm)
+        matrices.append(csr_matrix((vals, (rows, cols)), shape=(n_docs, len(terms))))
+        vocabularies[block], idfs[block] = terms, idf
+
+    cue_matrix = np.array([[f["k"].get(code, 0.0) for code in CUE_CODES] for f in feats])
+    matrix = hstack([*matrices, csr_matrix(cue_matrix)]).tocsr()
+
+    classifier = LogisticRegression(
+        C=C, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=0
+    )
+    classifier.fit(matrix, labels)
+    weights = classifier.coef_[0]
+
+    doc: dict = {"blocks": {}, "cues": {}, "bias": _round(classifier.intercept_[0])}
+    offset = 0
+    for block in MIN_DF:
+        terms, idf = vocabularies[block], idfs[block]
+        doc["blocks"][block] = {
+            t: [_round(idf[i]), _round(weights[offset + i])] for i, t in enumerate(terms)
+        }
+        offset += len(terms)
+    doc["cues"] = {code: _round(weights[offset + i]) for i, code in enumerate(CUE_CODES)}
+    doc["threshold"] = 0.5
+    doc["meta"] = {
+        "attribution": ATTRIBUTION,
+        "training_sentences": n_docs,
+        "positive_sentences": int(labels.sum()),
+        "min_df": MIN_DF,
+        "C": C,
+        "class_weight": "balanced",
+    }
+    return _gzip(json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def _round(value: float) -> float:
+    """Six significant digits: enough for scoring, and stable across runs."""
+    return float(f"{float(value):.6g}")
+
+
+def _gzip(text: str) -> bytes:
+    """Compress with a fixed header (no file name, no timestamp) for byte-stable output."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0, filename="") as out:
+        out.write(text.encode("utf-8"))
+    return buffer.getvalue()
