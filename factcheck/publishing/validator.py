@@ -53,6 +53,7 @@ __all__ = [
 
 _When = tuple[date, datetime | None]
 # Microdata and RDFa ClaimReviews are counted (one per page) but not checked.
+_RESOLVE_DEPTH = 8  # itemReviewed.appearance[0].author.url is 5 deep
 _OTHER_SYNTAX_XPATH = "//*[contains(@itemtype, 'ClaimReview') or contains(@typeof, 'ClaimReview')]"
 
 
@@ -159,25 +160,63 @@ def find_claim_reviews(blocks: list[Any]) -> list[dict[str, Any]]:
     """Every ClaimReview node in parsed JSON-LD blocks, nested ones included.
 
     A nested node without ``@context`` gets the one of the node holding it.
+    References (``{"@id": …}`` alone) to nodes elsewhere in the blocks are
+    replaced by those nodes, as ``@graph`` pages often name their author so.
     """
+    top = list(flatten_nodes(blocks))
+    index = _id_index(top)
     found: list[dict[str, Any]] = []
     # A stack, not recursion: hostile JSON may nest deeper than Python recurses.
-    stack: list[tuple[Any, Any]] = [
-        (node, node.get("@context")) for node in reversed(list(flatten_nodes(blocks)))
-    ]
+    stack: list[tuple[Any, Any]] = [(node, node.get("@context")) for node in reversed(top)]
     while stack:
         value, context = stack.pop()
         if isinstance(value, list):
             stack.extend((item, context) for item in reversed(value))
         elif isinstance(value, dict):
             context = value.get("@context", context)
+            if _is_reference(value):
+                continue  # a pointer to a node described elsewhere, not another one
             if has_type(value, "ClaimReview"):
                 if context is not None and "@context" not in value:
                     value = {"@context": context, **value}
-                found.append(value)
+                found.append(_resolve(value, index) if index else value)
                 continue
             stack.extend((child, context) for child in reversed(list(value.values())))
     return found
+
+
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, dict) and "@id" in value and set(value) <= {"@id", "@type"}
+
+
+def _id_index(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every described node with an ``@id``, by id (the first one wins)."""
+    index: dict[str, dict[str, Any]] = {}
+    stack: list[Any] = list(nodes)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            ident = value.get("@id")
+            if isinstance(ident, str) and not _is_reference(value):
+                index.setdefault(ident, value)
+            stack.extend(value.values())
+    return index
+
+
+def _resolve(value: Any, index: dict[str, dict[str, Any]], depth: int = 0) -> Any:
+    """A copy of ``value`` with references replaced, down to the depth rules look at."""
+    if depth > _RESOLVE_DEPTH:
+        return value
+    if _is_reference(value) and (target := index.get(value["@id"])) is not None:
+        # depth + 2 rather than recursion guards: a cycle ends at the depth limit.
+        return _resolve(target, index, depth + 2)
+    if isinstance(value, dict):
+        return {key: _resolve(child, index, depth + 1) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_resolve(child, index, depth + 1) for child in value]
+    return value
 
 
 def _report(

@@ -324,6 +324,30 @@ def test_one_claim_review_a_page_and_nested_ones_are_found() -> None:
     ]
 
 
+def test_graph_references_are_resolved_and_not_counted_twice() -> None:
+    review = _good(author={"@id": "https://checks.example.org/#org"}, **{"@id": "#review"})
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebPage", "mainEntity": {"@id": "#review", "@type": "ClaimReview"}},
+            {k: v for k, v in review.items() if k != "@context"},
+            {
+                "@type": "Organization",
+                "@id": "https://checks.example.org/#org",
+                "name": "Checks",
+                "url": "https://checks.example.org/",
+            },
+        ],
+    }
+    report = validate_page(f'<script type="application/ld+json">{json.dumps(graph)}</script>')
+    assert report.findings == ()
+    (found,) = report.claim_reviews
+    assert found.node["author"]["name"] == "Checks"
+    assert found.findings == ()
+    # Unresolved, the bare reference would be an author without a name or url.
+    assert _rules(review) == [(E, "author.no-name-or-url", "author")]
+
+
 def test_feed_may_hold_many_claim_reviews() -> None:
     feed = {
         "@context": "https://schema.org",

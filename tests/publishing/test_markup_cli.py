@@ -110,3 +110,28 @@ def test_url_is_fetched(
     # Served from 127.0.0.1, so the page's url (checks.example.org) is on another domain.
     assert [f["rule"] for f in report["claim_reviews"][0]["findings"]] == ["url.other-domain"]
     assert code == 1
+
+
+def test_url_that_cannot_be_fetched_is_an_error(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("factcheck.intake.fetch")
+    httpserver.expect_request("/gone").respond_with_data("gone", status=404)
+    monkeypatch.setenv("FACTCHECK_FETCH_ALLOW_PRIVATE", "1")
+    code, output = _run("--json", httpserver.url_for("/gone"))
+    (report,) = json.loads(output)
+    assert code == 1
+    assert [f["rule"] for f in report["findings"]] == ["page.unreadable"]
+    assert report["findings"][0]["message"].startswith("The page could not be fetched: ")
+
+
+def test_private_addresses_are_refused_by_default(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("factcheck.intake.fetch")
+    httpserver.expect_request("/check").respond_with_data("<html></html>")
+    monkeypatch.delenv("FACTCHECK_FETCH_ALLOW_PRIVATE", raising=False)
+    code, output = _run("--json", httpserver.url_for("/check"))
+    assert code == 1
+    assert json.loads(output)[0]["findings"][0]["rule"] == "page.unreadable"
+    assert len(httpserver.log) == 0
