@@ -1,0 +1,345 @@
+"""The one outbound fetcher for every URL a user gives us.
+
+Built on requests with requests-hardened, which resolves each host once,
+refuses private and loopback addresses, and pins the connection to the
+address it checked (so a second DNS answer cannot swap in an internal one).
+On top of that this module adds what the library leaves to its caller:
+
+* http and https only, allowed ports only (80 and 443 unless configured), no
+  user name or password in the URL;
+* only globally routable addresses (``ipaddress.is_global``, with IPv4-mapped
+  IPv6 unwrapped), checked again after the library's own filter;
+* redirects followed by hand, at most ``max_redirects``, each new URL checked
+  like the first;
+* one total deadline for the whole fetch, redirects and a trickling body
+  included (a watchdog shuts the socket down when it passes);
+* at most ``max_bytes`` after decompression, read in bounded steps, so a gzip
+  bomb stops at the limit;
+* only HTML or plain-text content types, and a body that is not binary data
+  whatever its header says;
+* no proxies, ``.netrc`` credentials or other environment settings
+  (``trust_env`` off): a proxy would be checked instead of the real host.
+
+``allow_private`` (the ``FACTCHECK_FETCH_ALLOW_PRIVATE`` setting, read by the
+callers) lets tests and a local demo fetch from loopback addresses only; other
+private ranges stay refused even then.
+
+Pure: no Flask, no database; settings come in as arguments.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import ipaddress
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests_hardened import Config, HTTPSession
+from requests_hardened.ip_filter import InvalidIPAddress
+from requests_hardened.ip_filter_adapter import IPFilterAdapter
+
+from factcheck.intake import IntakeError
+
+USER_AGENT = "factcheck-desk/0.1 (article intake; +https://github.com/)"
+ALLOWED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+_REDIRECTS = {301, 302, 303, 307, 308}
+_CHUNK = 64 * 1024
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
+                 b"RIFF", b"\x7fELF", b"\x00\x00\x01\x00", b"OggS", b"ID3")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]{1,40})""",
+                           re.IGNORECASE)
+
+
+class FetchError(IntakeError):
+    """A URL that could not be fetched; ``message`` says why, for the reviewer."""
+
+
+class UrlNotAllowedError(FetchError):
+    """The URL itself is refused: scheme, port, credentials or form."""
+
+
+class AddressRefusedError(FetchError):
+    """The host resolves to an address we do not fetch from (private, loopback...)."""
+
+
+class FetchConnectionError(FetchError):
+    """The host could not be found or reached."""
+
+
+class FetchTimeoutError(FetchError):
+    """The fetch did not finish before the deadline."""
+
+
+class ResponseTooLargeError(FetchError):
+    """The page is bigger than the size limit."""
+
+
+class NotHtmlError(FetchError):
+    """The page is neither HTML nor plain text."""
+
+
+class TooManyRedirectsError(FetchError):
+    """The server redirected more often than allowed."""
+
+
+class HttpStatusError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class FetchedPage:
+    """A fetched page. ``kind`` is "html" or "text"; ``text`` is ``body``
+    decoded with ``encoding`` (from the headers, the page, or UTF-8 /
+    Windows-1252 as a last resort)."""
+
+    requested_url: str
+    final_url: str
+    status: int
+    content_type: str
+    encoding: str
+    body: bytes = field(repr=False)
+    text: str = field(repr=False)
+    kind: str = "html"
+    redirects: list[str] = field(default_factory=list)
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for a globally routable unicast address (IPv4-mapped IPv6 unwrapped)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+class _CheckedAdapter(IPFilterAdapter):
+    """requests-hardened's pinning adapter, with our stricter address rule
+    applied to the address it pinned."""
+
+    def __init__(self, *, https: bool, allow_loopback: bool) -> None:
+        super().__init__(is_https_proto=https, allow_loopback=allow_loopback)
+        self.allow_loopback = allow_loopback
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        """Resolve, filter and pin (the library), then check the pinned address (us)."""
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        address = ipaddress.ip_address(host_params["host"].strip("[]"))
+        if not (is_public_address(address) or (self.allow_loopback and address.is_loopback)):
+            raise InvalidIPAddress(address)
+        return host_params, pool_kwargs
+
+
+def check_url(url: str, *, allowed_ports: tuple[int, ...] = (80, 443)) -> str:
+    """Return ``url`` without its fragment if it may be fetched, else raise
+    :class:`UrlNotAllowedError` naming the problem."""
+    if not isinstance(url, str) or not url.strip():
+        raise UrlNotAllowedError("No address was given.")
+    if any(ord(c) < 33 or ord(c) == 127 for c in url.strip()):
+        raise UrlNotAllowedError("The address contains spaces or control characters.")
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise UrlNotAllowedError(f"The address is malformed ({error}).") from error
+    if parts.scheme not in ("http", "https"):
+        raise UrlNotAllowedError(
+            f"Only http and https addresses can be fetched, not {parts.scheme or 'this'!r}."
+        )
+    if not parts.hostname:
+        raise UrlNotAllowedError("The address has no host name.")
+    if parts.username is not None or parts.password is not None:
+        raise UrlNotAllowedError("Addresses with a user name or password are not fetched.")
+    port = port or (443 if parts.scheme == "https" else 80)
+    if port not in allowed_ports:
+        allowed = ", ".join(str(p) for p in allowed_ports)
+        raise UrlNotAllowedError(f"Port {port} is not allowed (allowed: {allowed}).")
+    return parts._replace(fragment="").geturl()
+
+
+def _session(allow_private: bool) -> requests.Session:
+    config = Config(ip_filter_enable=True, ip_filter_allow_loopback_ips=allow_private,
+                    never_redirect=True, default_timeout=(5, 5), user_agent_override=USER_AGENT)
+    session = HTTPSession(config)
+    session.trust_env = False
+    session.mount("http://", _CheckedAdapter(https=False, allow_loopback=allow_private))
+    session.mount("https://", _CheckedAdapter(https=True, allow_loopback=allow_private))
+    session.headers["Accept"] = "text/html,application/xhtml+xml,text/plain;q=0.9"
+    return session
+
+
+def _remaining(deadline: float, timeout: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchTimeoutError(f"The page did not arrive within the {timeout:g} s time limit.")
+    return left
+
+
+def _content_type(response: requests.Response) -> tuple[str, str | None]:
+    header = response.headers.get("Content-Type", "")
+    media, _, params = header.partition(";")
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.IGNORECASE)
+    return media.strip().lower(), (match[1] if match else None)
+
+
+def _read_body(response: requests.Response, *, deadline: float, timeout: float,
+               max_bytes: int) -> bytes:
+    """Read at most ``max_bytes`` decompressed bytes before the deadline."""
+    limit_mb = f"{max_bytes / 1e6:g} MB"
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and not response.headers.get("Content-Encoding") and (
+        int(length) > max_bytes
+    ):
+        response.close()
+        raise ResponseTooLargeError(f"The page is larger than the {limit_mb} limit.")
+    expired = threading.Event()
+
+    def stop() -> None:
+        # Wakes a read blocked on a server that trickles bytes.
+        expired.set()
+        with contextlib.suppress(ValueError, RuntimeError, OSError):
+            response.raw.shutdown()
+
+    watchdog = threading.Timer(_remaining(deadline, timeout), stop)
+    watchdog.daemon = True
+    watchdog.start()
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            # read1 returns what has arrived (so the deadline is checked often)
+            # and decompresses at most _CHUNK bytes per call (so a bomb is cut).
+            chunk = response.raw.read1(_CHUNK, decode_content=True)
+            if expired.is_set() or time.monotonic() > deadline:
+                raise FetchTimeoutError(
+                    f"The page did not arrive within the {timeout:g} s time limit."
+                )
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise ResponseTooLargeError(
+                    f"The page is larger than the {limit_mb} limit (after decompression)."
+                )
+            chunks.append(chunk)
+    except (requests.RequestException, OSError, ValueError) as error:
+        if expired.is_set():
+            raise FetchTimeoutError(
+                f"The page did not arrive within the {timeout:g} s time limit."
+            ) from error
+        raise FetchConnectionError(f"The connection broke while reading the page ({error}).") \
+            from error
+    finally:
+        watchdog.cancel()
+        response.close()
+    return b"".join(chunks)
+
+
+def _decode(body: bytes, kind: str, header_charset: str | None) -> tuple[str, str]:
+    """Decode with the header's charset, else the page's, else UTF-8, else Windows-1252."""
+    candidates = [header_charset]
+    if kind == "html" and (match := _META_CHARSET.search(body[:4096])):
+        candidates.append(match[1].decode("ascii"))
+    for label in candidates:
+        try:
+            name = codecs.lookup(label).name if label else None
+        except LookupError:
+            name = None
+        if name:
+            return body.decode(name, errors="replace"), name
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _looks_binary(body: bytes) -> bool:
+    head = body[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs; it is text
+        return False
+    return head.startswith(_BINARY_MAGIC) or b"\x00" in head
+
+
+def fetch_url(
+    url: str,
+    *,
+    allow_private: bool = False,
+    allowed_ports: tuple[int, ...] = (80, 443),
+    timeout: float = 10.0,
+    max_bytes: int = 5_000_000,
+    max_redirects: int = 3,
+) -> FetchedPage:
+    """Fetch a user-given URL safely and return the page.
+
+    ``timeout`` is the total deadline in seconds, redirects and body included.
+    Raises a :class:`FetchError` subclass whose ``message`` names the reason:
+    :class:`UrlNotAllowedError`, :class:`AddressRefusedError`,
+    :class:`FetchConnectionError`, :class:`FetchTimeoutError`,
+    :class:`ResponseTooLargeError`, :class:`NotHtmlError`,
+    :class:`TooManyRedirectsError` or :class:`HttpStatusError`.
+    """
+    deadline = time.monotonic() + timeout
+    current = check_url(url, allowed_ports=allowed_ports)
+    redirects: list[str] = []
+    with _session(allow_private) as session:
+        while True:
+            left = _remaining(deadline, timeout)
+            try:
+                response = session.get(current, stream=True, allow_redirects=False,
+                                       timeout=(min(left, 5.0), left))
+            except InvalidIPAddress as error:
+                host = urlsplit(current).hostname
+                raise AddressRefusedError(
+                    f"{host} resolves to {error}, a private, loopback or otherwise "
+                    "non-public address, which is not fetched."
+                ) from error
+            except requests.Timeout as error:
+                raise FetchTimeoutError(
+                    f"The server did not answer within the {timeout:g} s time limit."
+                ) from error
+            except requests.RequestException as error:
+                host = urlsplit(current).hostname
+                raise FetchConnectionError(f"Could not connect to {host} ({error}).") from error
+            if response.status_code in _REDIRECTS:
+                location = response.headers.get("Location")
+                response.close()
+                if not location:
+                    raise HttpStatusError("The server redirected without saying where.",
+                                          response.status_code)
+                if len(redirects) >= max_redirects:
+                    raise TooManyRedirectsError(
+                        f"The server redirected more than {max_redirects} times."
+                    )
+                redirects.append(current)
+                current = check_url(urljoin(current, location), allowed_ports=allowed_ports)
+                continue
+            break
+        if response.status_code >= 400:
+            response.close()
+            raise HttpStatusError(
+                f"The server answered {response.status_code} {response.reason or ''}".strip()
+                + ".", response.status_code)
+        media, charset = _content_type(response)
+        kind = ALLOWED_TYPES.get(media)
+        if kind is None:
+            response.close()
+            raise NotHtmlError(
+                f"The page is {media or 'of no stated type'}, not HTML or plain text."
+            )
+        body = _read_body(response, deadline=deadline, timeout=timeout, max_bytes=max_bytes)
+    if _looks_binary(body):
+        raise NotHtmlError(f"The server said {media}, but sent binary data.")
+    text, encoding = _decode(body, kind, charset)
+    return FetchedPage(
+        requested_url=url, final_url=current, status=response.status_code,
+        content_type=media, encoding=encoding, body=body, text=text, kind=kind,
+        redirects=redirects,
+    )
