@@ -53,6 +53,9 @@ __all__ = [
 
 _When = tuple[date, datetime | None]
 # Microdata and RDFa ClaimReviews are counted (one per page) but not checked.
+_VISIBLE_TEXT_XPATH = (
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+)
 _RESOLVE_DEPTH = 8  # itemReviewed.appearance[0].author.url is 5 deep
 _OTHER_SYNTAX_XPATH = "//*[contains(@itemtype, 'ClaimReview') or contains(@typeof, 'ClaimReview')]"
 
@@ -122,7 +125,11 @@ def validate_claim_review(
 def validate_page(
     html: str | bytes, *, site_url: str | None = None, page_url: str | None = None
 ) -> PageReport:
-    """Find and check every ClaimReview in an HTML page's JSON-LD."""
+    """Find and check every ClaimReview in an HTML page's JSON-LD.
+
+    With ``site_url`` (our own page) the claim and the verdict must also be
+    visible in the page's text, as the markup has to match what readers see.
+    """
     if isinstance(html, str):
         html = html.encode("utf-8")
     if not html.strip():
@@ -140,7 +147,16 @@ def validate_page(
         page.warning("page.script-unreadable", "", f"{warning} Its content is ignored.")
     other_syntax = len(tree.xpath(_OTHER_SYNTAX_XPATH))
     nodes = find_claim_reviews(scripts.blocks)
-    return _report(nodes, page, site_url, page_url, other_syntax=other_syntax, feed=False)
+    report = _report(nodes, page, site_url, page_url, other_syntax=other_syntax, feed=False)
+    if site_url is None:
+        return report
+    # Other publishers often show the verdict as an image, so only our pages are held to it.
+    visible = _normalise(" ".join(tree.xpath(_VISIBLE_TEXT_XPATH)))
+    reviews = tuple(
+        ClaimReviewReport(r.node, r.findings + _visibility(r.node, visible))
+        for r in report.claim_reviews
+    )
+    return PageReport(reviews, report.findings)
 
 
 def validate_document(
@@ -251,6 +267,29 @@ def _report(
         for node in nodes
     )
     return PageReport(reports, tuple(page.items))
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _visibility(node: dict[str, Any], visible: str) -> tuple[Finding, ...]:
+    """The claim and the verdict of the markup appear in the page's visible text."""
+    out = Findings()
+    rating = node.get("reviewRating")
+    label = rating.get("alternateName") if isinstance(rating, dict) else None
+    for text, path, what in (
+        (node.get("claimReviewed"), "claimReviewed", "claim"),
+        (label, "reviewRating.alternateName", "verdict"),
+    ):
+        if isinstance(text, str) and _normalise(text) and _normalise(text) not in visible:
+            out.warning(
+                f"page.{what}-not-visible",
+                path,
+                f"The {what} in the markup does not appear in the page's text; "
+                "readers must see the same words.",
+            )
+    return tuple(out.items)
 
 
 def _page_error(rule: str, message: str) -> Finding:

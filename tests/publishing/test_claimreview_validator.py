@@ -348,6 +348,20 @@ def test_graph_references_are_resolved_and_not_counted_twice() -> None:
     assert _rules(review) == [(E, "author.no-name-or-url", "author")]
 
 
+def test_our_pages_show_the_claim_and_the_verdict() -> None:
+    script = f'<script type="application/ld+json">{json.dumps(_good())}</script>'
+    shown = "<h1>Shi Jinping  received the Taliban\nambassador in Beijing</h1><p>MOSTLY TRUE</p>"
+    hidden = "<h1>Another claim</h1><p>Mostly <em>false</em></p>"
+    site = "https://checks.example.org"
+    assert validate_page(f"{script}{shown}", site_url=site).all_findings == []
+    assert _keys(validate_page(f"{script}{hidden}", site_url=site).all_findings) == [
+        (W, "page.claim-not-visible", "claimReviewed"),
+        (W, "page.verdict-not-visible", "reviewRating.alternateName"),
+    ]
+    # Someone else's page is not held to it: verdicts are often images.
+    assert validate_page(f"{script}{hidden}").all_findings == []
+
+
 def test_feed_may_hold_many_claim_reviews() -> None:
     feed = {
         "@context": "https://schema.org",

@@ -15,7 +15,9 @@ from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_revi
 from factcheck.publishing.cli import markup_cli
 
 PAGE = jinja2.Environment(autoescape=True).from_string(
-    '<html><head><script type="application/ld+json">{{ review|tojson }}</script></head></html>'
+    '<html><head><script type="application/ld+json">{{ review|tojson }}</script></head>'
+    "<body><h1>{{ review.claimReviewed }}</h1>"
+    "<p>Verdict: <strong>{{ review.reviewRating.alternateName }}</strong></p></body></html>"
 )
 
 
