@@ -103,7 +103,7 @@ def describe(value: Any) -> str:
         return "a number"
     if value is None:
         return "null"
-    return "text"
+    return "text" if str(value).strip() else "empty"
 
 
 def host_of(url: str) -> str | None:
@@ -368,8 +368,11 @@ def check_url(node: dict[str, Any], out: Findings, site: str | None, strict: boo
     if value is None:
         out.error("url.missing", "url", "Add url: the address of the fact-check page.")
         return
-    if not isinstance(value, str) or not value.strip():
-        out.error("url.missing", "url", f"url is {describe(value)}; give the page's address.")
+    if not isinstance(value, str):
+        out.error("url.not-text", "url", f"url is {describe(value)}; give one address as text.")
+        return
+    if not value.strip():
+        out.error("url.missing", "url", "url is empty; give the page's address.")
         return
     if (host := host_of(value)) is None:
         out.error("url.not-absolute", "url", _absolute_hint("url", value))

@@ -281,6 +281,8 @@ def test_own_site_rules() -> None:
 def test_short_link_and_scheme() -> None:
     assert (E, "url.short-link", "url") in _rules(_good(url="https://bit.ly/3abc"))
     assert (E, "url.not-absolute", "url") in _rules(_good(url="ftp://checks.example.org/x"))
+    assert (E, "url.not-text", "url") in _rules(_good(url=["https://checks.example.org/x"]))
+    assert (E, "url.missing", "url") in _rules(_good(url=" "))
 
 
 @pytest.mark.parametrize(
