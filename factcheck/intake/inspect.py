@@ -173,6 +173,11 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str, lis
             warnings.append("The page does not say how its text is encoded and it is not "
                             "UTF-8; it was read as Windows-1252.")
     text = data.decode(encoding, errors="replace")
+    if encoding == "utf-8" and text.count("\ufffd") > 3 + data.count("\ufffd".encode()):
+        # Declared UTF-8 but full of invalid bytes: a Latin-1 page mislabelled.
+        warnings.append(f"The page declares {label!r} but is not UTF-8; "
+                        "it was read as Windows-1252.")
+        return data.decode("cp1252", errors="replace"), "cp1252", warnings
     if "\ufffd" in text and (
         bad := text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
     ):
