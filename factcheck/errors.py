@@ -24,7 +24,8 @@ ERROR_TEXTS: dict[int, tuple[str, str]] = {
     413: ("Too large", "What you sent is larger than this site accepts. Send something smaller."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Something went wrong on our side",
-          "The error has been logged. Try again in a moment; if it keeps happening, tell an admin."),
+          "The error has been logged. Try again in a moment; "
+          "if it keeps happening, tell an admin."),
 }
 
 

@@ -41,6 +41,22 @@ def shared_dir() -> Path:
 TEST_PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """Hash test passwords with tiny argon2id parameters: the suite creates hundreds.
+
+    The production parameters are tested on their own in test_passwords.py.
+    """
+    from argon2 import PasswordHasher
+
+    from factcheck.accounts import passwords
+
+    production = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = production
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     """The database the suite runs on, migrated to the newest revision."""

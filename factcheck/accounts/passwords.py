@@ -60,6 +60,6 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     lowered = password.lower()
     if lowered in _common_passwords():
         return "This password is too common; choose another."
-    if email and lowered == email.lower() or email and lowered == email.split("@")[0].lower():
+    if (email and lowered == email.lower()) or (email and lowered == email.split("@")[0].lower()):
         return "The password may not be your e-mail address."
     return None

@@ -55,6 +55,7 @@ def _require_login():
     if request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     abort(401)
+    return None
 
 
 def role_required(role: Role | str) -> Callable:
