@@ -33,7 +33,7 @@ def test_runs_a_function_in_a_worker_and_reuses_it(pool):
 def test_a_worker_past_the_time_limit_is_killed_and_replaced(pool):
     before = pool.run(os.getpid, time_limit=10)
     started = time.monotonic()
-    with pytest.raises(ParseTimeoutError, match="0.5 s time limit"):
+    with pytest.raises(ParseTimeoutError, match=r"0\.5 s time limit"):
         pool.run(time.sleep, 30, time_limit=0.5)
     assert time.monotonic() - started < 3
     after = pool.run(os.getpid, time_limit=10)
