@@ -4,21 +4,21 @@ Pure and fast: one lxml parse per page, no Flask, no database, no network.
 Every JSON-LD script is parsed on its own (``factcheck.jsonld``), ``@graph``
 is flattened, ``@type`` is matched by membership, and ClaimReviews nested in
 other nodes (a Data Commons ``DataFeedItem``, a ``WebPage``'s ``mainEntity``)
-are found too. The rules for one node live in ``validator_rules``; this module
-adds the claim's own rules (who, when, where) and the page's.
+are found too. The rules for one node live in ``validator_rules`` (claim text,
+verdict, url, author) and ``validator_claim`` (the claim and the dates); this
+module applies them and adds the page's rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
 
 from factcheck.jsonld import flatten_nodes, has_type, json_ld_from_tree
+from factcheck.publishing.validator_claim import check_item_reviewed, check_review_dates
 from factcheck.publishing.validator_rules import (
     ERROR,
     WARNING,
@@ -31,12 +31,8 @@ from factcheck.publishing.validator_rules import (
     check_types,
     check_url,
     check_verdict_in_claim,
-    claim_types,
-    describe,
     entries,
     host_of,
-    host_on,
-    parse_date,
 )
 
 __all__ = [
@@ -51,12 +47,11 @@ __all__ = [
     "validate_page",
 ]
 
-_When = tuple[date, datetime | None]
-# Microdata and RDFa ClaimReviews are counted (one per page) but not checked.
 _VISIBLE_TEXT_XPATH = (
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
 )
 _RESOLVE_DEPTH = 8  # itemReviewed.appearance[0].author.url is 5 deep
+# Microdata and RDFa ClaimReviews are counted (one per page) but not checked.
 _OTHER_SYNTAX_XPATH = "//*[contains(@itemtype, 'ClaimReview') or contains(@typeof, 'ClaimReview')]"
 
 
@@ -116,8 +111,8 @@ def validate_claim_review(
         check_verdict_in_claim(claim, label, out)
     check_url(node, out, site, strict)
     check_author(node, out)
-    published = _check_review_dates(node, out)
-    _check_item_reviewed(node, out, site, published)
+    published = check_review_dates(node, out)
+    check_item_reviewed(node, out, site, published)
     check_empty_values(node, out)
     return out.items
 
@@ -314,178 +309,3 @@ def _publisher_site(
                 if isinstance(url, str) and (host := host_of(url)):
                     return host, False
     return None, False
-
-
-# --- the dates and the claim -------------------------------------------------
-
-
-def _check_review_dates(node: dict[str, Any], out: Findings) -> _When | None:
-    published = None
-    if "datePublished" not in node:
-        out.warning(
-            "datePublished.missing",
-            "datePublished",
-            "Add datePublished: the Fact Check Tools API and Data Commons read it.",
-        )
-    else:
-        published = parse_date(node["datePublished"], "datePublished", out)
-    if "dateModified" in node:
-        modified = parse_date(node["dateModified"], "dateModified", out)
-        if published and modified and _before(modified, published):
-            out.warning(
-                "date.modified-before-published",
-                "dateModified",
-                "dateModified is earlier than datePublished; check both dates.",
-            )
-    return published
-
-
-def _before(first: _When, second: _When) -> bool:
-    """True when ``first`` is earlier; to the second when both carry a zone."""
-    (first_day, first_moment), (second_day, second_moment) = first, second
-    if first_moment and second_moment and first_moment.tzinfo and second_moment.tzinfo:
-        return first_moment < second_moment
-    return first_day < second_day
-
-
-def _same_moment(first: _When, second: _When) -> bool:
-    """True when both carry a time of day and name the same instant."""
-    first_moment, second_moment = first[1], second[1]
-    if first_moment is None or second_moment is None:
-        return False
-    if (first_moment.tzinfo is None) != (second_moment.tzinfo is None):
-        return False
-    return first_moment == second_moment
-
-
-def _check_item_reviewed(
-    node: dict[str, Any], out: Findings, site: str | None, published: _When | None
-) -> None:
-    if node.get("itemReviewed") in (None, []):
-        out.warning(
-            "claim.missing",
-            "itemReviewed",
-            "Add itemReviewed: the Claim, with who made it, when and where it appeared.",
-        )
-        return
-    for claim, path in entries(node["itemReviewed"], "itemReviewed"):
-        if not isinstance(claim, dict):
-            out.warning(
-                "claim.missing", path, f"itemReviewed is {describe(claim)}; make it a Claim."
-            )
-            continue
-        if not has_type(claim, "Claim"):
-            out.warning(
-                "claim.not-claim-type",
-                f"{path}.@type",
-                f"itemReviewed is a {claim_types(claim)}; mark it as a Claim.",
-            )
-        _check_claimant(claim, path, out)
-        _check_claim_date(claim, path, out, published)
-        _check_origin(claim, path, out, site)
-
-
-def _check_claimant(claim: dict[str, Any], path: str, out: Findings) -> None:
-    author = claim.get("author")
-    if author in (None, []):
-        out.warning(
-            "claim.author-missing",
-            f"{path}.author",
-            "Add the claimant: who made the claim, with a name.",
-        )
-        return
-    for entry, entry_path in entries(author, f"{path}.author"):
-        name = entry.get("name") if isinstance(entry, dict) else entry
-        name_path = f"{entry_path}.name" if isinstance(entry, dict) else entry_path
-        if isinstance(name, str) and name.strip():
-            continue
-        if name is None or isinstance(name, str):
-            out.warning("claim.author-name-missing", name_path, "Give the claimant's name.")
-        else:
-            out.warning(
-                "claim.author-name-not-text",
-                name_path,
-                f"The claimant's name is {describe(name)}; give one name as text.",
-            )
-
-
-def _check_claim_date(
-    claim: dict[str, Any], path: str, out: Findings, published: _When | None
-) -> None:
-    date_path = f"{path}.datePublished"
-    if "datePublished" not in claim:
-        out.warning(
-            "claim.date-missing",
-            date_path,
-            "Add when the claim was made (itemReviewed datePublished).",
-        )
-        return
-    made = parse_date(claim["datePublished"], date_path, out)
-    if made is None or published is None:
-        return
-    if _before(published, made):
-        out.error(
-            "claim.date-after-review",
-            date_path,
-            "The claim is dated after the fact-check; give the date the claim was made.",
-        )
-    elif _same_moment(made, published):
-        out.warning(
-            "claim.date-is-review-date",
-            date_path,
-            "The claim's date is the fact-check's own date to the second; "
-            "give when the claim was made.",
-        )
-
-
-def _check_origin(claim: dict[str, Any], path: str, out: Findings, site: str | None) -> None:
-    """Appearances are present, and the claim comes from somewhere other than our site."""
-    appearances = [
-        link for key in ("appearance", "firstAppearance") for link in _links(claim, key, path)
-    ]
-    if not appearances:
-        hint = " (move its url there)" if claim.get("url") else ""
-        out.warning(
-            "claim.appearance-missing",
-            f"{path}.appearance",
-            f"Add where the claim appeared{hint}: appearance or firstAppearance with a URL.",
-        )
-    origin = [*appearances, *_links(claim, "url", path)]
-    for entry, entry_path in entries(claim.get("author"), f"{path}.author"):
-        if isinstance(entry, dict):
-            origin.extend(_links(entry, "url", entry_path))
-    for url, url_path in origin:
-        host = host_of(url)
-        if host is not None and (site is None or not host_on(host, site)):
-            continue
-        if host is None and (_has_scheme(url) or "." in url.strip().split("/")[0]):
-            # "ftp://…" or "www.example.org/…": not a link into our own site.
-            out.warning("claim.url-not-absolute", url_path, f"“{url}” is not a full http(s) URL.")
-            continue
-        out.error(
-            "claim.origin-own-domain",
-            url_path,
-            f"“{url}” points to the fact-checker's own site; attribute the claim to "
-            "where it was made.",
-        )
-
-
-def _has_scheme(url: str) -> bool:
-    try:
-        return bool(urlsplit(url.strip()).scheme)
-    except ValueError:
-        return True  # unparseable: at least not a path within our site
-
-
-def _links(holder: dict[str, Any], key: str, path: str) -> list[tuple[str, str]]:
-    """The non-empty URLs under ``key``: plain strings or objects with a url."""
-    if key not in holder:
-        return []
-    links = []
-    for entry, entry_path in entries(holder[key], f"{path}.{key}"):
-        url, url_path = entry, entry_path
-        if isinstance(entry, dict):
-            url, url_path = entry.get("url"), f"{entry_path}.url"
-        if isinstance(url, str) and url.strip():
-            links.append((url, url_path))
-    return links

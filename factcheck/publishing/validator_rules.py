@@ -15,11 +15,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
-
-from factcheck.jsonld import has_type, type_names
 
 ERROR = "error"
 WARNING = "warning"
@@ -36,15 +33,6 @@ _MARKUP = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 _LOOKS_LIKE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/|$)")
 _DELIMITERS_AFTER = ":|–—)]!."
 _DELIMITERS_BEFORE = ":|–—(["
-
-_DATE = r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
-_STRICT_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
-)
-_LENIENT_DATETIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)"
-    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?"
-)
 
 
 @dataclass(frozen=True)
@@ -138,44 +126,6 @@ def parse_number(value: Any) -> float | None:
     else:
         return None
     return number if math.isfinite(number) else None
-
-
-def parse_date(value: Any, path: str, out: Findings) -> tuple[date, datetime | None] | None:
-    """Check an ISO 8601 date or datetime; return (day, moment-or-None) when readable."""
-    text = value.strip() if isinstance(value, str) else None
-    if text is None or not text:
-        out.error("date.invalid", path, f"The date is {describe(value)}; write it as 2024-05-31.")
-        return None
-    try:
-        if match := re.fullmatch(_DATE, text):
-            year, month, day = (int(part) if part else 1 for part in match.groups())
-            return date(year, month, day), None
-        match = _LENIENT_DATETIME.fullmatch(text)
-        if match is None:
-            raise ValueError(text)
-        day_part, time_part, zone = match.groups()
-        zone = (zone or "").upper()
-        if len(zone) == 5:  # +0200 → +02:00
-            zone = f"{zone[:3]}:{zone[3:]}"
-        elif len(zone) == 3:  # +02 → +02:00
-            zone += ":00"
-        moment = datetime.fromisoformat(f"{day_part}T{time_part.replace(',', '.')}{zone}")
-    except ValueError:
-        out.error(
-            "date.invalid",
-            path,
-            f"“{text}” is not an ISO 8601 date; write it as 2024-05-31 or "
-            "2024-05-31T14:30:00+02:00.",
-        )
-        return None
-    if not _STRICT_DATETIME.fullmatch(text):
-        out.warning(
-            "date.not-strict-iso",
-            path,
-            f"“{text}” is readable but not strict ISO 8601; write it as "
-            f"{moment.isoformat()} (a “T” between date and time, a colon in the offset).",
-        )
-    return moment.date(), moment
 
 
 # --- rules on the claim text and the verdict -------------------------------
@@ -444,11 +394,3 @@ def check_empty_values(node: dict[str, Any], out: Findings) -> None:
                 out.warning("value.empty", child_path, f"{child_path} is empty; leave it out.")
             elif isinstance(child, dict | list):
                 stack.append((child_path, child))
-
-
-def claim_types(item: dict[str, Any]) -> str:
-    """The item's types for a message."""
-    return ", ".join(type_names(item)) or "untyped"
-
-
-__all__ = ["ERROR", "WARNING", "Finding", "Findings", "has_type"]
