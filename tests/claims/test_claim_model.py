@@ -1,0 +1,78 @@
+"""The check-worthiness model: quality floor, reproducible training, light runtime."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from factcheck.claims.cli import evaluation
+from factcheck.claims.detection import MODEL_VERSION, score_sentences
+from factcheck.claims.detection.model import MODEL_PATH, default_model
+from factcheck.claims.training import (
+    normalise,
+    read_labelled,
+    train_model,
+    training_examples,
+)
+
+
+@pytest.fixture(scope="module")
+def claimbuster(shared_dir: Path) -> Path:
+    return shared_dir / "data" / "claimbuster"
+
+
+def test_f1_on_held_out_groundtruth_beats_the_baseline(claimbuster: Path) -> None:
+    examples = read_labelled(claimbuster / "groundtruth.csv")
+    assert len(examples) == 1032
+    scores = score_sentences([e.text for e in examples])
+    report = evaluation(scores, [e.positive for e in examples], default_model().threshold)
+    # The TF-IDF + logistic regression baseline reaches 0.871 on this split.
+    assert report["f1"] >= 0.875
+    assert report["precision"] >= 0.8
+    assert report["recall"] >= 0.8
+
+
+def test_training_set_excludes_held_out_sentences(claimbuster: Path) -> None:
+    held_out_examples = read_labelled(claimbuster / "groundtruth.csv")
+    held_out = {normalise(e.text) for e in held_out_examples}
+    train = training_examples(claimbuster)
+    everything = read_labelled(claimbuster / "crowdsourced.csv")
+    assert not any(normalise(e.text) in held_out for e in train)
+    # The dataset's note counts 15 sentences equal up to case and spacing; our
+    # normalisation also ignores punctuation, which catches one more near-copy.
+    plain = {" ".join(e.text.lower().split()) for e in held_out_examples}
+    kept = {" ".join(e.text.lower().split()) for e in train}
+    assert sum(" ".join(e.text.lower().split()) in plain for e in everything) == 15
+    assert not kept & plain
+    assert len(everything) - len(train) == 16
+
+
+def test_training_reproduces_the_shipped_model_byte_for_byte(claimbuster: Path) -> None:
+    rebuilt = train_model(claimbuster)
+    assert rebuilt == MODEL_PATH.read_bytes()
+
+
+def test_model_version_is_a_hash_of_the_model_file() -> None:
+    assert hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12] == MODEL_VERSION
+    assert default_model().version == MODEL_VERSION
+
+
+def test_scoring_does_not_import_training_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from factcheck.claims.detection import detect_claims\n"
+        "detect_claims('The rate fell to 3.9% in May, the ministry said.')\n"
+        "bad = [m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_model_attribution_names_the_dataset() -> None:
+    meta = default_model().meta
+    assert "Arslan" in meta["attribution"]
+    assert "CC BY 4.0" in meta["attribution"]
