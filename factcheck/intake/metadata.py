@@ -131,7 +131,7 @@ def clean_authors(value: object, resolve: dict[str, dict[str, Any]] | None = Non
             if isinstance(name, (str, list)):
                 pending.insert(0, name)
         elif isinstance(item, str):
-            raw.extend(_split_names(item))
+            raw.extend(_split_names(html.unescape(item) if "&" in item else item))
     names: list[str] = []
     for candidate in raw:
         name = clean_text(candidate)
