@@ -176,18 +176,10 @@ def check_verdict_in_claim(claim: str, label: str, out: Findings) -> None:
     if len(re.sub(r"\W", "", words)) < VERDICT_MIN_WORD_CHARS:
         return
     pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, words.split(" "))) + r"(?!\w)"
-    match = re.search(pattern, claim, flags=re.IGNORECASE)
-    if match is None:
+    matches = list(re.finditer(pattern, claim, flags=re.IGNORECASE))
+    if not matches:
         return
-    before, after = claim[: match.start()].rstrip(), claim[match.end() :].lstrip()
-    # A hyphen separates only with a space ("FALSE - …"), not in "half-true".
-    sep_before = before.endswith(" -") or (bool(before) and before[-1] in _DELIMITERS_BEFORE)
-    sep_after = after.startswith("- ") or (bool(after) and after[0] in _DELIMITERS_AFTER)
-    stands_apart = (
-        (not before and (not after or sep_after))
-        or (not after and sep_before)
-        or (sep_before and sep_after)
-    )
+    stands_apart = any(_stands_apart(claim[: m.start()], claim[m.end() :]) for m in matches)
     if stands_apart:
         out.error(
             "claimReviewed.contains-verdict",
@@ -201,6 +193,19 @@ def check_verdict_in_claim(claim: str, label: str, out: Findings) -> None:
             f"The claim contains the word(s) “{words}”, which is also the verdict; "
             "make sure the verdict is not written into the claim.",
         )
+
+
+def _stands_apart(before: str, after: str) -> bool:
+    """True when the text around a match sets it off as a label, not a word of the claim."""
+    before, after = before.rstrip(), after.lstrip()
+    # A hyphen separates only with a space ("FALSE - …"), not in "half-true".
+    sep_before = before.endswith(" -") or (bool(before) and before[-1] in _DELIMITERS_BEFORE)
+    sep_after = after.startswith("- ") or (bool(after) and after[0] in _DELIMITERS_AFTER)
+    return (
+        (not before and (not after or sep_after))
+        or (not after and sep_before)
+        or (sep_before and sep_after)
+    )
 
 
 def check_rating(node: dict[str, Any], out: Findings) -> str | None:

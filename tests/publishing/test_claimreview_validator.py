@@ -216,6 +216,7 @@ def test_a_complete_node_has_no_findings() -> None:
         ("False flag attack staged in the capital", [(W, "claimReviewed.mentions-verdict")]),
         ("Falsehoods spread about the capital", []),
         ("The claim was half-false all along", [(W, "claimReviewed.mentions-verdict")]),
+        ("False flag in the capital [FALSE]", [(E, "claimReviewed.contains-verdict")]),
     ],
 )
 def test_verdict_in_claim(claim: str, expected: list[tuple[str, str]]) -> None:
