@@ -43,7 +43,7 @@ from factcheck.intake.worker import (
 __all__ = [
     "BinaryInputError", "EmptyInputError", "InputTooLargeError", "Inspection",
     "ParseFailedError", "ParseLimitError", "ParseLimits", "ParseMemoryError",
-    "ParseTimeoutError", "inspect_html", "inspect_text",
+    "ParseTimeoutError", "inspect_html", "inspect_text", "looks_like_html",
 ]
 
 _MAGIC = {
@@ -114,6 +114,11 @@ class Inspection:
             "warnings": list(self.warnings), "sha256": self.sha256,
             "encoding": self.encoding, "size": len(self.original),
         }
+
+
+def looks_like_html(data: bytes) -> bool:
+    """True when the start of ``data`` carries HTML markup."""
+    return bool(_LOOKS_LIKE_HTML.search(data[:65536]))
 
 
 def _sniff_binary(data: bytes) -> str | None:
@@ -233,7 +238,7 @@ def inspect_html(
     text, used, warnings = decode_html(original, encoding)
     if not text.strip():
         raise EmptyInputError("The page is empty: there is nothing to import.")
-    if not _LOOKS_LIKE_HTML.search(original[:65536]) and not text.lstrip().startswith("<"):
+    if not looks_like_html(original) and not text.lstrip().startswith("<"):
         warnings.append("This does not look like HTML; if it is plain text, import it as text.")
     pool = get_pool(limits.memory_limit)
     metadata, body, page_warnings = pool.run(

@@ -1,0 +1,152 @@
+"""``factcheck articles ...``: article intake from the command line.
+
+Only ``inspect`` lives here for now: it prints what an import would read
+(metadata, text, warnings) and stores nothing. This is the one layer that
+reads settings from the environment:
+
+* ``FACTCHECK_FETCH_ALLOW_PRIVATE`` (off by default): fetch from loopback
+  addresses, for tests and a local demo; the URL's own port is then allowed
+  too, since local servers rarely listen on 80 or 443;
+* ``FACTCHECK_FETCH_ALLOWED_PORTS``: comma-separated ports to allow besides
+  80 and 443.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from factcheck.intake import IntakeError
+
+_TRUE = {"1", "true", "yes", "on"}
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+_TEXT_SUFFIXES = {".txt", ".text", ".md"}
+MAX_FILE_BYTES = 5_000_000
+
+
+def allow_private_from_env() -> bool:
+    """The ``FACTCHECK_FETCH_ALLOW_PRIVATE`` setting (off unless 1/true/yes/on)."""
+    return os.environ.get("FACTCHECK_FETCH_ALLOW_PRIVATE", "").strip().lower() in _TRUE
+
+
+def allowed_ports_from_env(url: str, allow_private: bool) -> tuple[int, ...]:
+    """80 and 443, the ports in ``FACTCHECK_FETCH_ALLOWED_PORTS``, and with
+    private fetching on, the URL's own port."""
+    ports = {80, 443}
+    for item in os.environ.get("FACTCHECK_FETCH_ALLOWED_PORTS", "").split(","):
+        if item.strip().isdigit():
+            ports.add(int(item))
+    if allow_private:
+        try:
+            if port := urlsplit(url).port:
+                ports.add(port)
+        except ValueError:
+            pass  # the fetcher reports the malformed URL itself
+    return tuple(sorted(ports))
+
+
+# The intake modules are imported when a command runs, not when the app
+# registers its commands: they pull in lxml, extruct, trafilatura and requests.
+
+
+def _inspect_url(url: str) -> tuple[Any, dict[str, Any]]:
+    from factcheck.intake.fetch import fetch_url
+    from factcheck.intake.inspect import inspect_html, inspect_text
+
+    allow_private = allow_private_from_env()
+    page = fetch_url(url, allow_private=allow_private,
+                     allowed_ports=allowed_ports_from_env(url, allow_private))
+    fetched = {"requested_url": page.requested_url, "final_url": page.final_url,
+               "status": page.status, "content_type": page.content_type,
+               "redirects": page.redirects}
+    if page.kind == "text":
+        return inspect_text(page.text, url=page.final_url), fetched
+    return inspect_html(page.body, url=page.final_url, encoding=page.encoding), fetched
+
+
+def _inspect_file(path: str) -> Any:
+    from factcheck.intake.inspect import inspect_html, inspect_text, looks_like_html
+
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        suffix = ""
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise click.ClickException(f"No such file: {path}")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        suffix = file.suffix.lower()
+    if len(data) > MAX_FILE_BYTES:
+        raise click.ClickException(f"The file is larger than {MAX_FILE_BYTES / 1e6:g} MB.")
+    is_html = suffix in _HTML_SUFFIXES or (
+        suffix not in _TEXT_SUFFIXES and looks_like_html(data)
+    )
+    if is_html:
+        return inspect_html(data, url=None)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            "The file is not UTF-8 text; save it as UTF-8, or import it as HTML."
+        ) from error
+    return inspect_text(text)
+
+
+def _print_human(result: Any, fetched: dict[str, Any] | None) -> None:
+    meta = result.metadata
+    rows = [
+        ("Source", result.source + (f" from {fetched['final_url']}" if fetched else "")),
+        ("Headline", meta.headline), ("Authors", ", ".join(meta.authors) or None),
+        ("Published", meta.date_published), ("Modified", meta.date_modified),
+        ("Publisher", meta.publisher), ("Canonical URL", meta.canonical_url),
+        ("Language", meta.language), ("ClaimReviews", len(meta.claim_reviews) or None),
+        ("Encoding", result.encoding), ("SHA-256", result.sha256),
+    ]
+    for label, value in rows:
+        click.echo(f"{label + ':':<15}{value if value is not None else '-'}")
+    if result.warnings:
+        click.echo("Warnings:")
+        for warning in result.warnings:
+            click.echo(f"  - {warning}")
+    blocks = result.text.count("\n\n") + 1 if result.text else 0
+    click.echo(f"Text: {len(result.text)} characters in {blocks} paragraphs")
+    click.echo()
+    click.echo(result.text[:1000] + ("…" if len(result.text) > 1000 else ""))
+
+
+@click.group(name="articles")
+def articles_cli() -> None:
+    """Import articles (text, HTML or a URL)."""
+
+
+@articles_cli.command("inspect")
+@click.argument("path_or_url")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a summary.")
+def inspect_command(path_or_url: str, as_json: bool) -> None:
+    """Show what PATH_OR_URL would import as, without storing anything.
+
+    PATH_OR_URL is an http(s) URL, a file (HTML or UTF-8 text), or - for
+    standard input.
+    """
+    fetched = None
+    try:
+        if path_or_url.lower().startswith(("http://", "https://")):
+            result, fetched = _inspect_url(path_or_url)
+        else:
+            result = _inspect_file(path_or_url)
+    except IntakeError as error:
+        raise click.ClickException(error.message) from error
+    if as_json:
+        payload = result.to_dict()
+        if fetched:
+            payload["fetched"] = fetched
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_human(result, fetched)
