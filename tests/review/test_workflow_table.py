@@ -1,0 +1,113 @@
+"""The workflow table: every pair of states, every role, applied through one function."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from factcheck.accounts.models import Role
+from factcheck.claims.models import Claim, ClaimState
+from factcheck.extensions import db
+from factcheck.intake.models import Article
+from factcheck.review.models import Verdict
+from factcheck.review.scale import current_scale
+from factcheck.review.workflow import (
+    TRANSITIONS,
+    IllegalTransition,
+    NotPermitted,
+    StaleVersion,
+    WorkflowError,
+    apply_transition,
+)
+
+
+def _claim(state: ClaimState, author=None) -> Claim:
+    article = db.session.query(Article).first()
+    if article is None:
+        article = Article(headline="A", original=b"x", original_type="text/plain",
+                          sha256="0" * 64, text="Some text here.")
+        db.session.add(article)
+    claim = Claim(article=article, start_offset=0, end_offset=4, sentence="Some",
+                  claim_reviewed="Some claim", state=state.value)
+    db.session.add(claim)
+    db.session.flush()
+    scale = current_scale(db.session)
+    db.session.add(Verdict(claim_id=claim.id, rating_label_id=scale.labels[0].id,
+                           summary="Summary", author_id=author.id if author else None,
+                           last_changed_by_id=author.id if author else None))
+    db.session.flush()
+    return claim
+
+
+VALUES = {"comment": "because", "not_checkable_reason": "opinion"}
+
+
+@pytest.mark.parametrize("role", ["reviewer", "editor", "admin"])
+def test_every_transition_from_every_state_for_every_role(users, role):
+    actor = users[role]
+    author = users["reviewer2"]
+    for (name, transition), state in itertools.product(TRANSITIONS.items(), ClaimState):
+        claim = _claim(state, author=author)
+        values = dict(VALUES)
+        if name == "mark_duplicate":
+            values["duplicate_of_id"] = _claim(ClaimState.DETECTED).id
+        allowed_state = state in transition.sources
+        allowed_role = actor.has_role(transition.role)
+        if allowed_state and allowed_role:
+            apply_transition(db.session, claim, name, actor=actor, values=values)
+            assert claim.state == transition.target.value, (name, state)
+        else:
+            expected = NotPermitted if not allowed_role else IllegalTransition
+            with pytest.raises(expected):
+                apply_transition(db.session, claim, name, actor=actor, values=values)
+            assert db.session.get(Claim, claim.id).state == state.value
+    db.session.rollback()
+
+
+def test_reviewers_cannot_approve_and_editors_not_their_own(users):
+    claim = _claim(ClaimState.SUBMITTED, author=users["editor"])
+    with pytest.raises(NotPermitted, match="needs the editor role"):
+        apply_transition(db.session, claim, "approve", actor=users["reviewer"])
+    with pytest.raises(NotPermitted, match="never approves a verdict they wrote"):
+        apply_transition(db.session, claim, "approve", actor=users["editor"])
+    apply_transition(db.session, claim, "approve", actor=users["editor2"])
+    assert claim.state == "approved"
+
+
+def test_stale_version_is_refused(users):
+    claim = _claim(ClaimState.DETECTED)
+    seen = claim.version
+    apply_transition(db.session, claim, "mark_checkable", actor=users["reviewer"],
+                     seen_version=seen)
+    apply_transition(db.session, claim, "reopen_triage", actor=users["reviewer"])
+    with pytest.raises(StaleVersion):
+        apply_transition(db.session, claim, "mark_checkable", actor=users["reviewer"],
+                         seen_version=seen)
+
+
+def test_guards_explain_what_is_missing(users):
+    claim = _claim(ClaimState.DETECTED)
+    with pytest.raises(WorkflowError, match="Say why"):
+        apply_transition(db.session, claim, "mark_not_checkable", actor=users["reviewer"])
+    with pytest.raises(WorkflowError, match="Choose the claim"):
+        apply_transition(db.session, claim, "mark_duplicate", actor=users["reviewer"],
+                         values={"duplicate_of_id": claim.id})
+    submitted = _claim(ClaimState.SUBMITTED)
+    with pytest.raises(WorkflowError, match="needs a comment"):
+        apply_transition(db.session, submitted, "request_changes", actor=users["editor"])
+
+
+def test_database_refuses_unknown_states(users):
+    claim = _claim(ClaimState.DETECTED)
+    claim.state = "nonsense"
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_roles_rank():
+    assert Role.ADMIN.includes(Role.EDITOR)
+    assert Role.EDITOR.includes(Role.REVIEWER)
+    assert not Role.REVIEWER.includes(Role.EDITOR)
