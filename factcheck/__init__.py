@@ -94,25 +94,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from factcheck.accounts.cli import users_cli
+    from factcheck.claims.cli import claims_cli
     from factcheck.demo import demo_command
+    from factcheck.intake.cli import articles_cli
+    from factcheck.publishing.cli import markup_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_command)
-    for module_name, attribute in (
-        ("factcheck.claims.cli", "claims_cli"),
-        ("factcheck.intake.cli", "articles_cli"),
-        ("factcheck.publishing.cli", "markup_cli"),
-    ):
-        _add_optional_command(app, module_name, attribute)
-
-
-def _add_optional_command(app: Flask, module_name: str, attribute: str) -> None:
-    import importlib
-
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name != module_name:
-            raise
-        return
-    app.cli.add_command(getattr(module, attribute))
+    for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli):
+        app.cli.add_command(command)
