@@ -71,6 +71,12 @@ def _handle_csrf_error(error: CSRFError):
     )
 
 
+def _handle_workflow_error(error):
+    # A refused workflow action: 403 (role or rule about the person) or 409
+    # (state or version), with the rule named so the user knows what to do.
+    return render_error(error.status, message=error.message, rule=error.rule)
+
+
 def _handle_unexpected(error: Exception):
     # Flask has already logged the exception with its traceback.
     return render_error(500)
@@ -78,6 +84,9 @@ def _handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+    from factcheck.review.workflow import WorkflowError
+
+    app.register_error_handler(WorkflowError, _handle_workflow_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(InternalServerError, _handle_unexpected)

@@ -8,9 +8,21 @@ from flask_login import current_user
 from factcheck.accounts.models import Role
 
 
+# The desk's main navigation: (endpoint, label). Entries whose feature is not
+# registered are left out, so the layout never links to a missing page.
+NAV_LINKS = [
+    ("articles.index", "Articles"),
+    ("review.queue", "Claims"),
+]
+PUBLIC_SITE_ENDPOINT = "public.index"
+
+
 def _site_context() -> dict:
     config = current_app.config
+    views = current_app.view_functions
     return {
+        "nav_links": [(endpoint, label) for endpoint, label in NAV_LINKS if endpoint in views],
+        "public_site_endpoint": PUBLIC_SITE_ENDPOINT if PUBLIC_SITE_ENDPOINT in views else None,
         "org_name": config["ORG_NAME"],
         "org_url": config["ORG_URL"],
         "site_url": config["SITE_URL"],
