@@ -11,6 +11,8 @@ import pytest
 
 from factcheck.claims.cli import evaluation
 from factcheck.claims.detection import MODEL_VERSION, score_sentences
+from factcheck.claims.detection.cues import find_cues
+from factcheck.claims.detection.features import sentence_features
 from factcheck.claims.detection.model import MODEL_PATH, default_model
 from factcheck.claims.training import (
     normalise,
@@ -76,3 +78,11 @@ def test_model_attribution_names_the_dataset() -> None:
     meta = default_model().meta
     assert "Arslan" in meta["attribution"]
     assert "CC BY 4.0" in meta["attribution"]
+
+
+def test_fast_scoring_path_equals_the_reference_path(claimbuster: Path) -> None:
+    model = default_model()
+    for example in read_labelled(claimbuster / "groundtruth.csv")[:300]:
+        cues = find_cues(example.text)
+        reference = model.margin(sentence_features(example.text, cues))
+        assert model.sentence_margin(example.text, cues) == pytest.approx(reference, abs=1e-9)

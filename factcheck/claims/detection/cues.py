@@ -131,6 +131,13 @@ CUE_PRIOR: dict[str, float] = {
 }
 
 _COMPILED = tuple((code, kind, re.compile(pattern), msg) for code, kind, pattern, msg in _CUES)
+# Cues made of plain word lists rarely overlap, so one scan with named groups
+# finds them all: scoring speed is dominated by these scans.
+_WORD_LIST_CUES = ("comparison", "causal", "opinion", "prediction", "vague")
+_SEPARATE = tuple((code, regex) for code, _k, regex, _m in _COMPILED if code not in _WORD_LIST_CUES)
+_COMBINED = re.compile(
+    "|".join(f"(?P<{code}>{pattern})" for code, _k, pattern, _m in _CUES if code in _WORD_LIST_CUES)
+)
 CUE_CODES: tuple[str, ...] = (*(code for code, *_ in _CUES), "question")
 KIND_ORDER: tuple[str, ...] = (
     "quantity",
@@ -174,7 +181,7 @@ def find_cues(sentence: str, offset: int = 0) -> dict[str, list[tuple[int, int]]
     ``offset`` is added to every span, so spans point into the whole text.
     """
     found: dict[str, list[tuple[int, int]]] = {}
-    for code, _kind, regex, _msg in _COMPILED:
+    for code, regex in _SEPARATE:
         spans = [
             (m.start() + offset, m.end() + offset)
             for m in regex.finditer(sentence)
@@ -182,6 +189,8 @@ def find_cues(sentence: str, offset: int = 0) -> dict[str, list[tuple[int, int]]
         ]
         if spans:
             found[code] = spans
+    for m in _COMBINED.finditer(sentence):
+        found.setdefault(m.lastgroup, []).append((m.start() + offset, m.end() + offset))
     if "title" in found:
         found["title"] = [
             (_extend_title(sentence, s - offset) + offset, e) for s, e in found["title"]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from .atomic import split_atomic
 from .cues import Reason, explain, find_cues, kind_of, prior
-from .features import sentence_features
 from .model import Model, default_model, sigmoid
 from .segment import Sentence, iter_sentences
 
@@ -162,7 +161,7 @@ def sentence_candidates(
         start, end = sentence.start + rel_start, sentence.start + rel_end
         cues = all_cues if whole else _within(all_cues, start, end)
         piece = sentence.text[rel_start:rel_end]
-        score = sigmoid(model.margin(sentence_features(piece, cues)) + prior(cues))
+        score = sigmoid(model.sentence_margin(piece, cues) + prior(cues))
         reasons = explain_score(piece, start, cues, score, model.threshold)
         if not english:
             reasons.append(Reason("language", ENGLISH_WARNING, effect=-1))
@@ -212,7 +211,7 @@ def score_sentences(sentences: list[str], model: Model | None = None) -> list[fl
     scores = []
     for sentence in sentences:
         cues = find_cues(sentence)
-        scores.append(sigmoid(model.margin(sentence_features(sentence, cues)) + prior(cues)))
+        scores.append(sigmoid(model.sentence_margin(sentence, cues) + prior(cues)))
     return scores
 
 
