@@ -3,6 +3,7 @@
 from factcheck.accounts.models import Role, User, UserSession
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
+from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.review.models import Approval, RatingLabel, RatingScale, Source, Stance, Verdict
@@ -14,6 +15,7 @@ __all__ = [
     "Claim",
     "ClaimKind",
     "ClaimState",
+    "ImportDraft",
     "NotCheckableReason",
     "Publication",
     "PublicationChange",
