@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import heapq
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -51,24 +50,30 @@ def detect_command(file: Path, as_json: bool, top: int) -> None:
 
 
 def _collect(candidates, length: int, top: int) -> list:
-    """Best-first list; with ``top``, only a bounded heap is kept in memory."""
+    """Best-first list; with ``top``, only a bounded heap is kept in memory.
+
+    Long texts report progress on stderr every tenth of the way, as plain
+    lines so that it shows in logs and pipes too.
+    """
     kept: list = []
-    with click.progressbar(
-        length=length, label="detecting", file=sys.stderr, hidden=length < PROGRESS_FROM
-    ) as bar:
-        done = 0
-        for i, c in enumerate(candidates):
-            # (score, -i) makes the order total, so ties resolve by position in the text.
-            item = (c.score, -i, c)
-            if not top:
-                kept.append(item)
-            elif len(kept) < top:
-                heapq.heappush(kept, item)
-            else:
-                heapq.heappushpop(kept, item)
-            if c.sentence_end > done:
-                bar.update(c.sentence_end - done)
-                done = c.sentence_end
+    step = length // 10 if length >= PROGRESS_FROM else 0
+    next_report = step
+    for i, c in enumerate(candidates):
+        # (score, -i) makes the order total, so ties resolve by position in the text.
+        item = (c.score, -i, c)
+        if not top:
+            kept.append(item)
+        elif len(kept) < top:
+            heapq.heappush(kept, item)
+        else:
+            heapq.heappushpop(kept, item)
+        if step and c.sentence_end >= next_report:
+            click.echo(
+                f"detecting: {100 * c.sentence_end // length}% "
+                f"({c.sentence_end / 2**20:.1f} of {length / 2**20:.1f} MB)",
+                err=True,
+            )
+            next_report = (c.sentence_end // step + 1) * step
     return [c for _, _, c in sorted(kept, key=lambda t: (-t[0], -t[1]))]
 
 

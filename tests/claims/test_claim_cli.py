@@ -66,3 +66,18 @@ def test_evaluate_on_a_small_tsv(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "precision 1.000  recall 1.000  F1 1.000" in result.output
     assert "sentences/s" in result.output
+
+
+def test_detect_long_text_reports_progress_and_keeps_top(tmp_path: Path, monkeypatch) -> None:
+    from factcheck.claims import cli
+
+    monkeypatch.setattr(cli, "PROGRESS_FROM", 10_000)
+    paragraph = "The agency counted 1,200 new cases last week. Officials were worried.\n\n"
+    source = tmp_path / "long.txt"
+    source.write_text(paragraph * 300, encoding="utf-8")
+    result = CliRunner().invoke(claims_cli, ["detect", str(source), "--json", "--top", "5"])
+    assert result.exit_code == 0, result.output
+    assert "detecting: " in result.stderr
+    doc = json.loads(result.stdout)
+    assert len(doc["candidates"]) == 5
+    assert all("1,200" in c["text"] for c in doc["candidates"])
