@@ -1,0 +1,220 @@
+"""Feeds for machines: the ClaimReview DataFeed, an Atom feed, the sitemap and robots.txt.
+
+No login (the blueprint is on the public allowlist); only published
+fact-checks, only what their public snapshot holds.
+
+| rule                         | endpoint        | who    |
+|------------------------------|-----------------|--------|
+| GET /feeds/claimreview.json  | feeds.datafeed  | anyone |
+| GET /feeds/fact-checks.atom  | feeds.atom      | anyone |
+| GET /sitemap.xml             | feeds.sitemap   | anyone |
+| GET /robots.txt              | feeds.robots    | anyone |
+
+The DataFeed (the Data Commons shape: a schema.org ``DataFeed`` whose
+``dataFeedElement`` items are ``DataFeedItem`` with ``dateCreated``, ``url``
+and ``item``) and the sitemap are streamed: a generator reads the
+publications in batches by keyset (``id > :last``), yields each batch as a
+chunk of text, and ends its read transaction between batches, so memory stays
+flat however many fact-checks there are and no lock is held while a slow
+client reads. Their ``ETag`` and ``Last-Modified`` come from one aggregate
+query (how many are published, and the latest ``date_modified`` of any
+publication, retracted ones included, since a retraction changes the feed);
+a matching ``If-None-Match`` or ``If-Modified-Since`` gets a 304 without
+reading a single snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from markupsafe import escape
+from sqlalchemy import case, func, select
+from werkzeug.http import is_resource_modified
+
+from factcheck.extensions import db
+from factcheck.publishing.claimreview import SCHEMA_CONTEXT, iso_datetime
+from factcheck.publishing.models import Publication, PublicationChange
+
+feeds_bp = Blueprint("feeds", __name__)
+
+BATCH_SIZE = 500
+ATOM_ENTRIES = 50
+FEED_FORMAT = "1"  # part of the ETag: bump when the feeds' shape changes
+FEED_CACHE = "public, max-age=60"
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def feed_state(session) -> tuple[int, datetime | None]:
+    """How many fact-checks are published, and when any publication last changed."""
+    count, last = session.execute(
+        select(
+            func.coalesce(func.sum(case((Publication.state == "published", 1), else_=0)), 0),
+            func.max(Publication.date_modified),
+        )
+    ).one()
+    return int(count), last
+
+
+def _validators(kind: str) -> tuple[str, datetime | None]:
+    count, last = feed_state(db.session)
+    seed = f"{FEED_FORMAT}|{kind}|{current_app.config['SITE_URL']}|{count}|{last}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:32], last
+
+
+def _conditional(kind: str, body, mimetype: str) -> Response:
+    """A response with ETag and Last-Modified, or a 304 when the client's copy is current.
+
+    ``body`` is called only when the client needs it, so a 304 reads no rows.
+    """
+    etag, last = _validators(kind)
+    if not is_resource_modified(request.environ, etag=etag, last_modified=last):
+        response = Response(status=304)
+    else:
+        response = Response(body(last), mimetype=mimetype)
+    response.set_etag(etag, weak=True)
+    if last is not None:
+        response.last_modified = last
+    response.headers["Cache-Control"] = FEED_CACHE
+    return response
+
+
+def _published_batches(*columns) -> Iterator[list]:
+    """Rows of published fact-checks in id order, ``BATCH_SIZE`` at a time (keyset pages)."""
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            select(Publication.id, *columns)
+            .where(Publication.state == "published", Publication.id > last_id)
+            .order_by(Publication.id)
+            .limit(BATCH_SIZE)
+        ).all()
+        # End the read transaction between batches: SQLite begins every
+        # transaction IMMEDIATE, and writers must not wait for a slow reader.
+        db.session.rollback()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1][0]
+
+
+def datafeed_chunks(site_url: str, org_name: str, last: datetime | None) -> Iterator[str]:
+    """The DataFeed as JSON text, in chunks: the head, one chunk per batch, the tail."""
+    head = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "DataFeed",
+        "name": f"{org_name}: ClaimReview feed",
+        "url": site_url + "/feeds/claimreview.json",
+    }
+    if last is not None:
+        head["dateModified"] = iso_datetime(last)
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "dataFeedElement": ['
+    first = True
+    for rows in _published_batches(Publication.date_published, Publication.snapshot):
+        items = []
+        for _id, date_published, snapshot in rows:
+            review = snapshot["claim_review"]
+            item = {
+                "@type": "DataFeedItem",
+                "dateCreated": iso_datetime(date_published),
+                "url": review["url"],
+                "item": [review],
+            }
+            if "dateModified" in review:
+                item["dateModified"] = review["dateModified"]
+            items.append(json.dumps(item, ensure_ascii=False))
+        yield ("" if first else ", ") + ", ".join(items)
+        first = False
+    yield "]}"
+
+
+@feeds_bp.route("/feeds/claimreview.json")
+def datafeed():
+    """Every published ClaimReview as one schema.org DataFeed (streamed)."""
+    config = current_app.config
+    return _conditional(
+        "datafeed",
+        lambda last: stream_with_context(
+            datafeed_chunks(config["SITE_URL"], config["ORG_NAME"], last)),
+        "application/json",
+    )
+
+
+def sitemap_chunks(site_url: str) -> Iterator[str]:
+    """The sitemap as XML text in chunks: the public pages, then every published fact-check."""
+    yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+    for endpoint in ("public.index", "public.methodology", "public.corrections_policy"):
+        yield f"<url><loc>{escape(site_url + url_for(endpoint))}</loc></url>\n"
+    for rows in _published_batches(Publication.slug, Publication.date_modified,
+                                   Publication.snapshot):
+        yield "".join(
+            f"<url><loc>{escape(snapshot['url'])}</loc>"
+            f"<lastmod>{iso_datetime(modified)}</lastmod></url>\n"
+            for _id, _slug, modified, snapshot in rows
+        )
+    yield "</urlset>\n"
+
+
+@feeds_bp.route("/sitemap.xml")
+def sitemap():
+    """The sitemap of the public site, with each fact-check's last modification."""
+    site_url = current_app.config["SITE_URL"]
+    return _conditional(
+        "sitemap", lambda _last: stream_with_context(sitemap_chunks(site_url)), "application/xml"
+    )
+
+
+@feeds_bp.route("/feeds/fact-checks.atom")
+def atom():
+    """New and corrected fact-checks, most recently changed first (the latest 50)."""
+
+    def body(last):
+        publications = db.session.scalars(
+            select(Publication).where(Publication.state == "published")
+            .order_by(Publication.date_modified.desc(), Publication.id.desc())
+            .limit(ATOM_ENTRIES)
+        ).all()
+        notes: dict[int, PublicationChange] = {}
+        if publications:
+            for change in db.session.scalars(
+                select(PublicationChange)
+                .where(PublicationChange.publication_id.in_([p.id for p in publications]),
+                       PublicationChange.kind.in_(("corrected", "updated")))
+                .order_by(PublicationChange.created_at, PublicationChange.id)
+            ):
+                notes[change.publication_id] = change  # the latest one wins
+        return render_template(
+            "public/atom.xml", publications=publications, notes=notes, updated=last,
+            iso=iso_datetime,
+        )
+
+    return _conditional("atom", body, "application/atom+xml")
+
+
+@feeds_bp.route("/robots.txt")
+def robots():
+    """Crawlers may read the public site; the sitemap is named with its absolute URL."""
+    site_url = current_app.config["SITE_URL"]
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {site_url}/sitemap.xml\n"
+    response = Response(text, mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@feeds_bp.app_template_filter("xml_text")
+def xml_text(value: object) -> str:
+    """Text with the characters XML 1.0 cannot hold removed (escaping happens after)."""
+    return _XML_INVALID.sub("", "" if value is None else str(value))

@@ -1,0 +1,63 @@
+"""Forms of the editor's publishing pages. Forms validate; they never write."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+NOTE_MAX_CHARS = 2000
+POLICY_MAX_CHARS = 20_000
+
+CHANGE_KIND_CHOICES = [
+    SelectChoice("corrected", "Correction: something we published was wrong"),
+    SelectChoice("updated", "Update: new information, nothing was wrong"),
+]
+
+
+class SeenVersionMixin:
+    """The claim version the editor saw; the change applies only to that version."""
+
+    seen_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class PublishForm(SeenVersionMixin, FlaskForm):
+    """Publish, or republish after a correction with a note for readers."""
+
+    change_kind = SelectField("Kind of change", choices=CHANGE_KIND_CHOICES, default="corrected")
+    note = TextAreaField(
+        "Correction note (shown on the page, dated)",
+        validators=[Optional(), Length(max=NOTE_MAX_CHARS)],
+    )
+
+
+class ReopenForm(SeenVersionMixin, FlaskForm):
+    """Reopen a published fact-check for a correction."""
+
+    comment = TextAreaField(
+        "What needs correcting, and why",
+        validators=[DataRequired(message="Say what needs correcting."),
+                    Length(max=NOTE_MAX_CHARS)],
+    )
+
+
+class RetractForm(SeenVersionMixin, FlaskForm):
+    """Retract a published fact-check."""
+
+    note = TextAreaField(
+        "Retraction notice (shown at the page's address)",
+        validators=[DataRequired(message="Say why the fact-check is retracted."),
+                    Length(max=NOTE_MAX_CHARS)],
+    )
+
+
+class CorrectionsPolicyForm(FlaskForm):
+    """The organisation's corrections policy (Markdown)."""
+
+    seen_updated_at = HiddenField()
+    text = TextAreaField(
+        "Corrections policy (Markdown)",
+        validators=[DataRequired(message="Write the policy."), Length(max=POLICY_MAX_CHARS)],
+    )

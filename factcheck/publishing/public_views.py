@@ -1,0 +1,215 @@
+"""The public site: fact-check pages, the index, the methodology and the corrections policy.
+
+No login (the blueprint is on the public allowlist). Pages render from
+``Publication.snapshot`` (the allow-listed fields as published) and the public
+change log only, never from the claim being worked on, and only published
+fact-checks are listed. GET only; nothing here writes.
+
+| rule                           | endpoint                  | who    |
+|--------------------------------|---------------------------|--------|
+| GET /fact-checks               | public.index              | anyone |
+| GET /fact-checks/<slug>        | public.fact_check         | anyone |
+| GET /fact-checks/<slug>.json   | public.fact_check_json    | anyone |
+| GET /methodology               | public.methodology        | anyone |
+| GET /corrections-policy        | public.corrections_policy | anyone |
+
+A retracted fact-check answers **410 Gone** with its retraction notice: the
+notice stays readable at the address people and other sites linked to, while
+the status tells search engines and aggregators to drop their copy of the
+fact-check (a 200 would keep the old URL indexed as a live page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from sqlalchemy import select
+
+from factcheck.extensions import db
+from factcheck.publishing.models import Publication, PublicationChange
+from factcheck.publishing.operations import CORRECTIONS_POLICY, site_text
+from factcheck.publishing.slugs import FACT_CHECK_PATH
+from factcheck.publishing.snapshot import rating_tone
+from factcheck.review.markdown import render_markdown
+from factcheck.review.models import RatingLabel, RatingScale
+from factcheck.review.scale import DEFAULT_SCALE
+
+public_bp = Blueprint("public", __name__)
+
+PAGE_SIZE = 20
+MAX_SLUG_CHARS = 200  # longer than any slug we make; longer ones are 404 without a query
+PUBLIC_CACHE = "public, max-age=60"
+DEFAULT_POLICY = (
+    "We correct mistakes openly. When a published fact-check is corrected or updated, the page "
+    "keeps its address and shows a dated note saying what changed. When a fact-check is "
+    "retracted, a notice stays at its address saying why."
+)
+
+
+# The write-up is sanitised with the desk's renderer (review.markdown), so the
+# preview shows what readers see; cached, as a page renders the same text often.
+markdown_to_html = lru_cache(maxsize=1024)(render_markdown)
+
+
+@dataclass(frozen=True)
+class ScaleEntry:
+    """One verdict of the published rating scale."""
+
+    label: str
+    value: int | None
+    meaning: str
+    tone: str
+
+
+def public_scale(session) -> tuple[list[ScaleEntry], int | None, int | None]:
+    """The current rating scale (entries, best, worst), read-only.
+
+    Before anyone has used the desk there is no scale row yet; the default
+    scale is shown then, as that is the one the desk will create.
+    """
+    scale = session.scalar(
+        select(RatingScale).where(RatingScale.is_current.is_(True)).order_by(RatingScale.id)
+    )
+    if scale is None:
+        best, worst = 5, 1
+        rows = [(label, value, meaning) for label, value, meaning, _colour in DEFAULT_SCALE]
+    else:
+        best, worst = scale.best, scale.worst
+        rows = [
+            (label.label, label.value, label.meaning)
+            for label in session.scalars(
+                select(RatingLabel)
+                .where(RatingLabel.scale_id == scale.id, RatingLabel.active.is_(True))
+                .order_by(RatingLabel.position)
+            )
+        ]
+    entries = [
+        ScaleEntry(label, value, meaning, rating_tone(value, best, worst))
+        for label, value, meaning in rows
+    ]
+    return entries, best, worst
+
+
+def _cacheable(body, status: int = 200):
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+def _publication(slug: str) -> Publication:
+    if len(slug) > MAX_SLUG_CHARS:
+        abort(404)
+    publication = db.session.scalar(select(Publication).where(Publication.slug == slug))
+    if publication is None:
+        abort(404, description="There is no fact-check at this address.")
+    return publication
+
+
+@public_bp.route("/fact-checks")
+def index():
+    """Published fact-checks, newest first, optionally of one verdict, 20 a page."""
+    verdict = (request.args.get("verdict") or "").strip()[:60]
+    page = request.args.get("page", 1, type=int) or 1
+    page = max(1, min(page, 10_000))
+    query = select(Publication).where(Publication.state == "published")
+    if verdict:
+        query = query.where(Publication.rating_label == verdict)
+    rows = db.session.scalars(
+        query.order_by(Publication.date_published.desc(), Publication.id.desc())
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)
+    ).all()
+    scale, _best, _worst = public_scale(db.session)
+    return _cacheable(render_template(
+        "public/index.html", publications=rows[:PAGE_SIZE], verdict=verdict, page=page,
+        has_next=len(rows) > PAGE_SIZE, verdicts=[entry.label for entry in scale],
+    ))
+
+
+@public_bp.route(f"{FACT_CHECK_PATH}<slug>")
+def fact_check(slug: str):
+    """One published fact-check, or the retraction notice (410) where one was retracted."""
+    publication = _publication(slug)
+    changes = db.session.scalars(
+        select(PublicationChange)
+        .where(PublicationChange.publication_id == publication.id)
+        .order_by(PublicationChange.created_at, PublicationChange.id)
+    ).all()
+    if publication.state == "retracted":
+        return _cacheable(render_template(
+            "public/retracted.html", publication=publication, changes=changes,
+            snapshot=publication.snapshot,
+        ), 410)
+    snapshot = publication.snapshot
+    return _cacheable(render_template(
+        "public/fact_check.html", publication=publication, snapshot=snapshot,
+        claim_review=snapshot["claim_review"], changes=changes,
+        corrections=[c for c in changes if c.kind in ("corrected", "updated")],
+        write_up=markdown_to_html(snapshot.get("write_up") or ""),
+    ))
+
+
+@public_bp.route(f"{FACT_CHECK_PATH}<slug>.json")
+def fact_check_json(slug: str):
+    """The page's ClaimReview as JSON-LD; 404 when unknown, 410 with the notice when retracted."""
+    if len(slug) > MAX_SLUG_CHARS:
+        return jsonify(error="not found"), 404
+    publication = db.session.scalar(select(Publication).where(Publication.slug == slug))
+    if publication is None:
+        return jsonify(error="There is no fact-check at this address."), 404
+    if publication.state == "retracted":
+        return _cacheable(jsonify(
+            retracted=True,
+            url=url_for("public.fact_check", slug=slug, _external=False),
+            dateRetracted=publication.retracted_at.isoformat() + "Z"
+            if publication.retracted_at else None,
+            note=publication.retraction_note or "",
+        ), 410)
+    response = _cacheable(jsonify(publication.snapshot["claim_review"]))
+    response.mimetype = "application/ld+json"
+    return response
+
+
+@public_bp.route("/methodology")
+def methodology():
+    """The rating scale with its numbers and meanings, and how we check."""
+    scale, best, worst = public_scale(db.session)
+    return _cacheable(render_template(
+        "public/methodology.html", scale=scale, best=best, worst=worst,
+    ))
+
+
+@public_bp.route("/corrections-policy")
+def corrections_policy():
+    """The organisation's corrections policy, as set by an admin."""
+    text = site_text(db.session, CORRECTIONS_POLICY)
+    policy = text.value if text is not None and text.value.strip() else DEFAULT_POLICY
+    return _cacheable(render_template(
+        "public/corrections_policy.html", policy=markdown_to_html(policy),
+        updated_at=text.updated_at if text is not None else None,
+    ))
+
+
+@public_bp.app_template_filter("public_date")
+def public_date(value: date | datetime | str | None) -> str:
+    """A date as readers say it: ``3 February 2024`` (times are UTC and left out)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+@public_bp.app_template_filter("iso_date")
+def iso_date(value: date | datetime | str | None) -> str:
+    """The machine-readable date for a ``<time datetime>`` attribute."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value[:10]
+    return value.isoformat()[:10]
