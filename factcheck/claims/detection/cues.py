@@ -248,13 +248,41 @@ _NOT_IN_TITLE = frozenset(
 )
 
 
+# Lower-case words that belong to a role ("special envoy", "former president").
+_TITLE_QUALIFIERS = frozenset(
+    [
+        "special",
+        "former",
+        "acting",
+        "deputy",
+        "senior",
+        "chief",
+        "foreign",
+        "defense",
+        "defence",
+        "interior",
+        "finance",
+        "prime",
+        "vice",
+        "top",
+        "new",
+        "outgoing",
+        "incoming",
+        "interim",
+        "assistant",
+        "associate",
+        "executive",
+    ]
+)
+
+
 def _extend_title(sentence: str, start: int) -> int:
     """Move a title's start left over the words that qualify it.
 
     "the Russian special envoy" gives "Russian special envoy": capitalised
-    words, and one lower-case word right before the title when a capitalised
-    word precedes it. Done by hand because a regex that looks back this way is
-    slow on every sentence.
+    words, and one lower-case role word ("special", "former"…) right before
+    the title when a capitalised word precedes it. Done by hand because a
+    regex that looks back this way is slow on every sentence.
     """
     words = sentence[:start].split(" ")[-5:-1]  # the last item is the empty tail
     taken = pending = 0
@@ -264,7 +292,7 @@ def _extend_title(sentence: str, start: int) -> int:
         if word[0].isupper() and word not in _NOT_IN_TITLE:
             taken += pending + len(word) + 1
             pending = 0
-        elif i == 0 and word.islower():
+        elif i == 0 and word in _TITLE_QUALIFIERS:
             pending = len(word) + 1
         else:
             break
