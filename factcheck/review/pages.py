@@ -1,0 +1,285 @@
+"""What the claim and approval pages show, gathered in one place so the views stay thin.
+
+Reads only: nothing here writes (``current_scale`` may flush the default
+scale into the request's transaction, which a GET never commits).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from factcheck.accounts.models import User
+from factcheck.claims.models import Claim, ClaimState
+from factcheck.database import utcnow
+from factcheck.review import operations as ops
+from factcheck.review.diffs import content_changes, field_changes
+from factcheck.review.forms import (
+    ApproveForm,
+    ClaimantForm,
+    EditSourceForm,
+    MoveForm,
+    NotesForm,
+    SendBackForm,
+    SourceForm,
+    VerdictForm,
+    WordingForm,
+)
+from factcheck.review.markdown import render_markdown
+from factcheck.review.models import Approval, RatingLabel, Source
+from factcheck.review.scale import current_scale
+from factcheck.review.workflow import TRANSITIONS, allowed_transitions, transition_problem
+
+# Steps with their own pages elsewhere: shown as links when that page exists.
+OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.reopen",
+               "retract": "publishing.retract"}
+CONTEXT_CHARS = 280  # article text shown on each side of the claim
+HIDDEN_AUDIT_KEYS = frozenset({"source_id", "approval_id", "content", "content_hash"})
+ACTION_LABELS = {
+    "claim.edit_wording": "Changed the wording",
+    "claim.edit_claimant": "Changed the claimant or appearances",
+    "claim.edit_notes": "Changed the notes",
+    "source.add": "Added a source",
+    "source.edit": "Changed a source",
+    "source.remove": "Removed a source",
+    "verdict.edit": "Changed the verdict",
+    "approval.approved": "Recorded the approval",
+    "approval.changes_requested": "Recorded the send-back",
+}
+
+
+# --- rating scale -------------------------------------------------------------------------------
+
+
+def rating_choices(session) -> list:
+    """The active labels of the current scale as select choices (value = label text).
+
+    Labels, not ids, travel in the form: they are unique within a scale and do
+    not depend on rows a GET may only have flushed (the default scale).
+    """
+    from wtforms.fields.choices import SelectChoice
+
+    scale = current_scale(session)
+    return [SelectChoice(label.label, _label_text(label)) for label in scale.labels
+            if label.active]
+
+
+def _label_text(label: RatingLabel) -> str:
+    return f"{label.label} ({label.value})" if label.value is not None else label.label
+
+
+def rating_label_id(session, label_text: str) -> int | None:
+    """The id of the current scale's label called ``label_text``."""
+    scale = current_scale(session)
+    return next((label.id for label in scale.labels if label.label == label_text), None)
+
+
+# --- the claim page -----------------------------------------------------------------------------
+
+
+def _article_context(claim: Claim) -> dict[str, str]:
+    text = claim.article.text
+    start, end = claim.start_offset, claim.end_offset
+    before = text[max(0, start - CONTEXT_CHARS):start]
+    after = text[end:end + CONTEXT_CHARS]
+    if start > CONTEXT_CHARS and " " in before:
+        before = "…" + before.split(" ", 1)[1]
+    if end + CONTEXT_CHARS < len(text) and " " in after:
+        after = after.rsplit(" ", 1)[0] + "…"
+    return {"before": before, "span": text[start:end], "after": after}
+
+
+def _article_url(claim: Claim) -> str | None:
+    if "articles.show" in current_app.view_functions:
+        return url_for("articles.show", article_id=claim.article_id)
+    return None
+
+
+def _default_forms(session, claim: Claim, verdict, sources: list[Source]) -> dict[str, Any]:
+    article = claim.article
+    article_url = article.canonical_url or article.source_url
+    forms: dict[str, Any] = {
+        "wording": WordingForm(formdata=None, data={"claim_reviewed": claim.claim_reviewed,
+                                                    "version": claim.version}),
+        "claimant": ClaimantForm(formdata=None, data={
+            "claimant_name": claim.claimant_name, "claimant_url": claim.claimant_url,
+            "claim_date": claim.claim_date,
+            # The article is where the claim appeared unless the reviewer says otherwise.
+            "appearance_url": claim.appearance_url or article_url,
+            "first_appearance_url": claim.first_appearance_url, "version": claim.version}),
+        "notes": NotesForm(formdata=None, data={"notes": claim.notes, "version": claim.version}),
+        "new_source": SourceForm(formdata=None, data={"accessed_on": date.today(),
+                                                      "stance": "context"}),
+        "verdict": VerdictForm(
+            formdata=None, rating_choices=rating_choices(session), wording=claim.claim_reviewed,
+            data={"rating": verdict.rating.label if verdict and verdict.rating else "",
+                  "summary": verdict.summary if verdict else "",
+                  "write_up": verdict.write_up if verdict else "",
+                  "version": verdict.version if verdict else 0}),
+        "move": MoveForm(formdata=None, data={"version": claim.version}),
+    }
+    for source in sources:
+        forms[f"source-{source.id}"] = EditSourceForm(formdata=None, obj=source,
+                                                      prefix=f"source-{source.id}")
+    return forms
+
+
+def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
+                  forms: dict[str, Any] | None = None, preview=None) -> dict[str, Any]:
+    """Everything the claim page template needs. ``forms`` replace the defaults (errors shown)."""
+    verdict = ops.verdict_of(session, claim)
+    sources = list(session.scalars(
+        select(Source).where(Source.claim_id == claim.id).order_by(Source.id)))
+    all_forms = _default_forms(session, claim, verdict, sources)
+    if forms:
+        # A form that comes back with errors belongs to the object as last read;
+        # the version it carries stays the one the user saw.
+        all_forms.update(forms)
+    sections = ("wording", "claimant", "notes", "sources", "verdict")
+    problems = {section: ops.edit_problem(claim, actor, section) for section in sections}
+    may_work = ops.work_problem(claim, actor) is None
+    allowed = allowed_transitions(session, claim, actor)
+    moves = [t for t in allowed if t.name in ops.PAGE_TRANSITIONS and may_work]
+    review_moves = [t for t in allowed if t.name in ("approve", "request_changes")]
+    views = current_app.view_functions
+    other_moves = [(t, url_for(OTHER_PAGES[t.name], claim_id=claim.id)) for t in allowed
+                   if t.name in OTHER_PAGES and OTHER_PAGES[t.name] in views]
+    decision = ops.latest_decision(session, claim)
+    return {
+        "claim": claim,
+        "article": claim.article,
+        "article_url": _article_url(claim),
+        "context": _article_context(claim),
+        "verdict": verdict,
+        "write_up_html": render_markdown(verdict.write_up) if verdict else None,
+        "sources": sources,
+        "forms": all_forms,
+        "problems": problems,
+        "moves": moves,
+        "review_moves": review_moves,
+        "other_moves": other_moves,
+        "decision": decision,
+        "sent_back": decision if decision and decision.decision == "changes_requested"
+        and claim.state_enum in (ClaimState.CHANGES_REQUESTED, ClaimState.IN_RESEARCH) else None,
+        "preview": preview,
+        "tab": "history" if tab == "history" else "work",
+        "history": history_entries(session, claim) if tab == "history" else [],
+        "claim_max": 75,
+    }
+
+
+def history_entries(session, claim: Claim) -> list[dict[str, Any]]:
+    """The claim's audit records as readable entries with word-level diffs."""
+    entries = []
+    for record in ops.claim_history(session, claim):
+        action = record.action
+        label = ACTION_LABELS.get(action)
+        if label is None and action.startswith("claim.") and action[6:] in TRANSITIONS:
+            label = TRANSITIONS[action[6:]].label
+        before = {k: v for k, v in (record.before or {}).items() if k not in HIDDEN_AUDIT_KEYS}
+        after = {k: v for k, v in (record.after or {}).items() if k not in HIDDEN_AUDIT_KEYS}
+        entries.append({
+            "record": record,
+            "label": label or action,
+            "actor": record.actor.name if record.actor else "system",
+            "changes": field_changes(before, after),
+            "content_hash": (record.after or {}).get("content_hash"),
+        })
+    return entries
+
+
+def conflict_fields(form, names, current: dict[str, Any] | None, *,
+                    plain_names: bool = False) -> list[dict[str, Any]]:
+    """The rows of the 409 page: the user's text (editable) beside the current text."""
+    rows = []
+    for name in names:
+        field = form[name]
+        mine = field.raw_data[0] if field.raw_data else (field.data or "")
+        theirs = (current or {}).get(name)
+        if isinstance(theirs, date):
+            theirs = theirs.isoformat()
+        kind = {"TextAreaField": "textarea", "DateField": "date",
+                "SelectField": "select"}.get(field.type, "text")
+        rows.append({
+            "name": name if plain_names else field.name,
+            "label": field.label.text,
+            "mine": str(mine),
+            "theirs": "" if theirs is None else str(theirs),
+            "kind": kind,
+            "choices": [(c.value, c.label) for c in field.choices if c.value]
+            if kind == "select" else [],
+        })
+    return rows
+
+
+# --- the approval page --------------------------------------------------------------------------
+
+
+def claim_review_preview(session, claim: Claim, content: dict[str, Any], config) -> dict:
+    """The ClaimReview that publishing would build from ``content``, and the validator's findings.
+
+    The page address is a stand-in on our site (the real slug is chosen when
+    publishing); everything else is what would be published.
+    """
+    from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
+    from factcheck.publishing.validator import ERROR, validate_claim_review
+
+    verdict = ops.verdict_of(session, claim)
+    scale = verdict.rating.scale if verdict and verdict.rating else current_scale(session)
+    site = config["SITE_URL"].rstrip("/")
+    rating = content["verdict"]
+    claim_date = content["claim_date"]
+    fact_check = FactCheck(
+        claim_reviewed=content["claim_reviewed"],
+        rating=Rating(label=rating["rating"] or "", value=rating["rating_value"],
+                      best=scale.best, worst=scale.worst),
+        url=f"{site}/fact-checks/claim-{claim.id}",
+        date_published=utcnow(),
+        organisation_name=config["ORG_NAME"],
+        organisation_url=config.get("ORG_URL"),
+        claimant_name=content["claimant"]["name"],
+        claimant_same_as=content["claimant"]["url"],
+        claim_date=date.fromisoformat(claim_date) if claim_date else None,
+        appearances=(content["appearance_url"],) if content["appearance_url"] else (),
+        first_appearance=content["first_appearance_url"],
+        summary=rating["summary"] or None,
+        language=claim.article.language,
+    )
+    node = build_claim_review(fact_check)
+    findings = validate_claim_review(node, site_url=site)
+    return {
+        "node": node,
+        "errors": [f for f in findings if f.severity == ERROR],
+        "warnings": [f for f in findings if f.severity != ERROR],
+    }
+
+
+def approval_context(session, claim: Claim, actor: User, config, *,
+                     send_back_form: SendBackForm | None = None) -> dict[str, Any]:
+    """Everything the approval page shows: the content, its hash, changes, findings, forms."""
+    content, digest = ops.current_content(session, claim)
+    earlier = ops.earlier_approved_content(session, claim)
+    approve_problem = transition_problem(session, claim, "approve", actor)
+    send_back_problem = transition_problem(session, claim, "request_changes", actor,
+                                           {"comment": "-"})
+    decisions = list(session.scalars(
+        select(Approval).where(Approval.claim_id == claim.id).order_by(Approval.id.desc())))
+    return {
+        "claim": claim,
+        "content": content,
+        "content_hash": digest,
+        "write_up_html": render_markdown(content["verdict"]["write_up"]),
+        "earlier": earlier,
+        "changes": content_changes(earlier, content),
+        "markup": claim_review_preview(session, claim, content, config),
+        "approve_form": ApproveForm(formdata=None, data={"version": claim.version,
+                                                         "content_hash": digest}),
+        "send_back_form": send_back_form or SendBackForm(formdata=None,
+                                                         data={"version": claim.version}),
+        "approve_problem": approve_problem,
+        "send_back_problem": send_back_problem,
+        "decisions": decisions,
+    }
