@@ -67,7 +67,8 @@ def create_draft(session, values: dict[str, Any], *, user: User,
     return draft
 
 
-def load_draft(session, token: str, *, user: User, now: datetime | None = None) -> ImportDraft | None:
+def load_draft(session, token: str, *, user: User,
+               now: datetime | None = None) -> ImportDraft | None:
     """The live draft with ``token`` made by ``user``, or None.
 
     Another user's token, an expired draft and a made-up token all give None:

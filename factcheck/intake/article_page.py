@@ -1,0 +1,74 @@
+"""What the article page shows: the text cut into highlight segments, the claims beside it.
+
+Kept apart from the views so the page can be rendered again, with the
+user's input and errors, by every form on it (make a claim, split, merge).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from factcheck.audit.models import AuditRecord
+from factcheck.claims.highlight import paragraphs
+from factcheck.claims.models import Claim
+from factcheck.extensions import db
+from factcheck.intake.forms import MergeForm, SpanForm, SplitForm
+from factcheck.intake.models import Article
+from factcheck.intake.operations import ArticleFields
+
+CLAIM_WORKSPACE = "review.claim"  # another feature's endpoint; used once it exists
+SCORE_BUCKETS = 5
+
+
+def score_bucket(score: float) -> int:
+    """0 (lowest) to 4 (highest): how dark a highlight is."""
+    return min(SCORE_BUCKETS - 1, max(0, int(score * SCORE_BUCKETS)))
+
+
+def claim_href(claim_id: int) -> str:
+    """The claim's workspace when that page exists, else its entry in the side list."""
+    if CLAIM_WORKSPACE in current_app.view_functions:
+        return url_for(CLAIM_WORKSPACE, claim_id=claim_id)
+    return f"#claim-{claim_id}"
+
+
+def article_context(article: Article, *, span_form: SpanForm | None = None,
+                    split_form: tuple[int, SplitForm] | None = None,
+                    merge_error: str | None = None,
+                    merge_ticked: set[int] | frozenset[int] = frozenset()) -> dict[str, Any]:
+    """Everything ``articles/show.html`` needs.
+
+    Claims are listed best first. In the text, where claims overlap, the
+    shortest (most specific) claim comes first in a segment's list, so a click
+    opens the atomic claim rather than the sentence around it.
+    """
+    claims = list(db.session.scalars(
+        select(Claim).where(Claim.article_id == article.id)
+        .order_by(Claim.score.desc(), Claim.start_offset, Claim.id)))
+    preferred = sorted(claims, key=lambda c: (c.end_offset - c.start_offset, -c.score, c.id))
+    history = list(db.session.scalars(
+        select(AuditRecord).where(AuditRecord.object_type == Article.__tablename__,
+                                  AuditRecord.object_id == article.id)
+        .order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(50)))
+    return {
+        "article": article,
+        "fields": ArticleFields.of_article(article),
+        "claims": claims,
+        "claims_by_id": {claim.id: claim for claim in claims},
+        "paragraphs": paragraphs(article.text,
+                                 [(c.id, c.start_offset, c.end_offset) for c in preferred]),
+        "claim_href": claim_href,
+        "score_bucket": score_bucket,
+        "span_form": span_form or SpanForm(formdata=None),
+        "split_form": split_form,
+        "empty_split_form": SplitForm(formdata=None),
+        "merge_form": MergeForm(formdata=None),
+        "merge_seen": " ".join(f"{claim.id}:{claim.version}" for claim in claims),
+        "merge_error": merge_error,
+        "merge_ticked": merge_ticked,
+        "history": history,
+        "text_length": len(article.text),
+    }

@@ -1,0 +1,205 @@
+"""Forms of the article pages: the three ways in, the review step, metadata edits, claim spans.
+
+Forms validate; they never write. What needs the database (duplicates) or
+the intake modules (reading the input) is checked by the operations, and the
+view puts their message on the right field.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from factcheck.intake.dates import normalize_date
+from factcheck.intake.operations import ArticleFields, is_http_url
+
+URL_MAX = 2048
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class TextImportForm(FlaskForm):
+    """Paste plain text, with what the reviewer knows about it."""
+
+    text = TextAreaField("Article text", validators=[
+        DataRequired(message="The text is empty: paste the article's text.")])
+    title = StringField("Headline", filters=[_strip], validators=[Optional(), Length(max=500)])
+    url = StringField("Address (URL)", filters=[_strip],
+                      validators=[Optional(), Length(max=URL_MAX)])
+    author = StringField("Author(s)", filters=[_strip], validators=[Optional(), Length(max=500)],
+                         description="Separate several authors with commas.")
+    date = StringField("Date published", filters=[_strip],
+                       validators=[Optional(), Length(max=64)],
+                       description="For example 2024-04-01.")
+
+    def validate_url(self, field):
+        """Only http and https addresses are stored."""
+        if field.data and not is_http_url(field.data):
+            raise ValidationError("Give an http or https address, or leave it empty.")
+
+    def validate_date(self, field):
+        """A date we can read."""
+        if field.data and normalize_date(field.data) is None:
+            raise ValidationError("Write the date like 2024-04-01.")
+
+
+class HtmlImportForm(FlaskForm):
+    """Paste a page's HTML or upload a saved ``.html`` file."""
+
+    html = TextAreaField("Page HTML", validators=[Optional()])
+    file = FileField("…or upload a .html file")
+    url = StringField("Page address (URL), if known", filters=[_strip],
+                      validators=[Optional(), Length(max=URL_MAX)],
+                      description="Relative links and the canonical URL resolve against it.")
+
+    def validate_url(self, field):
+        """Only http and https addresses are stored."""
+        if field.data and not is_http_url(field.data):
+            raise ValidationError("Give an http or https address, or leave it empty.")
+
+    def has_upload(self) -> bool:
+        """True when a file was chosen (even an empty one)."""
+        return bool(getattr(self.file.data, "filename", ""))
+
+    def upload(self) -> bytes | None:
+        """The uploaded file's bytes, or None when no file was chosen."""
+        storage = self.file.data
+        if storage is None or not getattr(storage, "filename", ""):
+            return None
+        return storage.read()
+
+    def validate(self, extra_validators=None) -> bool:
+        """One of the two is needed; an empty file says so."""
+        valid = super().validate(extra_validators)
+        chosen = self.has_upload()
+        if chosen and not self.file.data.filename.lower().endswith((".html", ".htm", ".xhtml")):
+            self.file.errors.append("Choose a .html file (a page saved from a browser).")
+            return False
+        if not chosen and not (self.html.data or "").strip():
+            self.html.errors.append("Paste the page's HTML or choose a .html file: "
+                                    "both are empty.")
+            return False
+        return valid
+
+
+class UrlImportForm(FlaskForm):
+    """An address the server fetches."""
+
+    url = StringField("Article address (URL)", filters=[_strip], validators=[
+        DataRequired(message="Give the article's address."), Length(max=URL_MAX)])
+
+
+class MetadataForm(FlaskForm):
+    """The metadata a reviewer checks before saving, and corrects later."""
+
+    headline = StringField("Headline", filters=[_strip], validators=[Length(max=500)])
+    authors = TextAreaField("Authors", filters=[_strip], validators=[Length(max=2000)],
+                            description="One author a line.")
+    date_published = StringField("Date published", filters=[_strip],
+                                 validators=[Length(max=64)],
+                                 description="ISO 8601, for example 2024-04-01 or "
+                                             "2024-04-01T09:30:00+03:00.")
+    publisher = StringField("Publisher", filters=[_strip], validators=[Length(max=300)])
+    canonical_url = StringField("Canonical URL", filters=[_strip],
+                                validators=[Length(max=URL_MAX)])
+    language = StringField("Language", filters=[_strip], validators=[Length(max=35)],
+                           description="A language tag such as en or pt-BR.")
+
+    def validate_canonical_url(self, field):
+        """Only http and https addresses are stored."""
+        if field.data and not is_http_url(field.data):
+            raise ValidationError("Give an http or https address, or leave it empty.")
+
+    def validate_date_published(self, field):
+        """A date we can read."""
+        if field.data and normalize_date(field.data) is None:
+            raise ValidationError("Write the date like 2024-04-01.")
+
+    def fill(self, fields: ArticleFields) -> None:
+        """Put ``fields`` in the form (on GET)."""
+        self.headline.data = fields.headline
+        self.authors.data = "\n".join(fields.authors)
+        self.date_published.data = fields.date_published or ""
+        self.publisher.data = fields.publisher or ""
+        self.canonical_url.data = fields.canonical_url or ""
+        self.language.data = fields.language or ""
+
+    def fields(self) -> ArticleFields:
+        """The validated values as :class:`ArticleFields`."""
+        authors = []
+        for line in (self.authors.data or "").splitlines():
+            name = " ".join(line.split())
+            if name and name not in authors:
+                authors.append(name)
+        date = self.date_published.data
+        return ArticleFields(
+            headline=" ".join((self.headline.data or "").split()),
+            authors=authors,
+            date_published=normalize_date(date) if date else None,
+            publisher=self.publisher.data or None,
+            canonical_url=self.canonical_url.data or None,
+            language=self.language.data or None,
+        )
+
+
+class EditMetadataForm(MetadataForm):
+    """A later correction: carries the version the user saw."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+    def validate_version(self, field):
+        """A whole number."""
+        if not str(field.data or "").isdigit():
+            raise ValidationError("The form is missing the version it was loaded at; reload it.")
+
+
+class SpanForm(FlaskForm):
+    """Make a claim of the text between two offsets (the page's JS fills them from a selection)."""
+
+    start = IntegerField("Start offset", validators=[
+        InputRequired(message="Give the start offset."), NumberRange(min=0)])
+    end = IntegerField("End offset", validators=[
+        InputRequired(message="Give the end offset."), NumberRange(min=1)])
+
+
+class SplitForm(FlaskForm):
+    """Split a claim where its second part begins."""
+
+    version = HiddenField(validators=[InputRequired()])
+    at = IntegerField("Split at offset", validators=[Optional(), NumberRange(min=1)])
+    before_words = StringField("…or before the words", filters=[_strip],
+                               validators=[Optional(), Length(max=300)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """One of the two is needed."""
+        valid = super().validate(extra_validators)
+        if valid and self.at.data is None and not self.before_words.data:
+            self.before_words.errors.append("Give the words where the second part begins.")
+            return False
+        return valid
+
+
+class MergeForm(FlaskForm):
+    """Merge the claims ticked in the side list; ``seen`` carries "id:version" pairs."""
+
+    seen = HiddenField()
+
+    def seen_versions(self) -> dict[int, int]:
+        """The versions the user saw, by claim id (malformed pairs are ignored)."""
+        versions = {}
+        for pair in (self.seen.data or "").split():
+            claim_id, _, version = pair.partition(":")
+            if claim_id.isdigit() and version.isdigit():
+                versions[int(claim_id)] = int(version)
+        return versions
