@@ -12,7 +12,7 @@ from factcheck.accounts.models import Role
 # registered are left out, so the layout never links to a missing page.
 NAV_LINKS = [
     ("articles.index", "Articles"),
-    ("review.queue", "Claims"),
+    ("triage.queue", "Claims"),
 ]
 PUBLIC_SITE_ENDPOINT = "public.index"
 

@@ -1,0 +1,347 @@
+/* Keyboard triage of the claim queue (templates/triage/queue.html).
+ *
+ * Every action is a real form in the claim's row (templates/triage/_row.html)
+ * that htmx posts and answers with the re-rendered row; without JavaScript the
+ * same forms post normally and redirect back. This file only adds keys:
+ *
+ *   j / k      focus the next / previous claim
+ *   c          checkable
+ *   x          not checkable: a dialog asks why (1-4 or arrows, Enter)
+ *   d          duplicate of: a dialog searches claims by their words or number
+ *   a          assign to me
+ *   u          assign to someone: focuses the row's assignee list
+ *   0-3        set the priority; p raises it by one (3 wraps to 0)
+ *   Enter      open the claim (when the focus is on the row itself)
+ *   Esc        from a control in a row, back to the row
+ *
+ * The CSP forbids inline scripts and handlers, so everything is wired here.
+ */
+(function () {
+  "use strict";
+
+  var queue = document.getElementById("queue");
+  if (!queue) {
+    return;
+  }
+  var live = document.getElementById("triage-live");
+  var reasonDialog = document.getElementById("reason-dialog");
+  var reasonForm = document.getElementById("reason-form");
+  var duplicateDialog = document.getElementById("duplicate-dialog");
+  var duplicateSearch = document.getElementById("duplicate-search");
+  var duplicateResults = document.getElementById("duplicate-results");
+  var currentId = null; // the claim the reviewer is working on
+  var searchTimer = null;
+
+  function announce(text) {
+    if (!live) {
+      return;
+    }
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 30);
+  }
+
+  function rows() {
+    return Array.prototype.slice.call(queue.querySelectorAll(".claim-row"));
+  }
+
+  function rowById(id) {
+    return id ? document.getElementById("claim-" + id) : null;
+  }
+
+  function currentRow() {
+    var active = document.activeElement;
+    var row = active && active.closest ? active.closest(".claim-row") : null;
+    if (row && queue.contains(row)) {
+      return row;
+    }
+    return rowById(currentId);
+  }
+
+  function focusRow(row) {
+    if (!row) {
+      return;
+    }
+    currentId = row.dataset.claimId;
+    row.focus();
+    row.scrollIntoView({ block: "nearest" });
+  }
+
+  function move(step) {
+    var all = rows();
+    if (!all.length) {
+      return;
+    }
+    var index = all.indexOf(currentRow());
+    var next = index < 0 ? all[0] : all[Math.min(all.length - 1, Math.max(0, index + step))];
+    focusRow(next);
+  }
+
+  function actionForm(row, action) {
+    return row.querySelector('form[data-action="' + action + '"]');
+  }
+
+  function submit(row, action) {
+    var form = actionForm(row, action);
+    if (!form) {
+      announce("Claim " + row.dataset.claimId + " cannot take that action in its present state.");
+      return;
+    }
+    var button = form.querySelector('button[type="submit"]');
+    if (button && button.disabled) {
+      announce("Nothing to change: " + button.textContent.trim() + " is already done.");
+      return;
+    }
+    currentId = row.dataset.claimId;
+    form.requestSubmit();
+  }
+
+  function setPriority(row, value) {
+    var form = actionForm(row, "priority");
+    if (!form) {
+      return;
+    }
+    form.querySelector('select[name="priority"]').value = String(value);
+    submit(row, "priority");
+  }
+
+  function isTyping(target) {
+    return target.matches("input, select, textarea, [contenteditable], [contenteditable] *");
+  }
+
+  /* --- Not checkable: ask why ------------------------------------------------------------- */
+
+  function openReason(row) {
+    if (!actionForm(row, "mark_not_checkable")) {
+      submit(row, "mark_not_checkable"); // announces why not
+      return;
+    }
+    currentId = row.dataset.claimId;
+    document.getElementById("reason-title").textContent =
+      "Why is claim " + currentId + " not checkable?";
+    var first = reasonForm.querySelector('input[name="reason"]');
+    first.checked = true;
+    reasonDialog.showModal();
+    first.focus();
+  }
+
+  function chooseReason() {
+    var checked = reasonForm.querySelector('input[name="reason"]:checked');
+    var row = rowById(currentId);
+    reasonDialog.close();
+    if (!checked || !row) {
+      return;
+    }
+    actionForm(row, "mark_not_checkable").querySelector("select").value = checked.value;
+    submit(row, "mark_not_checkable");
+  }
+
+  reasonForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    chooseReason();
+  });
+
+  reasonDialog.addEventListener("keydown", function (event) {
+    var radios = reasonForm.querySelectorAll('input[name="reason"]');
+    var number = parseInt(event.key, 10);
+    if (number >= 1 && number <= radios.length) {
+      radios[number - 1].checked = true;
+      event.preventDefault();
+      chooseReason();
+    } else if (event.key === "Enter" && event.target.matches('input[type="radio"]')) {
+      event.preventDefault();
+      chooseReason();
+    }
+  });
+
+  /* --- Duplicate of: search the original ---------------------------------------------------- */
+
+  function openDuplicate(row) {
+    if (!actionForm(row, "mark_duplicate")) {
+      submit(row, "mark_duplicate");
+      return;
+    }
+    currentId = row.dataset.claimId;
+    document.getElementById("duplicate-title").textContent =
+      "Claim " + currentId + " duplicates which claim?";
+    duplicateSearch.value = "";
+    duplicateResults.textContent = "Type some words of the original claim, or its number.";
+    duplicateDialog.showModal();
+    duplicateSearch.focus();
+  }
+
+  function search() {
+    var row = rowById(currentId);
+    if (!row) {
+      return;
+    }
+    var form = actionForm(row, "mark_duplicate");
+    var params = new URLSearchParams({
+      q: duplicateSearch.value,
+      version: row.dataset.version,
+      next: form.querySelector('input[name="next"]').value,
+    });
+    htmx.ajax("GET", row.dataset.searchUrl + "?" + params.toString(),
+              { target: duplicateResults, swap: "innerHTML" });
+  }
+
+  duplicateSearch.addEventListener("input", function () {
+    window.clearTimeout(searchTimer);
+    searchTimer = window.setTimeout(search, 200);
+  });
+
+  duplicateDialog.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") {
+      return;
+    }
+    var buttons = Array.prototype.slice.call(duplicateResults.querySelectorAll("button"));
+    if (!buttons.length) {
+      return;
+    }
+    var index = buttons.indexOf(document.activeElement);
+    var step = event.key === "ArrowDown" ? 1 : -1;
+    if (index < 0 && step < 0) {
+      return;
+    }
+    event.preventDefault();
+    if (index + step < 0) {
+      duplicateSearch.focus();
+    } else {
+      buttons[Math.min(buttons.length - 1, index + step)].focus();
+    }
+  });
+
+  document.querySelectorAll("[data-close-dialog]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      button.closest("dialog").close();
+    });
+  });
+
+  [reasonDialog, duplicateDialog].forEach(function (dialog) {
+    dialog.addEventListener("close", function () {
+      var row = rowById(currentId);
+      if (row && !document.activeElement.closest(".claim-row")) {
+        focusRow(row);
+      }
+    });
+  });
+
+  /* --- htmx: which row is being changed, keep the focus on it, show errors in it ---------------- */
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var element = event.detail.elt;
+    var row = element.closest ? element.closest(".claim-row") : null;
+    if (!row && element.getAttribute) {
+      var target = (element.getAttribute("hx-target") || "").match(/^#claim-(\d+)$/);
+      row = target ? rowById(target[1]) : null;
+    }
+    if (row) {
+      currentId = row.dataset.claimId;
+    }
+    if (duplicateDialog.open && duplicateDialog.contains(element) && element.tagName === "FORM") {
+      duplicateDialog.close();
+    }
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    // A refused action (409 stale version, 403, 400) answers with the row and
+    // its message: show it in place rather than dropping it.
+    var status = event.detail.xhr.status;
+    var body = event.detail.xhr.responseText || "";
+    if (status >= 400 && status < 500) {
+      if (body.indexOf('<li id="claim-') === 0) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      } else if (status === 401) {
+        announce("Your session has ended. Sign in again, then retry.");
+      } else {
+        announce("The action was refused (error " + status + "). Reload the page.");
+      }
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var row = rowById(currentId);
+    if (!row) {
+      return;
+    }
+    var active = document.activeElement;
+    if (!active || active === document.body || !document.contains(active)) {
+      focusRow(row);
+    }
+    var message = row.querySelector(".row-message");
+    if (message) {
+      announce("Claim " + currentId + ": " + message.textContent.trim());
+    }
+  });
+
+  document.body.addEventListener("htmx:sendError", function () {
+    announce("The server could not be reached. Nothing was changed.");
+  });
+
+  /* --- The keys ------------------------------------------------------------------------------ */
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) {
+      return;
+    }
+    if (reasonDialog.open || duplicateDialog.open) {
+      return;
+    }
+    var target = event.target;
+    var key = event.key;
+    if (key === "Escape" && target.closest && target.closest(".claim-row") && target !== currentRow()) {
+      focusRow(target.closest(".claim-row"));
+      event.preventDefault();
+      return;
+    }
+    if (key === "Enter" && target.matches(".claim-row select")) {
+      // Enter on a row's list (reason, assignee, priority) sends that form.
+      event.preventDefault();
+      currentId = target.closest(".claim-row").dataset.claimId;
+      target.form.requestSubmit();
+      return;
+    }
+    if (isTyping(target)) {
+      return;
+    }
+    if (key === "j" || key === "k") {
+      move(key === "j" ? 1 : -1);
+      event.preventDefault();
+      return;
+    }
+    var row = currentRow();
+    if (!row) {
+      return;
+    }
+    if (key === "Enter") {
+      if (target !== row) {
+        return; // Enter on a button presses the button
+      }
+      if (row.dataset.openUrl) {
+        window.location.assign(row.dataset.openUrl);
+      } else {
+        announce("There is no page to open this claim yet.");
+      }
+    } else if (key === "c") {
+      submit(row, "mark_checkable");
+    } else if (key === "x") {
+      openReason(row);
+    } else if (key === "d") {
+      openDuplicate(row);
+    } else if (key === "a") {
+      submit(row, "assign_me");
+    } else if (key === "u") {
+      var people = row.querySelector('select[name="assignee_id"]');
+      if (people) {
+        people.focus();
+      }
+    } else if (key >= "0" && key <= "3" && key.length === 1) {
+      setPriority(row, key);
+    } else if (key === "p") {
+      setPriority(row, (parseInt(row.dataset.priority, 10) + 1) % 4);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  });
+}());

@@ -1,0 +1,176 @@
+"""Read-only queries of the triage queue: filtered, sorted, paginated, in a fixed number of queries.
+
+Each page costs the same few statements whatever its size: one count, one
+select of the claims with their article (id and headline only: the article
+text and original bytes stay in the database) and their assignee joined in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, load_only
+
+from factcheck.accounts.models import User
+from factcheck.claims.models import Claim, ClaimKind, ClaimState
+from factcheck.intake.models import Article
+
+SORTS = {
+    "score": "Highest score first",
+    "priority": "Highest priority first",
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+}
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_STATE = ClaimState.DETECTED.value
+ANY = "all"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the reviewer asked to see. ``assignee`` is "", "me", "none" or a user id."""
+
+    state: str = DEFAULT_STATE
+    article_id: int | None = None
+    assignee: str = ""
+    kind: str = ""
+    sort: str = "score"
+    page: int = 1
+    per_page: int = 50
+
+    def as_args(self, **changes: Any) -> dict[str, Any]:
+        """The query-string arguments that reproduce these filters (defaults left out)."""
+        current = replace(self, **changes)
+        defaults = QueueFilters()
+        args = {
+            "state": current.state, "article": current.article_id,
+            "assignee": current.assignee, "kind": current.kind, "sort": current.sort,
+            "page": current.page, "per_page": current.per_page,
+        }
+        default_args = {
+            "state": defaults.state, "article": None, "assignee": "", "kind": "",
+            "sort": defaults.sort, "page": 1, "per_page": defaults.per_page,
+        }
+        return {key: value for key, value in args.items() if value != default_args[key]}
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue."""
+
+    claims: list[Claim]
+    total: int
+    filters: QueueFilters
+    pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pages = max(1, math.ceil(self.total / self.filters.per_page))
+
+    @property
+    def first_index(self) -> int:
+        """The 1-based position of the page's first claim in the whole list."""
+        return (self.filters.page - 1) * self.filters.per_page + 1 if self.claims else 0
+
+    @property
+    def last_index(self) -> int:
+        """The 1-based position of the page's last claim."""
+        return self.first_index + len(self.claims) - 1 if self.claims else 0
+
+
+def _conditions(filters: QueueFilters, viewer_id: int | None) -> list:
+    conditions = []
+    if filters.state != ANY:
+        conditions.append(Claim.state == filters.state)
+    if filters.article_id is not None:
+        conditions.append(Claim.article_id == filters.article_id)
+    if filters.kind:
+        conditions.append(Claim.kind == filters.kind)
+    if filters.assignee == "me":
+        conditions.append(Claim.assignee_id == viewer_id)
+    elif filters.assignee == "none":
+        conditions.append(Claim.assignee_id.is_(None))
+    elif filters.assignee.isdigit():
+        conditions.append(Claim.assignee_id == int(filters.assignee))
+    return conditions
+
+
+def _order(sort: str) -> list:
+    if sort == "newest":
+        return [Claim.created_at.desc(), Claim.id.desc()]
+    if sort == "oldest":
+        return [Claim.created_at.asc(), Claim.id.asc()]
+    if sort == "priority":
+        return [Claim.priority.desc(), Claim.score.desc(), Claim.id.asc()]
+    return [Claim.score.desc(), Claim.id.asc()]
+
+
+def row_options() -> list:
+    """Loader options for rendering claim rows: article headline and assignee name, joined."""
+    return [
+        joinedload(Claim.article).options(load_only(Article.id, Article.headline)),
+        joinedload(Claim.assignee).options(load_only(User.id, User.name)),
+    ]
+
+
+def queue_page(session, filters: QueueFilters, *, viewer_id: int | None) -> QueuePage:
+    """The claims matching ``filters``, one page of them, with the total count."""
+    conditions = _conditions(filters, viewer_id)
+    total = session.scalar(select(func.count(Claim.id)).where(*conditions)) or 0
+    pages = max(1, math.ceil(total / filters.per_page))
+    if filters.page > pages:
+        filters = replace(filters, page=pages)
+    claims = session.scalars(
+        select(Claim)
+        .where(*conditions)
+        .options(*row_options())
+        .order_by(*_order(filters.sort))
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
+    ).all()
+    return QueuePage(list(claims), total, filters)
+
+
+def load_row_claim(session, claim_id: int) -> Claim | None:
+    """One claim with what its row shows, fresh from the database."""
+    return session.scalars(
+        select(Claim).where(Claim.id == claim_id).options(*row_options())
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_claims(session, query: str, *, exclude_id: int | None = None,
+                  limit: int = 10) -> list[Claim]:
+    """Claims whose text contains ``query`` (or whose number it is), earliest first.
+
+    Used by the duplicate picker: a duplicate points at an earlier claim, so
+    the oldest matches come first.
+    """
+    query = query.strip()[:200]
+    if not query:
+        return []
+    number = query.lstrip("#")
+    pattern = f"%{_escape_like(query)}%"
+    matches = or_(Claim.sentence.ilike(pattern, escape="\\"),
+                  Claim.claim_reviewed.ilike(pattern, escape="\\"))
+    if number.isdigit() and len(number) < 10:
+        matches = or_(matches, Claim.id == int(number))
+    statement = (
+        select(Claim).where(matches)
+        .options(joinedload(Claim.article).options(load_only(Article.id, Article.headline)))
+        .order_by(Claim.created_at.asc(), Claim.id.asc()).limit(limit)
+    )
+    if exclude_id is not None:
+        statement = statement.where(Claim.id != exclude_id)
+    return list(session.scalars(statement).all())
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(value, label) of every claim kind."""
+    return [(kind.value, kind.value.capitalize()) for kind in ClaimKind]
