@@ -72,8 +72,7 @@ class HttpUrl:
     """WTForms validator: an absolute http(s) URL (empty passes; add DataRequired to require)."""
 
     def __call__(self, _form, field):
-        value = (field.data or "").strip()
-        field.data = value
+        value = field.data or ""
         if value:
             problem = http_url_problem(value)
             if problem:
@@ -90,7 +89,11 @@ def _none_if_empty(value):
 
 
 def _one_line(value):
-    return " ".join(value.split()) if isinstance(value, str) else value
+    return " ".join((value or "").split())
+
+
+def _text(value):
+    return value or ""
 
 
 class VersionedForm(FlaskForm):
@@ -147,7 +150,7 @@ class ClaimantForm(VersionedForm):
 class NotesForm(VersionedForm):
     """Private notes of the team; never published."""
 
-    notes = TextAreaField("Notes", validators=[Length(max=20_000)])
+    notes = TextAreaField("Notes", filters=[_text], validators=[Length(max=20_000)])
 
 
 class SourceForm(FlaskForm):
@@ -157,7 +160,7 @@ class SourceForm(FlaskForm):
                       validators=[DataRequired(), Length(max=URL_MAX_CHARS), HttpUrl()])
     title = StringField("Title", filters=[_one_line], validators=[Length(max=500)])
     publisher = StringField("Publisher", filters=[_one_line], validators=[Length(max=300)])
-    quote = TextAreaField("Quoted passage", validators=[Length(max=10_000)])
+    quote = TextAreaField("Quoted passage", filters=[_text], validators=[Length(max=10_000)])
     accessed_on = DateField("Accessed on", validators=[Optional()])
     stance = SelectField("Stance", choices=STANCE_CHOICES, default=Stance.CONTEXT.value)
 
@@ -180,7 +183,8 @@ class VerdictForm(VersionedForm):
     rating = SelectField("Rating", validators=[DataRequired(message="Choose a rating.")])
     summary = StringField("One-line summary", filters=[_one_line],
                           validators=[Length(max=300)])
-    write_up = TextAreaField("Write-up (Markdown)", validators=[Length(max=100_000)])
+    write_up = TextAreaField("Write-up (Markdown)", filters=[_text],
+                             validators=[Length(max=100_000)])
 
     def __init__(self, *args, rating_choices: list[SelectChoice] | None = None,
                  wording: str = "", **kwargs):

@@ -208,14 +208,22 @@ def add_source(claim_id: int):
 
 @review_bp.post("/claims/<int:claim_id>/sources/<int:source_id>")
 def edit_source(claim_id: int, source_id: int):
-    """Change a source."""
+    """Change a source (removed meanwhile: offer to add the user's text as a new one)."""
     claim = _load(claim_id)
     _require_edit(claim, "sources")
-    source = _load_source(claim, source_id)
+    source = db.session.get(Source, source_id)
+    if source is not None and source.claim_id != claim.id:
+        abort(404, description="This source is not attached to the claim.")
     form = EditSourceForm(prefix=f"source-{source_id}")
     if not form.validate():
+        if source is None:
+            abort(404, description="This source was removed.")
         return _render_claim(claim, status=400, forms={f"source-{source_id}": form})
     try:
+        if source is None:
+            raise ops.EditConflict("Someone removed this source while you were editing it. "
+                                   "Your text is kept below: add it again if it is still "
+                                   "needed.", current_version=None)
         outcome = ops.edit_source(db.session, claim, source, _source_values(form),
                                   actor=_actor(), seen_version=form.version.data,
                                   address=_address())
@@ -224,8 +232,7 @@ def edit_source(claim_id: int, source_id: int):
         fresh = db.session.get(Source, source_id)
         current = {n: getattr(fresh, n) for n in ops.SOURCE_FIELDS} if fresh else None
         action = request.path if fresh else url_for(".add_source", claim_id=claim_id)
-        fields = conflict_fields(form, ops.SOURCE_FIELDS, current,
-                                 plain_names=fresh is None)
+        fields = conflict_fields(form, ops.SOURCE_FIELDS, current, plain_names=fresh is None)
         return _conflict(_load(claim_id), conflict, form, action=action, fields=fields,
                          what="this source" if fresh else "this source (it was removed)",
                          anchor="sources")
