@@ -13,10 +13,10 @@ fact-checks, only what their public snapshot holds.
 The DataFeed (the Data Commons shape: a schema.org ``DataFeed`` whose
 ``dataFeedElement`` items are ``DataFeedItem`` with ``dateCreated``, ``url``
 and ``item``) and the sitemap are streamed: a generator reads the
-publications in batches by keyset (``id > :last``), yields each batch as a
-chunk of text, and ends its read transaction between batches, so memory stays
-flat however many fact-checks there are and no lock is held while a slow
-client reads. Their ``ETag`` and ``Last-Modified`` come from one aggregate
+publications in batches by keyset (``id > :last``), each in a short
+transaction of its own, and yields each batch as a chunk of text, so memory
+stays flat however many fact-checks there are and no lock is held while a
+slow client reads. Their ``ETag`` and ``Last-Modified`` come from one aggregate
 query (how many are published, and the latest ``date_modified`` of any
 publication, retracted ones included, since a retraction changes the feed);
 a matching ``If-None-Match`` or ``If-Modified-Since`` gets a 304 without
@@ -31,15 +31,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from markupsafe import escape
 from sqlalchemy import case, func, select
 from werkzeug.http import is_resource_modified
@@ -91,26 +83,31 @@ def _conditional(kind: str, body, mimetype: str) -> Response:
     return response
 
 
-def _published_batches(*columns) -> Iterator[list]:
-    """Rows of published fact-checks in id order, ``BATCH_SIZE`` at a time (keyset pages)."""
+def _published_batches(app: Flask, *columns) -> Iterator[list]:
+    """Rows of published fact-checks in id order, ``BATCH_SIZE`` at a time (keyset pages).
+
+    Each batch is read in an app context (and a transaction) of its own that
+    ends before the rows are yielded: no context is held across a yield, so
+    a body read later, in pieces or never is fine, and SQLite's IMMEDIATE
+    transactions never make writers wait for a slow reader.
+    """
     last_id = 0
     while True:
-        rows = db.session.execute(
-            select(Publication.id, *columns)
-            .where(Publication.state == "published", Publication.id > last_id)
-            .order_by(Publication.id)
-            .limit(BATCH_SIZE)
-        ).all()
-        # End the read transaction between batches: SQLite begins every
-        # transaction IMMEDIATE, and writers must not wait for a slow reader.
-        db.session.rollback()
+        with app.app_context():
+            rows = db.session.execute(
+                select(Publication.id, *columns)
+                .where(Publication.state == "published", Publication.id > last_id)
+                .order_by(Publication.id)
+                .limit(BATCH_SIZE)
+            ).all()
         if not rows:
             return
         yield rows
         last_id = rows[-1][0]
 
 
-def datafeed_chunks(site_url: str, org_name: str, last: datetime | None) -> Iterator[str]:
+def datafeed_chunks(app: Flask, site_url: str, org_name: str,
+                    last: datetime | None) -> Iterator[str]:
     """The DataFeed as JSON text, in chunks: the head, one chunk per batch, the tail."""
     head = {
         "@context": SCHEMA_CONTEXT,
@@ -122,7 +119,7 @@ def datafeed_chunks(site_url: str, org_name: str, last: datetime | None) -> Iter
         head["dateModified"] = iso_datetime(last)
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "dataFeedElement": ['
     first = True
-    for rows in _published_batches(Publication.date_published, Publication.snapshot):
+    for rows in _published_batches(app, Publication.date_published, Publication.snapshot):
         items = []
         for _id, date_published, snapshot in rows:
             review = snapshot["claim_review"]
@@ -146,19 +143,18 @@ def datafeed():
     config = current_app.config
     return _conditional(
         "datafeed",
-        lambda last: stream_with_context(
-            datafeed_chunks(config["SITE_URL"], config["ORG_NAME"], last)),
+        lambda last: datafeed_chunks(current_app._get_current_object(), config["SITE_URL"],
+                                     config["ORG_NAME"], last),
         "application/json",
     )
 
 
-def sitemap_chunks(site_url: str) -> Iterator[str]:
-    """The sitemap as XML text in chunks: the public pages, then every published fact-check."""
+def sitemap_chunks(app: Flask, pages: list[str]) -> Iterator[str]:
+    """The sitemap as XML text in chunks: ``pages``, then every published fact-check."""
     yield ('<?xml version="1.0" encoding="UTF-8"?>\n'
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-    for endpoint in ("public.index", "public.methodology", "public.corrections_policy"):
-        yield f"<url><loc>{escape(site_url + url_for(endpoint))}</loc></url>\n"
-    for rows in _published_batches(Publication.slug, Publication.date_modified,
+    yield "".join(f"<url><loc>{escape(page)}</loc></url>\n" for page in pages)
+    for rows in _published_batches(app, Publication.slug, Publication.date_modified,
                                    Publication.snapshot):
         yield "".join(
             f"<url><loc>{escape(snapshot['url'])}</loc>"
@@ -172,8 +168,12 @@ def sitemap_chunks(site_url: str) -> Iterator[str]:
 def sitemap():
     """The sitemap of the public site, with each fact-check's last modification."""
     site_url = current_app.config["SITE_URL"]
+    pages = [site_url + url_for(endpoint)
+             for endpoint in ("public.index", "public.methodology", "public.corrections_policy")]
     return _conditional(
-        "sitemap", lambda _last: stream_with_context(sitemap_chunks(site_url)), "application/xml"
+        "sitemap",
+        lambda _last: sitemap_chunks(current_app._get_current_object(), pages),
+        "application/xml",
     )
 
 

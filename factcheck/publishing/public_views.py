@@ -21,6 +21,7 @@ fact-check (a 200 would keep the old URL indexed as a live page).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -40,7 +41,9 @@ from factcheck.review.scale import DEFAULT_SCALE
 public_bp = Blueprint("public", __name__)
 
 PAGE_SIZE = 20
-MAX_SLUG_CHARS = 200  # longer than any slug we make; longer ones are 404 without a query
+# Every slug we make matches this; anything else (NUL bytes, which PostgreSQL
+# refuses, kilobytes of junk) is a 404 without a query.
+_SLUG = re.compile(r"[a-z0-9-]{1,200}")
 PUBLIC_CACHE = "public, max-age=60"
 DEFAULT_POLICY = (
     "We correct mistakes openly. When a published fact-check is corrected or updated, the page "
@@ -99,10 +102,14 @@ def _cacheable(body, status: int = 200):
     return response
 
 
+def _find(slug: str) -> Publication | None:
+    if not _SLUG.fullmatch(slug):
+        return None
+    return db.session.scalar(select(Publication).where(Publication.slug == slug))
+
+
 def _publication(slug: str) -> Publication:
-    if len(slug) > MAX_SLUG_CHARS:
-        abort(404)
-    publication = db.session.scalar(select(Publication).where(Publication.slug == slug))
+    publication = _find(slug)
     if publication is None:
         abort(404, description="There is no fact-check at this address.")
     return publication
@@ -154,9 +161,7 @@ def fact_check(slug: str):
 @public_bp.route(f"{FACT_CHECK_PATH}<slug>.json")
 def fact_check_json(slug: str):
     """The page's ClaimReview as JSON-LD; 404 when unknown, 410 with the notice when retracted."""
-    if len(slug) > MAX_SLUG_CHARS:
-        return jsonify(error="not found"), 404
-    publication = db.session.scalar(select(Publication).where(Publication.slug == slug))
+    publication = _find(slug)
     if publication is None:
         return jsonify(error="There is no fact-check at this address."), 404
     if publication.state == "retracted":

@@ -26,6 +26,8 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _FOLDS = str.maketrans({
     "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
     "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ı": "i",
+    # Apostrophes join a word rather than split it: "Taliban's" gives "talibans".
+    "'": "", "’": "", "ʼ": "",
 })
 
 
@@ -33,7 +35,7 @@ def slugify(text: str, *, max_chars: int = SLUG_MAX_CHARS) -> str:
     """ASCII-fold, lowercase and hyphenate ``text``, cut at a word boundary.
 
     ``"Shi Jinping received the Taliban’s envoy"`` gives
-    ``"shi-jinping-received-the-taliban-s-envoy"``. Text with no ASCII letter
+    ``"shi-jinping-received-the-talibans-envoy"``. Text with no ASCII letter
     or digit left (a claim in Chinese, say) gives ``"fact-check"``.
     """
     folded = unicodedata.normalize("NFKD", text.translate(_FOLDS))
