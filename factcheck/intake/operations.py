@@ -112,7 +112,8 @@ def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = Fals
     """``fetch_url`` keyword arguments from the app's settings.
 
     ``FETCH_ALLOW_PRIVATE`` opens loopback addresses (tests, a local demo);
-    ``FETCH_ALLOWED_PORTS`` lists the ports. With ``own_port`` (the CLI, as
+    ``FETCH_ALLOWED_PORTS`` lists the ports; ``FETCH_TIMEOUT`` (seconds) and
+    ``FETCH_MAX_BYTES``, when set, replace the fetcher's limits. With ``own_port`` (the CLI, as
     ``articles inspect`` does) and private fetching on, the URL's own port
     is allowed too.
     """
@@ -124,7 +125,14 @@ def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = Fals
                 ports.add(port)
         except ValueError:
             pass  # the fetcher reports the malformed URL itself
-    return {"allow_private": allow_private, "allowed_ports": tuple(sorted(ports))}
+    settings: dict[str, Any] = {"allow_private": allow_private,
+                                "allowed_ports": tuple(sorted(ports))}
+    # Optional overrides of the fetcher's own limits (10 s, 5 MB).
+    if config.get("FETCH_TIMEOUT"):
+        settings["timeout"] = float(config["FETCH_TIMEOUT"])
+    if config.get("FETCH_MAX_BYTES"):
+        settings["max_bytes"] = int(config["FETCH_MAX_BYTES"])
+    return settings
 
 
 def inspect_url(url: str, settings: Mapping[str, Any]):
