@@ -150,3 +150,9 @@ def inspect_command(path_or_url: str, as_json: bool) -> None:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_human(result, fetched)
+
+
+# ``articles import`` lives in its own module (it needs the app and the database).
+from factcheck.intake.import_cli import import_command  # noqa: E402  (after the group exists)
+
+articles_cli.add_command(import_command)

@@ -233,6 +233,8 @@ def import_article(session, values: Mapping[str, Any], *, actor: User | None,
     keep what was read). Raises :class:`DuplicateArticleError` when the same
     original or canonical URL is already imported; nothing is written then.
     """
+    if not (values.get("text") or "").strip():
+        raise IntakeError("No article text was found; nothing was imported.")
     extracted = dict(values.get("metadata_") or {})
     read = ArticleFields.from_metadata(extracted)
     fields = fields or read
