@@ -61,4 +61,6 @@ def demo_command() -> None:
 
 def _content_loaders():
     """Steps that load demo content; each yields lines to print."""
-    return []
+    from factcheck.intake.demo_content import load_seed_article
+
+    return [load_seed_article]

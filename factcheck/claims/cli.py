@@ -167,3 +167,9 @@ def evaluation(scores: list[float], labels: list[bool], threshold: float) -> dic
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": precision, "recall": recall, "f1": f1, "positives": sum(labels)}
+
+
+# ``claims redetect`` works on stored articles, so it lives apart (it needs the app).
+from factcheck.claims.redetect_cli import redetect_command  # noqa: E402  (after the group exists)
+
+claims_cli.add_command(redetect_command)
