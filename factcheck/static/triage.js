@@ -31,6 +31,8 @@
   var duplicateResults = document.getElementById("duplicate-results");
   var currentId = null; // the claim the reviewer is working on
   var searchTimer = null;
+  var busy = {}; // claim id -> true while an action of that row is on its way
+  var waiting = []; // [claim id, action] pressed while busy, replayed in order
 
   function announce(text) {
     if (!live) {
@@ -80,28 +82,67 @@
     return row.querySelector('form[data-action="' + action + '"]');
   }
 
-  function submit(row, action) {
-    var form = actionForm(row, action);
-    if (!form) {
-      announce("Claim " + row.dataset.claimId + " cannot take that action in its present state.");
-      return;
+  /* Actions on a row whose previous action is still on its way wait for its
+   * answer (which carries the new version) instead of failing as stale. */
+  function whenFree(row, run) {
+    var id = row.dataset.claimId;
+    currentId = id;
+    if (busy[id]) {
+      waiting.push([id, run]);
+    } else {
+      run(row);
     }
-    var button = form.querySelector('button[type="submit"]');
-    if (button && button.disabled) {
-      announce("Nothing to change: " + button.textContent.trim() + " is already done.");
-      return;
+  }
+
+  function replay(id) {
+    for (var i = 0; i < waiting.length; i += 1) {
+      if (waiting[i][0] === id) {
+        var run = waiting.splice(i, 1)[0][1];
+        var row = rowById(id);
+        if (row) {
+          run(row);
+        }
+        return;
+      }
     }
-    currentId = row.dataset.claimId;
+  }
+
+  function send(row, form) {
+    htmx.process(row); // a freshly swapped row may not be wired yet
+    busy[row.dataset.claimId] = true;
     form.requestSubmit();
   }
 
+  function submit(row, action, prepare) {
+    whenFree(row, function (fresh) {
+      var form = actionForm(fresh, action);
+      if (!form) {
+        announce("Claim " + fresh.dataset.claimId +
+                 " cannot take that action in its present state.");
+        return;
+      }
+      if (prepare && prepare(form, fresh) === false) {
+        return;
+      }
+      var button = form.querySelector('button[type="submit"]');
+      if (button && button.disabled) {
+        announce("Nothing to change: " + button.textContent.trim() + " is already done.");
+        return;
+      }
+      send(fresh, form);
+    });
+  }
+
   function setPriority(row, value) {
-    var form = actionForm(row, "priority");
-    if (!form) {
-      return;
-    }
-    form.querySelector('select[name="priority"]').value = String(value);
-    submit(row, "priority");
+    submit(row, "priority", function (form, fresh) {
+      var wanted = value === "next" ? (parseInt(fresh.dataset.priority, 10) + 1) % 4 : value;
+      if (String(wanted) === fresh.dataset.priority) {
+        announce("The priority is already " + wanted + ".");
+        return false;
+      }
+      form.querySelector('select[name="priority"]').value = String(wanted);
+      return true;
+    });
   }
 
   function isTyping(target) {
@@ -131,8 +172,9 @@
     if (!checked || !row) {
       return;
     }
-    actionForm(row, "mark_not_checkable").querySelector("select").value = checked.value;
-    submit(row, "mark_not_checkable");
+    submit(row, "mark_not_checkable", function (form) {
+      form.querySelector("select").value = checked.value;
+    });
   }
 
   reasonForm.addEventListener("submit", function (event) {
@@ -227,15 +269,24 @@
 
   /* --- htmx: which row is being changed, keep the focus on it, show errors in it ---------------- */
 
+  function requestRowId(element) {
+    var row = element.closest ? element.closest(".claim-row") : null;
+    if (row) {
+      return row.dataset.claimId;
+    }
+    var target = element.getAttribute ? (element.getAttribute("hx-target") || "") : "";
+    var match = target.match(/^#claim-(\d+)$/);
+    return match ? match[1] : null;
+  }
+
   document.body.addEventListener("htmx:beforeRequest", function (event) {
     var element = event.detail.elt;
-    var row = element.closest ? element.closest(".claim-row") : null;
-    if (!row && element.getAttribute) {
-      var target = (element.getAttribute("hx-target") || "").match(/^#claim-(\d+)$/);
-      row = target ? rowById(target[1]) : null;
-    }
-    if (row) {
-      currentId = row.dataset.claimId;
+    var id = requestRowId(element);
+    if (id) {
+      currentId = id;
+      if ((event.detail.requestConfig || {}).verb === "post") {
+        busy[id] = true; // also when the mouse sent it
+      }
     }
     if (duplicateDialog.open && duplicateDialog.contains(element) && element.tagName === "FORM") {
       duplicateDialog.close();
@@ -256,6 +307,28 @@
       } else {
         announce("The action was refused (error " + status + "). Reload the page.");
       }
+    }
+  });
+
+  function requestDone(event) {
+    // The request ended without replacing its row (refused without a row,
+    // network error, validation): the row may act again.
+    var id = requestRowId(event.detail.elt);
+    if (id && busy[id] && document.body.contains(event.detail.elt)) {
+      delete busy[id];
+      window.setTimeout(function () { replay(id); }, 0);
+    }
+  }
+
+  document.body.addEventListener("htmx:afterRequest", requestDone);
+  document.body.addEventListener("htmx:validation:halted", requestDone);
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    // The row was replaced: its answer (and new version) is in; queued keys may go.
+    var match = (event.detail.target.id || "").match(/^claim-(\d+)$/);
+    var id = match ? match[1] : null;
+    if (id && busy[id]) {
+      delete busy[id];
+      window.setTimeout(function () { replay(id); }, 0);
     }
   });
 
@@ -297,8 +370,7 @@
     if (key === "Enter" && target.matches(".claim-row select")) {
       // Enter on a row's list (reason, assignee, priority) sends that form.
       event.preventDefault();
-      currentId = target.closest(".claim-row").dataset.claimId;
-      target.form.requestSubmit();
+      send(target.closest(".claim-row"), target.form);
       return;
     }
     if (isTyping(target)) {
@@ -338,7 +410,7 @@
     } else if (key >= "0" && key <= "3" && key.length === 1) {
       setPriority(row, key);
     } else if (key === "p") {
-      setPriority(row, (parseInt(row.dataset.priority, 10) + 1) % 4);
+      setPriority(row, "next");
     } else {
       return;
     }

@@ -1,0 +1,75 @@
+"""Splitting a claim's text into plain and emphasised segments (pure)."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from factcheck.claims.detection import detect_claims
+from factcheck.triage.emphasis import Segment, emphasis_segments
+
+
+def _reason(words, spans, effect=1, message="why"):
+    return {"code": "x", "message": message, "words": words, "spans": spans, "effect": effect}
+
+
+def test_spans_are_relative_to_the_article():
+    text = "Exports rose 5% last year, the minister said in a long speech."
+    base = 100
+    segments = emphasis_segments(text, base, [_reason(["5%"], [[113, 115]])])
+    assert segments == [Segment("Exports rose "), Segment("5%", "up", "why"),
+                        Segment(" last year, the minister said in a long speech.")]
+
+
+def test_a_span_that_misses_its_word_falls_back_to_searching_the_word():
+    text = "The bridge opened in 1932 after many delays and much debate."
+    segments = emphasis_segments(text, 0, [_reason(["1932"], [[500, 504]])])
+    assert [s.text for s in segments if s.cue] == ["1932"]
+    missing = emphasis_segments(text, 0, [_reason(["1999"], [[500, 504]])])
+    assert missing == [Segment(text)]
+
+
+def test_overlapping_cues_merge_and_up_wins_over_down():
+    text = "We predicted a 20% rise in production of drugs across the region."
+    reasons = [_reason(["a 20% rise"], [[13, 23]], message="quantity"),
+               _reason(["rise"], [[19, 23]], message="comparison"),
+               _reason(["predicted"], [[3, 12]], effect=-1, message="prediction")]
+    segments = emphasis_segments(text, 0, reasons)
+    assert Segment("predicted", "down", "prediction") in segments
+    assert Segment("a 20% rise", "up", "quantity comparison") in segments
+
+
+def test_a_cue_covering_most_of_the_sentence_is_not_emphasised():
+    text = "“Prices will fall,” he said."
+    segments = emphasis_segments(text, 0, [_reason(["“Prices will fall,”"], [[0, 19]])])
+    assert segments == [Segment(text)]
+
+
+def test_malformed_reasons_are_ignored():
+    text = "Plain text of a claim."
+    for reasons in (None, [], ["junk"], [{"spans": [["a", "b"]]}], [{"words": [None]}],
+                    [{"spans": [[5]]}], [{"spans": [[9, 3]]}]):
+        assert emphasis_segments(text, 0, reasons) == [Segment(text)]
+
+
+def test_seed_article_claims_emphasise_their_triggering_words(shared_dir):
+    text = (shared_dir / "seed" / "article.txt").read_text(encoding="utf-8")
+    result = detect_claims(text)
+    shi = next(c for c in result.candidates if "Shi Jinping" in c.text)
+    marked = [s.text for s in emphasis_segments(shi.text, shi.start,
+                                                [r.to_dict() for r in shi.reasons]) if s.cue]
+    assert "Chinese President Shi Jinping" in marked
+    assert "Earlier in January" in marked
+
+
+@given(st.text(max_size=80), st.integers(0, 50),
+       st.lists(st.tuples(st.integers(-5, 140), st.integers(-5, 140), st.text(max_size=5),
+                          st.sampled_from([1, -1])), max_size=6))
+def test_segments_always_rebuild_the_text(text, base, cues):
+    reasons = [_reason([word], [[start, end]], effect) for start, end, word, effect in cues]
+    segments = emphasis_segments(text, base, reasons)
+    assert "".join(s.text for s in segments) == text
+    assert all(s.text for s in segments)
+    assert all(a.cue != b.cue for a, b in pairwise(segments))
