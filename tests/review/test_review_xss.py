@@ -34,7 +34,8 @@ def _assert_escaped(body: str, where: str) -> None:
             continue  # comments
         assert element.tag not in ("iframe", "svg", "img"), (where, element.tag)
         if element.tag == "script":
-            assert element.get("src") and not (element.text or "").strip(), where
+            assert element.get("src"), where
+            assert not (element.text or "").strip(), where
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), (where, name, value)
             if name in ("href", "src", "action", "formaction"):
