@@ -5,10 +5,12 @@ emphasised ones in ``<mark>``, so no markup is ever built from user text.
 
 A reason (see ``factcheck.claims.detection.Reason.to_dict``) carries ``words``
 and ``spans``: ``(start, end)`` offsets into the *article* text, in the same
-order as the words. The claim's own text starts at ``base`` (its
-``start_offset``) in that article. When a span does not land on its word
-(older data, a claim whose wording was edited), the word is searched for in
-the text instead; a word that cannot be found is skipped.
+order as the words. The text shown (a claim's ``sentence``: the whole sentence
+around an atomic claim) starts at ``base`` in that article; ``infer_base``
+works it out from the spans when only the claim's own offsets are stored.
+When a span does not land on its word, the word is searched for in the text
+instead; a word that cannot be found is skipped. With the claim's own span
+given, the words of the sentence outside it are flagged as ``context``.
 """
 
 from __future__ import annotations
@@ -24,11 +26,49 @@ MAX_SHARE = 0.6
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A run of text; ``cue`` is "up" (makes it more checkable), "down" (less) or None."""
+    """A run of text; ``cue`` is "up" (makes it more checkable), "down" (less) or None.
+
+    ``context`` is True for words of the sentence outside the claim itself.
+    """
 
     text: str
     cue: str | None = None
     why: str = ""
+    context: bool = False
+
+
+def infer_base(text: str, start: int, end: int,
+               reasons: Iterable[Mapping[str, Any]] | None) -> int | None:
+    """Where ``text`` starts in the article, for a claim at ``[start, end)`` inside it.
+
+    When ``text`` is exactly the claim, that is ``start``. When it is a longer
+    sentence around the claim, each cue word found in it votes for the base
+    its article span implies; the base most voted for wins. None when no cue
+    tells.
+    """
+    if len(text) == end - start:
+        return start
+    votes: dict[int, int] = {}
+    for reason in reasons or ():
+        if not isinstance(reason, Mapping):
+            continue
+        for word, span in zip(reason.get("words") or [], reason.get("spans") or [],
+                              strict=False):
+            try:
+                span_start = int(span[0])
+            except (TypeError, ValueError, IndexError):
+                continue
+            if not isinstance(word, str) or not word:
+                continue
+            position = text.find(word)
+            while position >= 0:
+                base = span_start - position
+                if base <= start and base + len(text) >= end:
+                    votes[base] = votes.get(base, 0) + 1
+                position = text.find(word, position + 1)
+    if not votes:
+        return None
+    return max(votes.items(), key=lambda item: (item[1], item[0]))[0]
 
 
 def _locate(text: str, base: int, span: Any, word: str | None) -> tuple[int, int] | None:
@@ -69,9 +109,14 @@ def cue_ranges(text: str, base: int, reasons: Iterable[Mapping[str, Any]] | None
     return ranges
 
 
-def emphasis_segments(text: str, base: int = 0,
-                      reasons: Iterable[Mapping[str, Any]] | None = None) -> list[Segment]:
+def emphasis_segments(text: str, base: int | None = 0,
+                      reasons: Iterable[Mapping[str, Any]] | None = None, *,
+                      claim_span: tuple[int, int] | None = None) -> list[Segment]:
     """``text`` cut into segments whose concatenation is exactly ``text``.
+
+    ``base`` is where ``text`` starts in the article (None: unknown, cue words
+    are then searched for); ``claim_span`` the claim's own article offsets,
+    which marks the rest of the sentence as context.
 
     Overlapping and touching cues of the same direction merge into one
     segment whose ``why`` joins their messages; where an "up" cue and a
@@ -79,7 +124,14 @@ def emphasis_segments(text: str, base: int = 0,
     """
     marks: list[str | None] = [None] * len(text)
     whys: list[list[str]] = [[] for _ in text]
-    for start, end, cue, message in sorted(cue_ranges(text, base, reasons),
+    inside = [True] * len(text)
+    if base is not None and claim_span is not None:
+        claim_start = max(0, claim_span[0] - base)
+        claim_end = min(len(text), claim_span[1] - base)
+        if claim_start < claim_end:
+            inside = [claim_start <= index < claim_end for index in range(len(text))]
+    known_base = base if base is not None else -(10**9)  # no span can land: words are searched
+    for start, end, cue, message in sorted(cue_ranges(text, known_base, reasons),
                                            key=lambda r: r[2] == "up"):
         for index in range(start, end):
             if marks[index] != cue:
@@ -90,11 +142,13 @@ def emphasis_segments(text: str, base: int = 0,
     segments: list[Segment] = []
     run_start = 0
     for index in range(1, len(text) + 1):
-        if index == len(text) or marks[index] != marks[run_start]:
+        if index == len(text) or marks[index] != marks[run_start] \
+                or inside[index] != inside[run_start]:
             messages: list[str] = []
             for position in range(run_start, index):
                 messages += [m for m in whys[position] if m not in messages]
             segments.append(Segment(text[run_start:index], marks[run_start],
-                                    " ".join(messages) if marks[run_start] else ""))
+                                    " ".join(messages) if marks[run_start] else "",
+                                    not inside[run_start]))
             run_start = index
     return segments

@@ -8,7 +8,7 @@ from flask import current_app, url_for
 
 from factcheck.claims.models import Claim
 from factcheck.review.workflow import TRANSITIONS
-from factcheck.triage.emphasis import Segment, emphasis_segments
+from factcheck.triage.emphasis import Segment, emphasis_segments, infer_base
 from factcheck.triage.forms import PRIORITY_LABELS, REASON_LABELS
 from factcheck.triage.operations import TRIAGE_TRANSITIONS
 
@@ -41,8 +41,12 @@ def triage_actions(claim: Claim) -> list[str]:
 
 
 def segments(claim: Claim) -> list[Segment]:
-    """The claim's sentence with its triggering words marked (see ``emphasis``)."""
-    return emphasis_segments(claim.sentence or "", claim.start_offset or 0, claim.reasons)
+    """The claim's sentence with its triggering words marked and the words around the
+    claim itself flagged as context (see ``emphasis``)."""
+    text = claim.sentence or ""
+    span = (claim.start_offset or 0, claim.end_offset or 0)
+    base = infer_base(text, span[0], span[1], claim.reasons)
+    return emphasis_segments(text, base, claim.reasons, claim_span=span)
 
 
 def row_context(*, people: list[tuple[int, str]], next_url: str) -> dict[str, Any]:

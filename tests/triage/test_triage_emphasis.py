@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factcheck.claims.detection import detect_claims
-from factcheck.triage.emphasis import Segment, emphasis_segments
+from factcheck.triage.emphasis import Segment, emphasis_segments, infer_base
 
 
 def _reason(words, spans, effect=1, message="why"):
@@ -73,3 +73,29 @@ def test_segments_always_rebuild_the_text(text, base, cues):
     assert "".join(s.text for s in segments) == text
     assert all(s.text for s in segments)
     assert all(a.cue != b.cue for a, b in pairwise(segments))
+
+
+def test_base_of_a_sentence_around_an_atomic_claim_is_inferred():
+    article = "Intro here. Prices rose 5% in May, resulting in the deaths of over 130 people."
+    sentence_start = article.index("Prices")
+    sentence = article[sentence_start:]
+    claim_start = article.index("resulting")
+    claim_end = len(article)
+    reasons = [{"message": "q", "words": ["over 130 people"],
+                "spans": [[article.index("over 130"), article.index("over 130") + 15]]}]
+    assert infer_base(sentence, claim_start, claim_end, reasons) == sentence_start
+    assert infer_base(article[claim_start:], claim_start, claim_end, []) == claim_start
+    assert infer_base(sentence, claim_start, claim_end, []) is None
+    segments = emphasis_segments(sentence, sentence_start, reasons,
+                                 claim_span=(claim_start, claim_end))
+    assert segments[0] == Segment("Prices rose 5% in May, ", context=True)
+    assert Segment("over 130 people", "up", "q") in segments
+    assert "".join(s.text for s in segments) == sentence
+
+
+def test_unknown_base_still_finds_the_words():
+    segments = emphasis_segments("Exports rose 5% last year and more.", None,
+                                 [{"words": ["5%"], "spans": [[900, 902]], "message": "q"}],
+                                 claim_span=(0, 5))
+    assert [s.text for s in segments if s.cue] == ["5%"]
+    assert not any(s.context for s in segments)  # without a base, no context can be told
