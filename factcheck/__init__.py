@@ -86,12 +86,14 @@ def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.views import admin_bp, auth_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.intake.views import articles_bp
+    from factcheck.triage.views import triage_bp
 
     app.add_url_rule("/health", "health", health)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(articles_bp)
+    app.register_blueprint(triage_bp)
 
 
 def _register_commands(app: Flask) -> None:
