@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import http.client
 import ipaddress
 import re
 import threading
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
@@ -230,7 +232,9 @@ def _read_body(response: requests.Response, *, deadline: float, timeout: float,
                     f"The page is larger than the {limit_mb} limit (after decompression)."
                 )
             chunks.append(chunk)
-    except (requests.RequestException, OSError, ValueError) as error:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
+            OSError, ValueError) as error:
+        # Raw reads raise urllib3's and http.client's own errors, not requests'.
         if expired.is_set():
             raise FetchTimeoutError(
                 f"The page did not arrive within the {timeout:g} s time limit."

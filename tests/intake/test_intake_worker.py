@@ -35,7 +35,7 @@ def test_a_worker_past_the_time_limit_is_killed_and_replaced(pool):
     started = time.monotonic()
     with pytest.raises(ParseTimeoutError, match=r"0\.5 s time limit"):
         pool.run(time.sleep, 30, time_limit=0.5)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5
     after = pool.run(os.getpid, time_limit=10)
     assert after != before
 
@@ -66,7 +66,7 @@ def test_forty_thousand_attributes_hit_the_time_limit_and_the_next_page_is_fine(
     with pytest.raises(ParseTimeoutError) as caught:
         inspect_html(hostile, limits=ParseLimits(time_limit=1.0))
     assert "1 s time limit" in caught.value.message
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 5  # lxml alone needs over 10 s
     started = time.monotonic()
     result = inspect_html("<title>Next</title><p>A normal page.</p>")
     assert result.text == "A normal page."
