@@ -12,7 +12,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from factcheck.audit.models import AuditRecord
-from factcheck.claims.highlight import paragraphs
+from factcheck.claims.highlight import Segment, paragraphs, segment_text
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
 from factcheck.intake.forms import MergeForm, SpanForm, SplitForm
@@ -33,6 +33,16 @@ def claim_href(claim_id: int) -> str:
     if CLAIM_WORKSPACE in current_app.view_functions:
         return url_for(CLAIM_WORKSPACE, claim_id=claim_id)
     return f"#claim-{claim_id}"
+
+
+def emphasised_words(text: str, claim: Claim) -> list[Segment]:
+    """The claim's text cut so the words that raised its score can be marked."""
+    spans = [
+        (0, start - claim.start_offset, end - claim.start_offset)
+        for reason in claim.reasons or [] if reason.get("effect", 1) > 0
+        for start, end in reason.get("spans") or []
+    ]
+    return segment_text(text[claim.start_offset:claim.end_offset], spans)
 
 
 def article_context(article: Article, *, span_form: SpanForm | None = None,
@@ -58,6 +68,7 @@ def article_context(article: Article, *, span_form: SpanForm | None = None,
         "fields": ArticleFields.of_article(article),
         "claims": claims,
         "claims_by_id": {claim.id: claim for claim in claims},
+        "claim_words": {claim.id: emphasised_words(article.text, claim) for claim in claims},
         "paragraphs": paragraphs(article.text,
                                  [(c.id, c.start_offset, c.end_offset) for c in preferred]),
         "claim_href": claim_href,
