@@ -42,8 +42,13 @@ _MAX_WALK_DEPTH = 8
 _MAX_WALK_NODES = 5_000
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)?[^>]{0,2000}>")
 _BLOCK_TAGS = {"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td"}
-_BYLINE_PREFIX = re.compile(r"^(?:by|por|par|von|di|de|door|av|af|przez)\s*:*\s+|^[^\w]*:+\s*",
-                            re.IGNORECASE)
+# "By", "Por", "Par" never start a name; "von", "de", "di"... do ("De Niro"),
+# so they count as a byline word only with a colon after them.
+_BYLINE_PREFIX = re.compile(
+    r"^(?:(?:by|por|par|przez)\s*:*\s+|(?:von|de|di|door|av|af|autor|author)\s*:+\s*"
+    r"|[^\w]*:+\s*)",
+    re.IGNORECASE,
+)
 # Words that are page furniture, not names: "undefined undefined", "Follow", "null".
 _JUNK_WORDS = {"undefined", "null", "none", "nan", "n/a", "unknown", "anonymous", "follow",
                "share", "email", "e-mail", "twitter", "facebook", "more", "admin", "author",
@@ -183,7 +188,7 @@ def resolve_url(value: object, base: str | None) -> str | None:
     if not text or " " in text:
         return None
     if not re.match(r"[a-z][a-z0-9+.-]*:", text, re.IGNORECASE) and not text.startswith("/"):
-        host = text.split("/", 1)[0]
+        host = re.split(r"[/?#]", text, maxsplit=1)[0]
         if _HOSTLIKE.match(text) and not re.search(r"\.(?:s?html?|php|aspx?|jsp)$", host):
             text = "https://" + text
     if base:

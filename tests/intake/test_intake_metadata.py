@@ -112,6 +112,7 @@ def test_without_a_canonical_link_the_page_url_is_used():
         ("story.html", "https://news.example/dir/", "https://news.example/dir/story.html"),
         ("javascript:alert(1)", "https://news.example/", None),
         ("mailto:x@example.com", None, None),
+        ("index.php?id=3", "https://news.example/a/", "https://news.example/a/index.php?id=3"),
         ("/relative", None, None),
         ({"@id": "https://news.example/a"}, None, "https://news.example/a"),
     ],
@@ -133,6 +134,8 @@ def test_resolve_url(value, base, expected):
         ("Jane Doe; jane doe", ["Jane Doe"]),
         (["https://www.facebook.com/janedoe", "null", "", None, 42], []),
         ("Marie &amp; Pierre Curie", ["Marie", "Pierre Curie"]),
+        (["De Niro Robert", "von Trier", "Von: Lars Eriksson"],
+         ["De Niro Robert", "von Trier", "Lars Eriksson"]),
     ],
 )
 def test_clean_authors(raw, names):
