@@ -1,4 +1,4 @@
-"""The desk home page and the health check.
+"""The desk home (dashboard) and the health check.
 
 | rule        | endpoint   | who       |
 |-------------|------------|-----------|
@@ -8,36 +8,53 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
-from factcheck.claims.models import Claim, ClaimState
+from factcheck.accounts.models import Role
+from factcheck.claims.models import ClaimState
+from factcheck.database import utcnow
+from factcheck.desk import dashboard
+from factcheck.desk.charts import daily_chart, distribution_chart
 from factcheck.extensions import db
+from factcheck.triage.rows import open_url
 
 desk_bp = Blueprint("desk", __name__)
+
+ACTIVITY_DAYS = 30
+
+
+def _url_if_registered(endpoint: str) -> str | None:
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
 
 
 @desk_bp.route("/")
 def home():
-    """My assigned claims, what waits for an editor, and counts per state."""
-    counts = dict(
-        db.session.execute(select(Claim.state, func.count()).group_by(Claim.state)).all()
-    )
-    mine = db.session.scalars(
-        select(Claim)
-        .where(Claim.assignee_id == current_user.id)
-        .where(Claim.state.in_([ClaimState.CHECKABLE, ClaimState.IN_RESEARCH,
-                                ClaimState.CHANGES_REQUESTED]))
-        .order_by(Claim.priority.desc(), Claim.score.desc())
-        .limit(20)
-    ).all()
-    waiting = db.session.scalars(
-        select(Claim).where(Claim.state == ClaimState.SUBMITTED)
-        .order_by(Claim.updated_at).limit(20)
-    ).all()
+    """My claims, what waits for an editor, counts per state and two charts."""
+    now = utcnow()
+    days, series = dashboard.daily_activity(db.session, now.date(), days=ACTIVITY_DAYS)
+    distribution = dashboard.verdict_distribution(db.session)
     return render_template(
-        "desk/home.html", counts=counts, states=list(ClaimState), mine=mine, waiting=waiting
+        "desk/home.html",
+        counts=dashboard.state_counts(db.session),
+        states=list(ClaimState),
+        mine=dashboard.my_claims(db.session, current_user),
+        waiting=dashboard.waiting_for_approval(db.session),
+        days=days,
+        series=series,
+        activity_chart=daily_chart(
+            days, series, chart_id="chart-activity",
+            title=f"Claims triaged and verdicts approved per day, last {ACTIVITY_DAYS} days"),
+        distribution=distribution,
+        distribution_chart=distribution_chart(
+            distribution, chart_id="chart-verdicts",
+            title="Approved and published verdicts by rating"),
+        import_url=_url_if_registered("articles.new"),
+        scale_url=(_url_if_registered("scale.edit")
+                   if current_user.has_role(Role.ADMIN) else None),
+        open_url=open_url,
+        now=now,
     )
 
 

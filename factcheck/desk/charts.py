@@ -1,0 +1,182 @@
+"""Small charts drawn on the server as SVG: no chart service, no JavaScript.
+
+Pure: plain values in, markup out (no Flask, no database). Every piece of
+text that goes into the SVG is escaped here, colours must be ``#rrggbb``, and
+each chart carries a ``<title>`` and a ``<desc>`` that say in words what it
+shows (``role="img"`` with ``aria-labelledby``), plus a ``<title>`` on every
+bar for the pointer. The page puts the same figures in a table as well.
+
+Styling uses presentation attributes (``fill``), never ``style=``: the CSP
+refuses inline styles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from markupsafe import Markup
+
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+CHART_ID = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+FALLBACK_COLOUR = "#6b7280"
+AXIS_COLOUR = "#9ca3af"
+TEXT_COLOUR = "#374151"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One row of figures in a daily chart: a name, one count a day, a colour."""
+
+    name: str
+    counts: Sequence[int]
+    colour: str
+
+
+def _text(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def safe_colour(colour: str | None) -> str:
+    """``colour`` when it is ``#rrggbb``, else a neutral grey."""
+    return colour if isinstance(colour, str) and COLOUR.match(colour) else FALLBACK_COLOUR
+
+
+def _check_id(chart_id: str) -> str:
+    if not CHART_ID.match(chart_id):
+        raise ValueError(f"chart id must match {CHART_ID.pattern}: {chart_id!r}")
+    return chart_id
+
+
+def nice_ceiling(value: int) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50… that is at least ``value`` (at least 1)."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= value:
+                return step * factor
+        step *= 10
+
+
+def _open_svg(chart_id: str, width: int, height: int, title: str, description: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" class="chart-svg" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{_text(title)}</title>',
+        f'<desc id="{chart_id}-desc">{_text(description)}</desc>',
+    ]
+
+
+def describe_daily(days: Sequence[date], series: Sequence[Series]) -> str:
+    """The daily chart in words: the period, each series' total and its busiest day."""
+    if not days:
+        return "No days to show."
+    parts = [f"From {days[0].isoformat()} to {days[-1].isoformat()}:"]
+    for one in series:
+        total = sum(one.counts)
+        if total:
+            best = max(range(len(one.counts)), key=lambda i: (one.counts[i], i))
+            parts.append(f"{one.name}: {total} in all, most on {days[best].isoformat()} "
+                         f"({one.counts[best]}).")
+        else:
+            parts.append(f"{one.name}: none.")
+    return " ".join(parts)
+
+
+def daily_chart(days: Sequence[date], series: Sequence[Series], *, title: str,
+                chart_id: str, width: int = 640, height: int = 220) -> Markup:
+    """Grouped bars, one group a day, one bar a series, with a legend and a few date labels."""
+    chart_id = _check_id(chart_id)
+    for one in series:
+        if len(one.counts) != len(days):
+            raise ValueError(f"series {one.name!r} has {len(one.counts)} counts "
+                             f"for {len(days)} days")
+    left, right, top, bottom = 34, 8, 28, 26
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = nice_ceiling(max([c for one in series for c in one.counts] or [0]))
+    parts = _open_svg(chart_id, width, height, title, describe_daily(days, series))
+
+    # legend
+    x = left
+    for one in series:
+        parts.append(f'<rect x="{x}" y="6" width="12" height="12" '
+                     f'fill="{safe_colour(one.colour)}"/>')
+        parts.append(f'<text x="{x + 16}" y="16" font-size="12" fill="{TEXT_COLOUR}">'
+                     f'{_text(one.name)}</text>')
+        x += 24 + 7 * len(one.name)
+    # axes and the scale
+    base_y = top + plot_h
+    parts.append(f'<line x1="{left}" y1="{base_y}" x2="{left + plot_w}" y2="{base_y}" '
+                 f'stroke="{AXIS_COLOUR}"/>')
+    for value in (0, top_value // 2 if top_value > 1 else None, top_value):
+        if value is None:
+            continue
+        y = base_y - plot_h * value / top_value
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+                     f'fill="{TEXT_COLOUR}">{value}</text>')
+        if value:
+            parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                         f'stroke="{AXIS_COLOUR}" stroke-dasharray="2 3" stroke-width="0.5"/>')
+    if days:
+        slot = plot_w / len(days)
+        bar_w = max(1.0, (slot - 2) / max(1, len(series)))
+        for index, day in enumerate(days):
+            x0 = left + index * slot + 1
+            for position, one in enumerate(series):
+                count = one.counts[index]
+                if count <= 0:
+                    continue
+                bar_h = plot_h * count / top_value
+                parts.append(
+                    f'<rect x="{x0 + position * bar_w:.1f}" y="{base_y - bar_h:.1f}" '
+                    f'width="{bar_w:.1f}" height="{bar_h:.1f}" fill="{safe_colour(one.colour)}">'
+                    f'<title>{_text(day.isoformat())}: {count} {_text(one.name.lower())}'
+                    f'</title></rect>')
+            if index % 7 == 0 or index == len(days) - 1:
+                parts.append(f'<text x="{x0 + slot / 2:.1f}" y="{base_y + 16}" font-size="11" '
+                             f'text-anchor="middle" fill="{TEXT_COLOUR}">'
+                             f'{_text(day.strftime("%d %b"))}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  every text above went through escape()
+
+
+def describe_distribution(items: Sequence[tuple[str, int, str]]) -> str:
+    """The distribution in words: each label with its count and share."""
+    total = sum(count for _label, count, _colour in items)
+    if not total:
+        return "No verdicts yet."
+    shares = [f"{label}: {count} ({round(100 * count / total)}%)"
+              for label, count, _colour in items if count]
+    return f"{total} verdicts. " + "; ".join(shares) + "."
+
+
+def distribution_chart(items: Sequence[tuple[str, int, str]], *, title: str, chart_id: str,
+                       width: int = 640) -> Markup:
+    """Horizontal bars, one a label (label, count, colour), in the order given."""
+    chart_id = _check_id(chart_id)
+    row_h, label_w, right = 24, 150, 48
+    height = max(1, len(items)) * row_h + 8
+    top_value = max([count for _label, count, _colour in items] or [0]) or 1
+    plot_w = width - label_w - right
+    parts = _open_svg(chart_id, width, height, title, describe_distribution(items))
+    if not items:
+        parts.append(f'<text x="0" y="18" font-size="12" fill="{TEXT_COLOUR}">'
+                     f'No rating labels.</text>')
+    for index, (label, count, colour) in enumerate(items):
+        y = 4 + index * row_h
+        shown = label if len(label) <= 22 else label[:21] + "…"
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end" '
+                     f'fill="{TEXT_COLOUR}">{_text(shown)}</text>')
+        bar_w = plot_w * count / top_value
+        if count:
+            parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w:.1f}" '
+                         f'height="{row_h - 8}" fill="{safe_colour(colour)}">'
+                         f'<title>{_text(label)}: {count}</title></rect>')
+        parts.append(f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 15}" font-size="12" '
+                     f'fill="{TEXT_COLOUR}">{count}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  every text above went through escape()
