@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -221,3 +222,23 @@ class SendBackForm(VersionedForm):
     comment = TextAreaField("What needs to change", filters=[_strip],
                             validators=[DataRequired(message="Say what needs to change."),
                                         Length(max=2000)])
+
+
+class SplitForm(VersionedForm):
+    """Split the claim at a character offset of its article (a word boundary inside it)."""
+
+    at_offset = IntegerField("Split before", validators=[DataRequired()])
+
+
+class MergeForm(VersionedForm):
+    """Merge another claim of the same article into this one: ``other`` is "id:version"."""
+
+    other = StringField("Merge with", validators=[DataRequired(), Length(max=40)])
+
+    def validate_other(self, field):
+        """Two whole numbers: the other claim's id and the version the user saw."""
+        try:
+            claim_id, version = (int(part) for part in field.data.split(":"))
+        except ValueError:
+            raise ValidationError("Choose the claim to merge with.") from None
+        field.data = (claim_id, version)

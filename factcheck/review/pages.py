@@ -37,6 +37,8 @@ from factcheck.review.workflow import TRANSITIONS, allowed_transitions, transiti
 OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.reopen",
                "retract": "publishing.retract"}
 CONTEXT_CHARS = 280  # article text shown on each side of the claim
+SPLIT_LABEL_WORDS = 3  # words shown on each side of a split point
+RESHAPABLE = (ClaimState.DETECTED, ClaimState.CHECKABLE)  # as claims.operations allows
 HIDDEN_AUDIT_KEYS = frozenset({"source_id", "approval_id", "content", "content_hash"})
 ACTION_LABELS = {
     "claim.edit_wording": "Changed the wording",
@@ -127,6 +129,28 @@ def _default_forms(session, claim: Claim, verdict, sources: list[Source]) -> dic
     return forms
 
 
+def split_points(claim: Claim) -> list[tuple[int, str]]:
+    """Where the claim can be split: each word start inside it, as (offset, "…a b | c d…")."""
+    text = claim.article.text
+    points = []
+    for offset in range(claim.start_offset + 1, claim.end_offset):
+        if text[offset - 1].isspace() and not text[offset].isspace():
+            left = text[claim.start_offset:offset].split()[-SPLIT_LABEL_WORDS:]
+            right = text[offset:claim.end_offset].split()[:SPLIT_LABEL_WORDS]
+            points.append((offset, f"…{' '.join(left)} | {' '.join(right)}…"))
+    return points
+
+
+def merge_candidates(session, claim: Claim) -> list[tuple[str, str]]:
+    """Other claims of the article that could merge with this one, as ("id:version", label)."""
+    others = session.scalars(
+        select(Claim).where(Claim.article_id == claim.article_id, Claim.id != claim.id,
+                            Claim.state.in_([s.value for s in RESHAPABLE]))
+        .order_by(Claim.start_offset).limit(200))
+    return [(f"{other.id}:{other.version}", f"#{other.id} {other.sentence[:80]}")
+            for other in others]
+
+
 def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
                   forms: dict[str, Any] | None = None, preview=None) -> dict[str, Any]:
     """Everything the claim page template needs. ``forms`` replace the defaults (errors shown)."""
@@ -164,6 +188,11 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
         "decision": decision,
         "sent_back": decision if decision and decision.decision == "changes_requested"
         and claim.state_enum in (ClaimState.CHANGES_REQUESTED, ClaimState.IN_RESEARCH) else None,
+        "reshape": may_work and claim.state_enum in RESHAPABLE,
+        "split_points": split_points(claim) if may_work and claim.state_enum in RESHAPABLE
+        else [],
+        "merge_candidates": merge_candidates(session, claim)
+        if may_work and claim.state_enum in RESHAPABLE else [],
         "preview": preview,
         "tab": "history" if tab == "history" else "work",
         "history": history_entries(session, claim) if tab == "history" else [],
