@@ -11,8 +11,8 @@ On top of that this module adds what the library leaves to its caller:
   IPv6 unwrapped), checked again after the library's own filter;
 * redirects followed by hand, at most ``max_redirects``, each new URL checked
   like the first;
-* one total deadline for the whole fetch, redirects and a trickling body
-  included (a watchdog shuts the socket down when it passes);
+* one total deadline for the whole fetch, redirects and trickling headers or
+  body included (a watchdog shuts the fetch's sockets down when it passes);
 * at most ``max_bytes`` after decompression, read in bounded steps, so a gzip
   bomb stops at the limit;
 * only HTML or plain-text content types, and a body that is not binary data
@@ -34,6 +34,7 @@ import contextlib
 import http.client
 import ipaddress
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import urllib3
+import urllib3.connection
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
@@ -121,6 +123,67 @@ def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
     return address.is_global and not address.is_multicast
 
 
+class _Watchdog:
+    """Shuts down every socket of one fetch when its deadline passes.
+
+    Socket timeouts only bound each read, so a server that sends one byte
+    at a time (in its headers or its body) would hold a fetch for ever;
+    shutting the sockets down wakes any blocked read at once.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = threading.Event()
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self.fire)
+        self._timer.daemon = True
+
+    def register(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+        if self.expired.is_set():
+            self.fire()
+
+    def fire(self) -> None:
+        self.expired.set()
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _pool_classes(watchdog: _Watchdog) -> dict[str, type]:
+    """urllib3 pool classes whose new sockets the watchdog can stop."""
+
+    class Connection(urllib3.connection.HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            watchdog.register(sock)
+            return sock
+
+    class TlsConnection(urllib3.connection.HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            watchdog.register(sock)
+            return sock
+
+    class Pool(urllib3.HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class TlsPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = TlsConnection
+
+    return {"http": Pool, "https": TlsPool}
+
+
 class _CheckedAdapter(IPFilterAdapter):
     """requests-hardened's pinning adapter, with our stricter address rule
     applied to the address it pinned."""
@@ -167,13 +230,15 @@ def check_url(url: str, *, allowed_ports: tuple[int, ...] = (80, 443)) -> str:
     return parts._replace(fragment="").geturl()
 
 
-def _session(allow_private: bool) -> requests.Session:
+def _session(allow_private: bool, watchdog: _Watchdog) -> requests.Session:
     config = Config(ip_filter_enable=True, ip_filter_allow_loopback_ips=allow_private,
                     never_redirect=True, default_timeout=(5, 5), user_agent_override=USER_AGENT)
     session = HTTPSession(config)
     session.trust_env = False
-    session.mount("http://", _CheckedAdapter(https=False, allow_loopback=allow_private))
-    session.mount("https://", _CheckedAdapter(https=True, allow_loopback=allow_private))
+    for scheme in ("http", "https"):
+        adapter = _CheckedAdapter(https=scheme == "https", allow_loopback=allow_private)
+        adapter.poolmanager.pool_classes_by_scheme = _pool_classes(watchdog)
+        session.mount(f"{scheme}://", adapter)
     session.headers["Accept"] = "text/html,application/xhtml+xml,text/plain;q=0.9"
     return session
 
@@ -192,59 +257,33 @@ def _content_type(response: requests.Response) -> tuple[str, str | None]:
     return media.strip().lower(), (match[1] if match else None)
 
 
-def _read_body(response: requests.Response, *, deadline: float, timeout: float,
+def _read_body(response: requests.Response, *, watchdog: _Watchdog, timeout: float,
                max_bytes: int) -> bytes:
-    """Read at most ``max_bytes`` decompressed bytes before the deadline."""
+    """Read at most ``max_bytes`` decompressed bytes before the watchdog fires."""
     limit_mb = f"{max_bytes / 1e6:g} MB"
     length = response.headers.get("Content-Length", "")
     if length.isdigit() and not response.headers.get("Content-Encoding") and (
         int(length) > max_bytes
     ):
-        response.close()
         raise ResponseTooLargeError(f"The page is larger than the {limit_mb} limit.")
-    expired = threading.Event()
-
-    def stop() -> None:
-        # Wakes a read blocked on a server that trickles bytes.
-        expired.set()
-        with contextlib.suppress(ValueError, RuntimeError, OSError):
-            response.raw.shutdown()
-
-    watchdog = threading.Timer(_remaining(deadline, timeout), stop)
-    watchdog.daemon = True
-    watchdog.start()
     chunks: list[bytes] = []
     size = 0
-    try:
-        while True:
-            # read1 returns what has arrived (so the deadline is checked often)
-            # and decompresses at most _CHUNK bytes per call (so a bomb is cut).
-            chunk = response.raw.read1(_CHUNK, decode_content=True)
-            if expired.is_set() or time.monotonic() > deadline:
-                raise FetchTimeoutError(
-                    f"The page did not arrive within the {timeout:g} s time limit."
-                )
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > max_bytes:
-                raise ResponseTooLargeError(
-                    f"The page is larger than the {limit_mb} limit (after decompression)."
-                )
-            chunks.append(chunk)
-    except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
-            OSError, ValueError) as error:
-        # Raw reads raise urllib3's and http.client's own errors, not requests'.
-        if expired.is_set():
+    while True:
+        # read1 returns what has arrived (so the deadline is checked often)
+        # and decompresses at most _CHUNK bytes per call (so a bomb is cut).
+        chunk = response.raw.read1(_CHUNK, decode_content=True)
+        if watchdog.expired.is_set():
             raise FetchTimeoutError(
                 f"The page did not arrive within the {timeout:g} s time limit."
-            ) from error
-        raise FetchConnectionError(f"The connection broke while reading the page ({error}).") \
-            from error
-    finally:
-        watchdog.cancel()
-        response.close()
-    return b"".join(chunks)
+            )
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLargeError(
+                f"The page is larger than the {limit_mb} limit (after decompression)."
+            )
+        chunks.append(chunk)
 
 
 def _decode(body: bytes, kind: str, header_charset: str | None) -> tuple[str, str]:
@@ -272,6 +311,63 @@ def _looks_binary(body: bytes) -> bool:
     return head.startswith(_BINARY_MAGIC) or b"\x00" in head
 
 
+def _follow(session: requests.Session, url: str, *, deadline: float, timeout: float,
+            allowed_ports: tuple[int, ...], max_redirects: int,
+            ) -> tuple[requests.Response, str, list[str]]:
+    """GET ``url``, following at most ``max_redirects`` redirects, each checked."""
+    redirects: list[str] = []
+    while True:
+        left = _remaining(deadline, timeout)
+        host = urlsplit(url).hostname
+        try:
+            response = session.get(url, stream=True, allow_redirects=False,
+                                   timeout=(min(left, 5.0), left))
+        except InvalidIPAddress as error:
+            raise AddressRefusedError(
+                f"{host} resolves to {error}, a private, loopback or otherwise "
+                "non-public address, which is not fetched."
+            ) from error
+        except requests.Timeout as error:
+            raise FetchTimeoutError(
+                f"The server did not answer within the {timeout:g} s time limit."
+            ) from error
+        except requests.ConnectionError as error:
+            if "resolve" in str(error):
+                raise FetchConnectionError(f"The host {host} could not be found.") from error
+            raise
+        if time.monotonic() >= deadline:
+            # The watchdog cut the headers short; what arrived is not a response.
+            response.close()
+            raise FetchTimeoutError(
+                f"The server did not answer within the {timeout:g} s time limit."
+            )
+        if response.status_code not in _REDIRECTS:
+            return response, url, redirects
+        location = response.headers.get("Location")
+        response.close()
+        if not location:
+            raise HttpStatusError("The server redirected without saying where.",
+                                  response.status_code)
+        if len(redirects) >= max_redirects:
+            raise TooManyRedirectsError(f"The server redirected more than {max_redirects} times.")
+        redirects.append(url)
+        url = check_url(urljoin(url, location), allowed_ports=allowed_ports)
+
+
+def _check_response(response: requests.Response) -> tuple[str, str]:
+    """The media type and kind ("html" or "text"), or an error for the status or type."""
+    if response.status_code >= 400:
+        raise HttpStatusError(
+            f"The server answered {response.status_code} {response.reason or ''}".strip() + ".",
+            response.status_code,
+        )
+    media, _ = _content_type(response)
+    kind = ALLOWED_TYPES.get(media)
+    if kind is None:
+        raise NotHtmlError(f"The page is {media or 'of no stated type'}, not HTML or plain text.")
+    return media, kind
+
+
 def fetch_url(
     url: str,
     *,
@@ -292,56 +388,30 @@ def fetch_url(
     """
     deadline = time.monotonic() + timeout
     current = check_url(url, allowed_ports=allowed_ports)
-    redirects: list[str] = []
-    with _session(allow_private) as session:
-        while True:
-            left = _remaining(deadline, timeout)
-            try:
-                response = session.get(current, stream=True, allow_redirects=False,
-                                       timeout=(min(left, 5.0), left))
-            except InvalidIPAddress as error:
-                host = urlsplit(current).hostname
-                raise AddressRefusedError(
-                    f"{host} resolves to {error}, a private, loopback or otherwise "
-                    "non-public address, which is not fetched."
-                ) from error
-            except requests.Timeout as error:
-                raise FetchTimeoutError(
-                    f"The server did not answer within the {timeout:g} s time limit."
-                ) from error
-            except requests.RequestException as error:
-                host = urlsplit(current).hostname
-                raise FetchConnectionError(f"Could not connect to {host} ({error}).") from error
-            if response.status_code in _REDIRECTS:
-                location = response.headers.get("Location")
-                response.close()
-                if not location:
-                    raise HttpStatusError("The server redirected without saying where.",
-                                          response.status_code)
-                if len(redirects) >= max_redirects:
-                    raise TooManyRedirectsError(
-                        f"The server redirected more than {max_redirects} times."
-                    )
-                redirects.append(current)
-                current = check_url(urljoin(current, location), allowed_ports=allowed_ports)
-                continue
-            break
-        if response.status_code >= 400:
-            response.close()
-            raise HttpStatusError(
-                f"The server answered {response.status_code} {response.reason or ''}".strip()
-                + ".", response.status_code)
-        media, charset = _content_type(response)
-        kind = ALLOWED_TYPES.get(media)
-        if kind is None:
-            response.close()
-            raise NotHtmlError(
-                f"The page is {media or 'of no stated type'}, not HTML or plain text."
+    with _Watchdog(timeout) as watchdog, _session(allow_private, watchdog) as session:
+        try:
+            response, current, redirects = _follow(
+                session, current, deadline=deadline, timeout=timeout,
+                allowed_ports=allowed_ports, max_redirects=max_redirects,
             )
-        body = _read_body(response, deadline=deadline, timeout=timeout, max_bytes=max_bytes)
+            try:
+                media, kind = _check_response(response)
+                body = _read_body(response, watchdog=watchdog, timeout=timeout,
+                                  max_bytes=max_bytes)
+            finally:
+                response.close()
+        except (requests.RequestException, urllib3.exceptions.HTTPError,
+                http.client.HTTPException, OSError, ValueError) as error:
+            # Raw reads raise urllib3's and http.client's own errors, not requests'.
+            if watchdog.expired.is_set():
+                raise FetchTimeoutError(
+                    f"The page did not arrive within the {timeout:g} s time limit."
+                ) from error
+            raise FetchConnectionError(f"The connection broke while fetching ({error}).") \
+                from error
     if _looks_binary(body):
         raise NotHtmlError(f"The server said {media}, but sent binary data.")
-    text, encoding = _decode(body, kind, charset)
+    text, encoding = _decode(body, kind, _content_type(response)[1])
     return FetchedPage(
         requested_url=url, final_url=current, status=response.status_code,
         content_type=media, encoding=encoding, body=body, text=text, kind=kind,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import re
 import socket
+import threading
 import time
 
 import pytest
@@ -251,3 +252,34 @@ def test_every_error_is_a_fetch_error_with_a_message():
             assert issubclass(value, FetchError), name
     error = UrlNotAllowedError("why")
     assert error.message == "why"
+
+
+def test_a_server_trickling_its_headers_hits_the_total_deadline():
+    """Socket timeouts bound each read only; the deadline must bound them all."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not stop.wait(0.1):
+                try:
+                    conn.sendall(b"a")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchTimeoutError, match="1 s time limit"):
+            fetch_url(f"http://127.0.0.1:{port}/", timeout=1.0, allow_private=True,
+                      allowed_ports=(port,))
+        assert time.monotonic() - started < 3
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
