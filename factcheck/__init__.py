@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.views import admin_bp, auth_bp
+    from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.intake.views import articles_bp
     from factcheck.triage.views import triage_bp
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)
+    app.register_blueprint(scale_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(triage_bp)
 

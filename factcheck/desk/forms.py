@@ -1,0 +1,50 @@
+"""Forms of the rating-scale admin: they check the format, the operations the scale's rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.fields import ColorField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from factcheck.desk.scale_operations import LABEL_MAX
+
+
+class VersionForm(FlaskForm):
+    """The version of the scale the admin saw (every change carries it)."""
+
+    version = IntegerField("Version", validators=[InputRequired(), NumberRange(min=1)])
+
+
+class ScaleForm(VersionForm):
+    """The scale's name and its numbers (both or neither)."""
+
+    name = StringField("Name of the scale", validators=[DataRequired(), Length(max=120)])
+    best = IntegerField("Best number (truest)", validators=[Optional(), NumberRange(min=2,
+                                                                                  max=1000)])
+    worst = IntegerField("Worst number (least true)",
+                         validators=[Optional(), NumberRange(min=1, max=999)])
+
+
+class LabelForm(VersionForm):
+    """One label of the scale."""
+
+    label = StringField("Label", validators=[DataRequired(), Length(max=LABEL_MAX)])
+    value = IntegerField("Number (optional)", validators=[Optional(), NumberRange(min=1,
+                                                                                max=1000)])
+    colour = ColorField("Colour", default="#6b7280", validators=[
+        DataRequired(), Regexp(r"^#[0-9a-fA-F]{6}$", message="Write the colour as #rrggbb.")])
+    meaning = TextAreaField("Meaning (shown on the methodology page)",
+                            validators=[Length(max=2000)])
+
+
+class MoveForm(VersionForm):
+    """Move a label up or down."""
+
+    direction = HiddenField(validators=[DataRequired(), Regexp(r"^(up|down)$")])
+
+
+class ActiveForm(VersionForm):
+    """Activate or deactivate a label."""
+
+    active = HiddenField(validators=[DataRequired(), Regexp(r"^(yes|no)$")])
