@@ -203,9 +203,12 @@ def test_merge_ticked_claims(client, reviewer):
 def test_redetect_is_for_editors(client, auth, users):
     article = add_article(TEXT)
     auth.login_as(users["reviewer"])
+    assert "Run detection again" not in client.get(f"/articles/{article.id}").get_data(
+        as_text=True)
     assert client.post(f"/articles/{article.id}/redetect").status_code == 403
     auth.logout()
     auth.login_as(users["editor"])
+    assert "Run detection again" in client.get(f"/articles/{article.id}").get_data(as_text=True)
     assert client.post(f"/articles/{article.id}/redetect").status_code == 302
     assert db.session.scalar(select(func.count()).where(
         AuditRecord.action == "article.claims_redetected")) == 1

@@ -102,6 +102,14 @@ def test_bad_uploads_are_named_in_the_form(client, reviewer, upload, message):
     assert _counts() == (0, 0)
 
 
+def test_a_page_without_article_text(client, reviewer):
+    response = client.post("/articles/new?tab=html", data={
+        "html": "<html><head><title>Only a title</title></head><body></body></html>"})
+    assert response.status_code == 400
+    assert "No article text was found" in response.get_data(as_text=True)
+    assert _counts() == (0, 0)
+
+
 def test_nothing_pasted_nor_uploaded(client, reviewer):
     response = client.post("/articles/new?tab=html", data={"html": "  "})
     assert response.status_code == 400
