@@ -94,7 +94,8 @@ def _one_line(value):
 
 
 def _text(value):
-    return value or ""
+    # Browsers send textarea line breaks as CRLF; store them as typed, in LF.
+    return (value or "").replace("\r\n", "\n")
 
 
 class VersionedForm(FlaskForm):

@@ -68,6 +68,8 @@ from factcheck.review.pages import (
 from factcheck.review.workflow import TRANSITIONS, transition_problem
 
 review_bp = Blueprint("review", __name__)
+# The page's section ids (the notes section cannot be "notes": that is the field's id).
+SECTION_ANCHORS = {"notes": "private-notes"}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -159,10 +161,11 @@ def _edit_section(claim_id: int, section: str, make_form, done: str):
         fresh = _load(claim_id)
         fields = conflict_fields(form, names, {n: getattr(fresh, n) for n in names})
         return _conflict(fresh, conflict, form, what=done.removesuffix(" saved.").lower(),
-                         action=request.path, fields=fields, anchor=section)
+                         action=request.path, fields=fields,
+                         anchor=SECTION_ANCHORS.get(section, section))
     db.session.commit()
     _flash_outcome(outcome, done, getattr(form, "warning", None))
-    return _back(claim, section)
+    return _back(claim, SECTION_ANCHORS.get(section, section))
 
 
 def _wording_form(claim: Claim) -> WordingForm:
