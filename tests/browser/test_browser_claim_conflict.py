@@ -14,6 +14,12 @@ from tests.browser.test_browser_claim_flow import (
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def app_settings(app_settings):
+    """CSRF protection on, as in production: every form and htmx request must carry the token."""
+    return {**app_settings, "WTF_CSRF_ENABLED": True}
+
+
 def test_two_browsers_save_the_same_version(browser, live_server, users):
     claim_id = make_seed_claim(users)
     problems: list[str] = []

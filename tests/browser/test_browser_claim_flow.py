@@ -27,6 +27,12 @@ from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def app_settings(app_settings):
+    """CSRF protection on, as in production: every form and htmx request must carry the token."""
+    return {**app_settings, "WTF_CSRF_ENABLED": True}
+
 SEED = Path(__file__).resolve().parents[2] / "factcheck" / "demo_data" / "seed-article.txt"
 SPAN = "the Chinese President Shi Jinping officially received the Taliban ambassador in Beijing"
 
