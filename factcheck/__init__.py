@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.intake.views import articles_bp
+    from factcheck.review.views import review_bp
     from factcheck.triage.views import triage_bp
 
     app.add_url_rule("/health", "health", health)
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(scale_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(review_bp)
 
 
 def _register_commands(app: Flask) -> None:
