@@ -27,11 +27,12 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from factcheck.extensions import db
+from factcheck.extensions import db, limiter
 from factcheck.publishing.models import Publication, PublicationChange
 from factcheck.publishing.operations import CORRECTIONS_POLICY, site_text
+from factcheck.publishing.reading import page_cache, read_one
 from factcheck.publishing.slugs import FACT_CHECK_PATH
 from factcheck.publishing.snapshot import rating_tone
 from factcheck.review.markdown import render_markdown
@@ -40,10 +41,27 @@ from factcheck.review.scale import DEFAULT_SCALE
 
 public_bp = Blueprint("public", __name__)
 
+
+@limiter.request_filter
+def _public_reads_are_not_rate_limited() -> bool:
+    """Reading the public site and its feeds is never rate-limited (nor was it ever).
+
+    No limit applies to these pages; saying so up front spares every public
+    request Flask-Limiter's per-request resolution of limits, which cost as
+    much as the rest of serving a cached fact-check page. Registered once, at
+    import, since the limiter is shared by every app in the process.
+    """
+    return request.blueprint in ("public", "feeds") and request.method in ("GET", "HEAD")
+
 PAGE_SIZE = 20
 # Every slug we make matches this; anything else (NUL bytes, which PostgreSQL
 # refuses, kilobytes of junk) is a 404 without a query.
 _SLUG = re.compile(r"[a-z0-9-]{1,200}")
+# Built once: constructing a statement costs more than running this one.
+_PAGE_VERSION = (
+    select(Publication.id, Publication.version, Publication.date_modified)
+    .where(Publication.slug == bindparam("slug"))
+)
 PUBLIC_CACHE = "public, max-age=60"
 DEFAULT_POLICY = (
     "We correct mistakes openly. When a published fact-check is corrected or updated, the page "
@@ -108,13 +126,6 @@ def _find(slug: str) -> Publication | None:
     return db.session.scalar(select(Publication).where(Publication.slug == slug))
 
 
-def _publication(slug: str) -> Publication:
-    publication = _find(slug)
-    if publication is None:
-        abort(404, description="There is no fact-check at this address.")
-    return publication
-
-
 @public_bp.route("/fact-checks")
 def index():
     """Published fact-checks, newest first, optionally of one verdict, 20 a page."""
@@ -137,25 +148,36 @@ def index():
 
 @public_bp.route(f"{FACT_CHECK_PATH}<slug>")
 def fact_check(slug: str):
-    """One published fact-check, or the retraction notice (410) where one was retracted."""
-    publication = _publication(slug)
+    """One published fact-check, or the retraction notice (410) where one was retracted.
+
+    The rendered page is cached per process and checked against the
+    publication's version with one indexed query (see ``reading``).
+    """
+    row = read_one(_PAGE_VERSION, {"slug": slug}) if _SLUG.fullmatch(slug) else None
+    if row is None:
+        abort(404, description="There is no fact-check at this address.")
+    body, status = page_cache().get_or_render(slug, tuple(row), lambda: _render_page(row.id))
+    return _cacheable(body, status)
+
+
+def _render_page(publication_id: int) -> tuple[str, int]:
+    publication = db.session.get(Publication, publication_id)
     changes = db.session.scalars(
         select(PublicationChange)
         .where(PublicationChange.publication_id == publication.id)
         .order_by(PublicationChange.created_at, PublicationChange.id)
     ).all()
-    if publication.state == "retracted":
-        return _cacheable(render_template(
-            "public/retracted.html", publication=publication, changes=changes,
-            snapshot=publication.snapshot,
-        ), 410)
     snapshot = publication.snapshot
-    return _cacheable(render_template(
+    if publication.state == "retracted":
+        return render_template(
+            "public/retracted.html", publication=publication, changes=changes, snapshot=snapshot,
+        ), 410
+    return render_template(
         "public/fact_check.html", publication=publication, snapshot=snapshot,
         claim_review=snapshot["claim_review"], changes=changes,
         corrections=[c for c in changes if c.kind in ("corrected", "updated")],
         write_up=markdown_to_html(snapshot.get("write_up") or ""),
-    ))
+    ), 200
 
 
 @public_bp.route(f"{FACT_CHECK_PATH}<slug>.json")

@@ -132,6 +132,7 @@ def test_retraction_leaves_a_notice_and_nothing_else(client, users, auth):
     claim, publication = _published(users)
     other = publish(make_claim(reviewer=users["reviewer"], editor=users["editor"],
                                wording="Over 130 people died in the attack"), users["editor"])
+    assert client.get(f"/fact-checks/{publication.slug}").status_code == 200  # now cached
     auth.login_as(users["editor"])
     claim = db.session.get(Claim, claim.id)
     assert client.post(f"/publishing/claims/{claim.id}/retract",

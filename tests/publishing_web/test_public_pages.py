@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import text, update
+from sqlalchemy.exc import OperationalError
 
 from factcheck.claims.models import ClaimState
 from factcheck.extensions import db
 from factcheck.publishing.models import Publication, SiteText
 from factcheck.publishing.public_views import PAGE_SIZE
+from factcheck.publishing.reading import read_engine
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 PUBLIC_URLS = ["/fact-checks", "/methodology", "/corrections-policy", "/feeds/claimreview.json",
@@ -171,3 +174,12 @@ def test_public_pages_have_no_desk_navigation(client, users, auth):
     assert "/admin/" not in html
     assert "public.css" in html
     assert "desk.css" not in html
+
+
+def test_public_reads_go_through_a_read_only_connection(app):
+    engine = read_engine(app)
+    if engine.dialect.name != "sqlite":
+        assert engine is db.engine  # PostgreSQL reads never block writers
+        return
+    with engine.connect() as connection, pytest.raises(OperationalError, match="readonly"):
+        connection.execute(text("DELETE FROM publications"))

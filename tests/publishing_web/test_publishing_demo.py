@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import extruct
 from sqlalchemy import func, select
 
 from factcheck.audit.models import AuditRecord
+from factcheck.demo import ensure_demo_users
 from factcheck.extensions import db
-from factcheck.intake.operations import import_article
+from factcheck.publishing.demo import load_demo_fact_checks
 from factcheck.publishing.models import Publication
 from factcheck.publishing.validator import validate_page
-from tests.conftest import REPO_ROOT
-
-SEED = REPO_ROOT / "factcheck" / "demo_data" / "seed-article.txt"
 
 
-def _import_seed() -> None:
-    original = SEED.read_bytes()
-    import_article(db.session, {
-        "source": "text", "original": original, "original_type": "text/plain",
-        "sha256": hashlib.sha256(original).hexdigest(), "text": original.decode("utf-8"),
-        "metadata_": {"headline": "Russia Considers Delisting Taliban as a Terrorist "
-                                  "Organization"},
-    }, actor=None)
-    db.session.commit()
-
-
-def test_demo_without_the_seed_article_says_so(runner):
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    assert "Demo fact-checks skipped: the seed article is not imported" in result.output
+def test_without_the_seed_article_the_loader_says_so(app):
+    ensure_demo_users()
+    lines = list(load_demo_fact_checks())
+    assert lines == ["Demo fact-checks skipped: the seed article is not imported "
+                     "(its import runs first in `factcheck demo`)."]
     assert db.session.scalar(select(func.count()).select_from(Publication)) == 0
 
 
 def test_demo_publishes_valid_fact_checks_once(runner, client):
-    runner.invoke(args=["demo"])  # the demo users
-    _import_seed()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     publications = db.session.scalars(select(Publication).order_by(Publication.id)).all()
