@@ -9,8 +9,11 @@ from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+# img-src adds data: URIs for the small SVG icons Pico CSS embeds in its
+# stylesheet (select arrows, search icon); scripts and everything else stay
+# same-origin only.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
 

@@ -95,7 +95,8 @@ class Claim(Base):
     kind: Mapped[str] = mapped_column(String(32), default=ClaimKind.OTHER.value)
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     model_version: Mapped[str | None] = mapped_column(String(64))
-    origin: Mapped[str] = mapped_column(String(16), default="detected")  # detected|manual|split|merge
+    # How the claim came to be: detected, manual (a selected span), split or merge.
+    origin: Mapped[str] = mapped_column(String(16), default="detected")
     # Set once a person changes the claim, so re-detection leaves it alone.
     touched_by_reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
 
