@@ -15,6 +15,7 @@ given, the words of the sentence outside it are flagged as ``context``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -122,33 +123,28 @@ def emphasis_segments(text: str, base: int | None = 0,
     segment whose ``why`` joins their messages; where an "up" cue and a
     "down" cue overlap, "up" wins (what makes a claim checkable comes first).
     """
-    marks: list[str | None] = [None] * len(text)
-    whys: list[list[str]] = [[] for _ in text]
-    inside = [True] * len(text)
-    if base is not None and claim_span is not None:
-        claim_start = max(0, claim_span[0] - base)
-        claim_end = min(len(text), claim_span[1] - base)
-        if claim_start < claim_end:
-            inside = [claim_start <= index < claim_end for index in range(len(text))]
     known_base = base if base is not None else -(10**9)  # no span can land: words are searched
-    for start, end, cue, message in sorted(cue_ranges(text, known_base, reasons),
-                                           key=lambda r: r[2] == "up"):
-        for index in range(start, end):
-            if marks[index] != cue:
-                marks[index] = cue
-                whys[index] = []
-            if message not in whys[index]:
-                whys[index].append(message)
-    segments: list[Segment] = []
-    run_start = 0
-    for index in range(1, len(text) + 1):
-        if index == len(text) or marks[index] != marks[run_start] \
-                or inside[index] != inside[run_start]:
-            messages: list[str] = []
-            for position in range(run_start, index):
-                messages += [m for m in whys[position] if m not in messages]
-            segments.append(Segment(text[run_start:index], marks[run_start],
-                                    " ".join(messages) if marks[run_start] else "",
-                                    not inside[run_start]))
-            run_start = index
-    return segments
+    ranges = cue_ranges(text, known_base, reasons)
+    claim_start, claim_end = 0, len(text)
+    if base is not None and claim_span is not None:
+        start, end = max(0, claim_span[0] - base), min(len(text), claim_span[1] - base)
+        if start < end:
+            claim_start, claim_end = start, end
+    cuts = sorted({0, len(text), claim_start, claim_end}
+                  | {r[0] for r in ranges} | {r[1] for r in ranges})
+    runs: list[tuple[str, str | None, list[str], bool]] = []  # text, cue, messages, context
+    for left, right in itertools.pairwise(cuts):
+        if left >= right:
+            continue
+        covering = [r for r in ranges if r[0] <= left < r[1]]
+        cue = ("up" if any(r[2] == "up" for r in covering)
+               else "down" if covering else None)
+        messages = [r[3] for r in covering if r[2] == cue]
+        context = not claim_start <= left < claim_end
+        if runs and runs[-1][1] == cue and runs[-1][3] == context:
+            last_text, _cue, last_messages, _context = runs[-1]
+            runs[-1] = (last_text + text[left:right], cue, last_messages + messages, context)
+        else:
+            runs.append((text[left:right], cue, messages, context))
+    return [Segment(run, cue, " ".join(dict.fromkeys(messages)) if cue else "", context)
+            for run, cue, messages, context in runs]
