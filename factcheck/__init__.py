@@ -83,10 +83,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from factcheck.accounts.sessions import allow_public_blueprint
     from factcheck.accounts.views import admin_bp, auth_bp
     from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.intake.views import articles_bp
+    from factcheck.publishing.feeds import feeds_bp
+    from factcheck.publishing.public_views import public_bp
+    from factcheck.publishing.views import publishing_bp
     from factcheck.review.views import review_bp
     from factcheck.triage.views import triage_bp
 
@@ -96,6 +100,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_bp)
     app.register_blueprint(scale_bp)
     app.register_blueprint(articles_bp)
+    app.register_blueprint(publishing_bp)
+    # The public site and its feeds need no login (see accounts.sessions).
+    allow_public_blueprint("public")
+    allow_public_blueprint("feeds")
+    app.register_blueprint(public_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(review_bp)
 
