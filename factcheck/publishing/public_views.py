@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import bindparam, select
 
 from factcheck.extensions import db, limiter
@@ -155,7 +155,7 @@ def fact_check(slug: str):
     """
     row = read_one(_PAGE_VERSION, {"slug": slug}) if _SLUG.fullmatch(slug) else None
     if row is None:
-        abort(404, description="There is no fact-check at this address.")
+        return render_template("public/not_found.html"), 404
     body, status = page_cache().get_or_render(slug, tuple(row), lambda: _render_page(row.id))
     return _cacheable(body, status)
 

@@ -100,7 +100,10 @@ def test_the_page_renders_the_snapshot_not_the_claim_being_worked_on(client, use
 
 
 def test_unknown_slug_is_404(client, users):
-    assert client.get("/fact-checks/no-such-fact-check").status_code == 404
+    missing = client.get("/fact-checks/no-such-fact-check")
+    assert missing.status_code == 404
+    assert "There is no fact-check at this address" in missing.get_data(as_text=True)
+    assert "public.css" in missing.get_data(as_text=True)
     assert client.get("/fact-checks/" + "x" * 5000).status_code == 404
     response = client.get("/fact-checks/no-such-fact-check.json")
     assert response.status_code == 404
