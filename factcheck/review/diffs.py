@@ -41,6 +41,12 @@ FIELD_LABELS = {
     "state": "State",
     "comment": "Comment",
     "content_hash": "Content hash",
+    "assignee_id": "Assignee",
+    "priority": "Priority",
+    "not_checkable_reason": "Why not checkable",
+    "duplicate_of_id": "Duplicate of claim",
+    "start": "Starts at character",
+    "end": "Ends at character",
 }
 
 

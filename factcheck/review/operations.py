@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from factcheck.accounts.models import Role, User
 from factcheck.audit.models import AuditRecord
@@ -438,4 +439,5 @@ def claim_history(session, claim: Claim) -> list[AuditRecord]:
         select(AuditRecord)
         .where(AuditRecord.object_type == Claim.__tablename__, AuditRecord.object_id == claim.id)
         .order_by(AuditRecord.at, AuditRecord.id)
+        .options(selectinload(AuditRecord.actor))
     ))

@@ -50,6 +50,15 @@ ACTION_LABELS = {
     "verdict.edit": "Changed the verdict",
     "approval.approved": "Recorded the approval",
     "approval.changes_requested": "Recorded the send-back",
+    # Other features' records about a claim.
+    "claim.detected": "Detected in the article",
+    "claim.redetected": "Detected again",
+    "claim.created_from_span": "Made from selected text",
+    "claim.created_by_split": "Made by splitting a claim",
+    "claim.split": "Split",
+    "claim.merged": "Merged other claims into this one",
+    "claim.assign": "Assigned",
+    "claim.set_priority": "Set the priority",
 }
 
 
@@ -200,16 +209,30 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
     }
 
 
+def _with_names(values: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
+    """Show people by name, not by id (assignments are recorded as user ids)."""
+    if values.get("assignee_id") in names:
+        return {**values, "assignee_id": names[values["assignee_id"]]}
+    return values
+
+
 def history_entries(session, claim: Claim) -> list[dict[str, Any]]:
     """The claim's audit records as readable entries with word-level diffs."""
     entries = []
-    for record in ops.claim_history(session, claim):
+    records = ops.claim_history(session, claim)
+    assignee_ids = {values.get("assignee_id") for record in records
+                    for values in (record.before or {}, record.after or {})} - {None}
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(assignee_ids)))
+                 .all()) if assignee_ids else {}
+    for record in records:
         action = record.action
         label = ACTION_LABELS.get(action)
         if label is None and action.startswith("claim.") and action[6:] in TRANSITIONS:
             label = TRANSITIONS[action[6:]].label
-        before = {k: v for k, v in (record.before or {}).items() if k not in HIDDEN_AUDIT_KEYS}
-        after = {k: v for k, v in (record.after or {}).items() if k not in HIDDEN_AUDIT_KEYS}
+        before = _with_names({k: v for k, v in (record.before or {}).items()
+                              if k not in HIDDEN_AUDIT_KEYS}, names)
+        after = _with_names({k: v for k, v in (record.after or {}).items()
+                             if k not in HIDDEN_AUDIT_KEYS}, names)
         entries.append({
             "record": record,
             "label": label or action,

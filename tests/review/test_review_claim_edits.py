@@ -304,3 +304,16 @@ def test_unknown_claim_is_404(client, auth, users):
     auth.login_as(users["reviewer"])
     assert client.get("/claims/999999").status_code == 404
     assert client.post("/claims/999999/wording", data={"version": 1}).status_code == 404
+
+
+def test_history_names_people_and_shows_other_features_steps(client, auth, users, scale):
+    from factcheck.triage.operations import assign_claim
+
+    claim = make_claim(ClaimState.CHECKABLE)
+    assign_claim(db.session, claim, users["reviewer2"], actor=users["editor"], seen_version=1)
+    db.session.commit()
+    auth.login_as(users["reviewer"])
+    page = client.get(f"/claims/{claim.id}?tab=history").get_data(as_text=True)
+    assert "Assigned" in page
+    assert "<ins>Rob Reviewer</ins>" in page
+    assert "Edna Editor" in page
