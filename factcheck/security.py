@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from flask import Flask, request
+from flask import Flask, g, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -33,6 +33,12 @@ def log_security_event(event: str, **details: object) -> None:
     security_log.warning(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
+def _may_be_signed_in() -> bool:
+    if "_login_user" in g:
+        return bool(current_user.is_authenticated)
+    return bool(session.get("_user_id"))
+
+
 def _set_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -42,8 +48,10 @@ def _set_headers(response):
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    # Nothing a signed-in user sees may sit in a shared or browser cache.
-    if current_user and current_user.is_authenticated:
+    # Nothing a signed-in user sees may sit in a shared or browser cache. On
+    # public pages the user was never loaded; a sign-in cookie is enough to
+    # decide, and saves a database round trip on every public request.
+    if _may_be_signed_in():
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -20,8 +20,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-# The same allowlist as the public page's renderer (factcheck.publishing.markdown),
-# so the preview on the desk shows what readers will see.
+# The public fact-check page renders write-ups with this same function, so the
+# preview on the desk shows exactly what readers will see.
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "a",
     "ul", "ol", "li", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td",
