@@ -108,7 +108,7 @@ def describe_daily(days: Sequence[date], series: Sequence[Series]) -> str:
 
 
 def daily_chart(days: Sequence[date], series: Sequence[Series], *, title: str,
-                chart_id: str, width: int = 640, height: int = 220) -> Markup:
+                chart_id: str, width: int = 480, height: int = 200) -> Markup:
     """Grouped bars, one group a day, one bar a series, with a legend and a few date labels."""
     chart_id = _check_id(chart_id)
     for one in series:
@@ -125,15 +125,15 @@ def daily_chart(days: Sequence[date], series: Sequence[Series], *, title: str,
     for one in series:
         parts.append(Markup('<rect x="{}" y="6" width="12" height="12" fill="{}"/>').format(
             x, safe_colour(one.colour)))
-        parts.append(_text_at(x + 16, 16, one.name, size=12))
-        x += 24 + 7 * len(one.name)
+        parts.append(_text_at(x + 16, 16, one.name, size=13))
+        x += 28 + 8 * len(one.name)
     # axis and the scale
     base_y = top + plot_h
     parts.append(Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>').format(
         left, base_y, left + plot_w, base_y, AXIS_COLOUR))
     for value in sorted({0, top_value // 2, top_value}):
         y = base_y - plot_h * value / top_value
-        parts.append(_text_at(left - 6, y + 4, value, anchor="end"))
+        parts.append(_text_at(left - 6, y + 4, value, anchor="end", size=12))
         if value:
             parts.append(Markup('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" '
                                 'stroke-dasharray="2 3" stroke-width="0.5"/>').format(
@@ -150,9 +150,11 @@ def daily_chart(days: Sequence[date], series: Sequence[Series], *, title: str,
                     parts.append(_bar(x0 + position * bar_w, base_y - bar_h, bar_w, bar_h,
                                       one.colour,
                                       f"{day.isoformat()}: {count} {one.name.lower()}"))
-            if index % 7 == 0 or index == len(days) - 1:
-                parts.append(_text_at(x0 + slot / 2, base_y + 16, day.strftime("%d %b"),
-                                      anchor="middle"))
+            if (len(days) - 1 - index) % 7 == 0:  # the last day, and each week back
+                last = index == len(days) - 1
+                parts.append(_text_at(x0 + slot if last else x0 + slot / 2, base_y + 17,
+                                      day.strftime("%d %b"), anchor="end" if last else "middle",
+                                      size=12))
     return _close(parts)
 
 
@@ -167,10 +169,10 @@ def describe_distribution(items: Sequence[tuple[str, int, str]]) -> str:
 
 
 def distribution_chart(items: Sequence[tuple[str, int, str]], *, title: str, chart_id: str,
-                       width: int = 640) -> Markup:
+                       width: int = 480) -> Markup:
     """Horizontal bars, one a label (label, count, colour), in the order given."""
     chart_id = _check_id(chart_id)
-    row_h, label_w, right = 24, 150, 48
+    row_h, label_w, right = 26, 130, 40
     height = max(1, len(items)) * row_h + 8
     top_value = max([count for _label, count, _colour in items] or [0]) or 1
     plot_w = width - label_w - right
@@ -179,10 +181,10 @@ def distribution_chart(items: Sequence[tuple[str, int, str]], *, title: str, cha
         parts.append(_text_at(0, 18, "No rating labels.", size=12))
     for index, (label, count, colour) in enumerate(items):
         y = 4 + index * row_h
-        shown = label if len(label) <= 22 else label[:21] + "…"
-        parts.append(_text_at(label_w - 8, y + 15, shown, anchor="end", size=12))
+        shown = label if len(label) <= 18 else label[:17] + "…"
+        parts.append(_text_at(label_w - 8, y + 17, shown, anchor="end", size=13))
         bar_w = plot_w * count / top_value
         if count:
-            parts.append(_bar(label_w, y + 3, bar_w, row_h - 8, colour, f"{label}: {count}"))
-        parts.append(_text_at(label_w + bar_w + 6, y + 15, count, size=12))
+            parts.append(_bar(label_w, y + 4, bar_w, row_h - 8, colour, f"{label}: {count}"))
+        parts.append(_text_at(label_w + bar_w + 6, y + 17, count, size=13))
     return _close(parts)
