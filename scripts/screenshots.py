@@ -7,9 +7,10 @@ as the demo users. Pages whose feature is not registered yet are skipped with
 a note, so the script keeps working while the desk grows.
 
     .venv/bin/python scripts/screenshots.py [--out docs/img] [--only queue,dashboard]
+                                            [--full-page]
 
 Each page is saved as ``<name>-desktop.png`` (1280×800) and ``<name>-phone.png``
-(390×844), the full page height.
+(390×844): what a person sees first, or the whole page with ``--full-page``.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def _sign_in(page, email: str, password: str) -> None:
     page.wait_for_load_state()
 
 
-def take(out: Path, only: set[str], *, full_page: bool = True) -> list[Path]:
+def take(out: Path, only: set[str], *, full_page: bool = False) -> list[Path]:
     """Take every screenshot; return the files written."""
     from playwright.sync_api import sync_playwright
 
@@ -202,15 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="",
                         help="comma-separated page names: login, dashboard, queue, article, "
                              "claim, fact-check, rating-scale")
-    parser.add_argument("--viewport-only", action="store_true",
-                        help="photograph only what fits the window, not the full page")
+    parser.add_argument("--full-page", action="store_true",
+                        help="photograph the whole page, not only the first screenful")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         print(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set "
               "FACTCHECK_CHROMIUM)", file=sys.stderr)
         return 1
     only = {name.strip() for name in args.only.split(",") if name.strip()}
-    written = take(args.out, only, full_page=not args.viewport_only)
+    written = take(args.out, only, full_page=args.full_page)
     print(f"{len(written)} screenshots written to {args.out}")
     return 0
 
