@@ -26,6 +26,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -ll -r factcheck
