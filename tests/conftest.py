@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from factcheck import create_app
 from factcheck.accounts import operations as account_operations
@@ -192,3 +194,18 @@ class AuthActions:
 def auth(client) -> AuthActions:
     """Sign-in helper bound to ``client``."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """Serve ``app`` on a free local port in a thread; yields the base URL."""
+    db.session.commit()  # the server's requests must not wait for the test's transaction
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()

@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
-
-from factcheck.extensions import db
 
 CHROMIUM = os.environ.get("FACTCHECK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,21 +38,6 @@ def browser():
         )
         yield instance
         instance.close()
-
-
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """Serve ``app`` on a free local port in a thread; yields the base URL."""
-    db.session.commit()  # the server's requests must not wait for the test's transaction
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 @pytest.fixture

@@ -75,22 +75,3 @@ def scale(app):
     result = current_scale(db.session)
     db.session.commit()
     return result
-
-
-@pytest.fixture
-def threaded_server(app):
-    """Serve ``app`` from a threaded werkzeug server on a free port; yields the base URL."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    db.session.commit()  # the server's requests must not wait for the test's transaction
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()

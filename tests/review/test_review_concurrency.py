@@ -50,23 +50,23 @@ def _all_at_once(sessions, url: str, make_data) -> list[int]:
 
 
 @pytest.mark.parametrize("target", ["wording", "verdict"])
-def test_fifty_concurrent_saves_of_one_version(app, users, scale, threaded_server, target):
+def test_fifty_concurrent_saves_of_one_version(app, users, scale, live_server, target):
     claim = make_claim(assignee=users["reviewer"])
     claim_id = claim.id
     emails = [users[name].email for name in ("reviewer", "editor", "editor2", "admin")]
     # Reading those began a transaction (BEGIN IMMEDIATE on SQLite): end it, or
     # the server's requests would wait for the test's write lock.
     db.session.rollback()
-    sessions = _signed_in_sessions(threaded_server, emails)
+    sessions = _signed_in_sessions(live_server, emails)
     if target == "wording":
-        url = f"{threaded_server}/claims/{claim_id}/wording"
+        url = f"{live_server}/claims/{claim_id}/wording"
         statuses = _all_at_once(sessions, url, lambda i: {
             "claim_reviewed": f"Wording number {i}", "version": "1"})
         action = "claim.edit_wording"
     else:
         # The first verdict: every writer saw none (version 0); the unique
         # claim_id and the version check let exactly one in.
-        url = f"{threaded_server}/claims/{claim_id}/verdict"
+        url = f"{live_server}/claims/{claim_id}/verdict"
         statuses = _all_at_once(sessions, url, lambda i: {
             "rating": "False", "summary": f"Summary {i}", "write_up": "", "version": "0"})
         action = "verdict.edit"
