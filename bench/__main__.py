@@ -13,7 +13,8 @@ from pathlib import Path
 def main(selected: list[str]) -> None:
     """Run the named benchmarks, or all of them."""
     folder = Path(__file__).parent
-    names = sorted(m.name for m in pkgutil.iter_modules([str(folder)]) if m.name.startswith("bench_"))
+    modules = pkgutil.iter_modules([str(folder)])
+    names = sorted(m.name for m in modules if m.name.startswith("bench_"))
     for name in names:
         if selected and name.removeprefix("bench_") not in selected and name not in selected:
             continue

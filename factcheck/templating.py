@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from factcheck.accounts.models import Role
 
-
 # The desk's main navigation: (endpoint, label). Entries whose feature is not
 # registered are left out, so the layout never links to a missing page.
 NAV_LINKS = [
