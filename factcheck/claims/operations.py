@@ -189,6 +189,9 @@ def create_detected_claims(session, article: Article, *, actor: User | None) -> 
         for c in candidates
     ]
     article.detection_model = result.model_version
+    # Shown on the article page with the import's own warnings (e.g. "not English").
+    known = list(article.warnings or [])
+    article.warnings = known + [w for w in result.warnings if w not in known]
     session.flush()
     _audit_created(session, claims, actor, "claim.detected")
     record_audit(

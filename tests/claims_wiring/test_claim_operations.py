@@ -245,3 +245,11 @@ def test_merge_needs_two_claims_of_one_article(app, users):
     with pytest.raises(StaleVersion):
         ops.merge_claims(db.session, [first, second], actor=users["reviewer"],
                          seen_versions={second.id: second.version + 1})
+
+
+def test_text_in_another_language_is_detected_with_a_warning_on_the_article(app, users):
+    german = ("Die Arbeitslosenquote ist im Mai auf 5,2 Prozent gestiegen, teilte die "
+              "Bundesagentur für Arbeit am Dienstag mit. Im Vorjahr waren es noch 4,9 Prozent.")
+    article = make_article(german, users["reviewer"])
+    assert claims_of(article), "detection still runs"
+    assert any("trained on English" in warning for warning in article.warnings)
