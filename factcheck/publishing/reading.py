@@ -16,12 +16,21 @@ Why a cache. A published page changes only when its publication row does
 (publish, correction and retraction each bump ``version`` and
 ``date_modified``, and the public change log only grows with them), so the
 rendered page is kept per process, keyed by slug and checked against
-``(id, version, date_modified)`` with one indexed query per request.
+``(id, version, date_modified)`` with one indexed query.
+
+That query is made at most once a second per page (``REVALIDATE_AFTER``): it
+cost a third of the page's throughput. A write to a publication in this
+process invalidates at once (a flush of a Publication or PublicationChange
+moves ``_writes``); another worker process sees a correction or retraction
+within that second, well inside the minute that ``Cache-Control`` already
+lets shared caches keep the page.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +38,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from factcheck.database import SQLITE_BUSY_TIMEOUT_MS
 from factcheck.extensions import db
@@ -36,6 +46,34 @@ from factcheck.extensions import db
 _ENGINE_KEY = "publishing.read_engine"
 _CACHE_KEY = "publishing.page_cache"
 PAGE_CACHE_SIZE = 512
+REVALIDATE_AFTER = 1.0  # seconds a cached page is served without asking the database
+
+_writes = itertools.count()  # moves on every flush that writes a publication
+_last_write = 0
+
+
+def _publication_models() -> tuple[type, ...]:
+    from factcheck.publishing.models import Publication, PublicationChange
+
+    return Publication, PublicationChange
+
+
+@event.listens_for(Session, "after_flush")
+def _note_publication_writes(session, _context) -> None:
+    global _last_write
+    models = _publication_models()
+    for obj in itertools.chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, models):
+            _last_write = next(_writes)
+            return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_publication_writes(state) -> None:
+    global _last_write
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ in _publication_models():
+        _last_write = next(_writes)
 
 
 def read_engine(app: Flask | None = None) -> Engine:
@@ -69,23 +107,37 @@ def read_one(statement, parameters: dict[str, Any] | None = None) -> Any:
 
 
 class PageCache:
-    """A small LRU of rendered pages: slug -> (validator, value). Thread-safe."""
+    """A small LRU of rendered pages: key -> (validator, value, when checked). Thread-safe."""
 
     def __init__(self, size: int = PAGE_CACHE_SIZE):
         self._size = size
-        self._items: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[Any, Any, float, int]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def recent(self, key: str) -> Any | None:
+        """The value of ``key`` if it was checked within ``REVALIDATE_AFTER`` seconds and no
+        publication was written in this process since; else None (check it again)."""
+        with self._lock:
+            found = self._items.get(key)
+        if found is None:
+            return None
+        _validator, value, checked_at, writes = found
+        if writes != _last_write or time.monotonic() - checked_at > REVALIDATE_AFTER:
+            return None
+        return value
 
     def get_or_render(self, key: str, validator: Any, render: Callable[[], Any]) -> Any:
         """The cached value of ``key`` when its validator matches, else ``render()`` stored."""
+        writes = _last_write
         with self._lock:
             found = self._items.get(key)
             if found is not None and found[0] == validator:
+                self._items[key] = (validator, found[1], time.monotonic(), writes)
                 self._items.move_to_end(key)
                 return found[1]
         value = render()
         with self._lock:
-            self._items[key] = (validator, value)
+            self._items[key] = (validator, value, time.monotonic(), writes)
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
