@@ -80,6 +80,9 @@ class Claim(Base):
         CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="offsets_ordered"),
         CheckConstraint("priority BETWEEN 0 AND 3", name="priority_range"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+        CheckConstraint(
+            "claimant_type IN ('Person', 'Organization')", name="claimant_type_known"
+        ),
         Index("ix_claims_queue", "state", "score"),
         Index("ix_claims_article_span", "article_id", "start_offset", "end_offset"),
     )
@@ -108,6 +111,11 @@ class Claim(Base):
 
     claimant_name: Mapped[str | None] = mapped_column(String(300))
     claimant_url: Mapped[str | None] = mapped_column(String(2048))
+    # schema.org type of the claimant in the ClaimReview: a newspaper or a
+    # party is an Organization, not a Person.
+    claimant_type: Mapped[str] = mapped_column(
+        String(16), default="Person", server_default="Person"
+    )
     claim_date: Mapped[date | None] = mapped_column(Date)
     appearance_url: Mapped[str | None] = mapped_column(String(2048))
     first_appearance_url: Mapped[str | None] = mapped_column(String(2048))

@@ -181,6 +181,7 @@ def _research(session, claim: Claim, demo: DemoFactCheck, article: Article,
     review.edit_claim(session, claim, "claimant", {
         "claimant_name": (article.metadata_ or {}).get("publisher") or DEMO_CLAIMANT,
         "claimant_url": None,
+        "claimant_type": "Organization",
         "claim_date": _article_date(article),
         "appearance_url": appearance,
         "first_appearance_url": None,

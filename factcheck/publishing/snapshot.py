@@ -139,6 +139,7 @@ def prepare_fact_check(
         organisation_url=org_url or None,
         claimant_name=(claim.claimant_name or "").strip() or None,
         claimant_same_as=http_url(claim.claimant_url),
+        claimant_type=claim.claimant_type or "Person",
         claim_date=claim.claim_date,
         appearances=(appearance,) if appearance else (),
         first_appearance=first_appearance,

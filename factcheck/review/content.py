@@ -26,7 +26,8 @@ def fact_check_content(session, claim: Claim) -> dict[str, Any]:
     rating = verdict.rating if verdict is not None else None
     return {
         "claim_reviewed": claim.claim_reviewed,
-        "claimant": {"name": claim.claimant_name, "url": claim.claimant_url},
+        "claimant": {"name": claim.claimant_name, "url": claim.claimant_url,
+                     "type": claim.claimant_type},
         "claim_date": claim.claim_date.isoformat() if claim.claim_date else None,
         "appearance_url": claim.appearance_url,
         "first_appearance_url": claim.first_appearance_url,

@@ -31,6 +31,8 @@ from factcheck.publishing.validator_rules import (
 from factcheck.review.models import Stance
 
 URL_MAX_CHARS = 2048
+CLAIMANT_TYPE_CHOICES = [SelectChoice("Person", "a person"),
+                         SelectChoice("Organization", "an organisation (a newspaper, a party…)")]
 STANCE_CHOICES = [SelectChoice(s.value, s.value.capitalize()) for s in Stance]
 REASON_CHOICES = [SelectChoice(r.value, r.value.replace("_", " ").capitalize())
                   for r in NotCheckableReason]
@@ -138,6 +140,8 @@ class ClaimantForm(VersionedForm):
 
     claimant_name = StringField("Claimant", filters=[_none_if_empty],
                                 validators=[Length(max=300)])
+    claimant_type = SelectField("The claimant is", choices=CLAIMANT_TYPE_CHOICES,
+                                default="Person")
     claimant_url = StringField("Claimant link (Wikidata or home page)",
                                filters=[_none_if_empty],
                                validators=[Length(max=URL_MAX_CHARS), HttpUrl()])

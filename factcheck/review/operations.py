@@ -45,7 +45,8 @@ S = ClaimState
 # is approved content.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "wording": ("claim_reviewed",),
-    "claimant": ("claimant_name", "claimant_url", "claim_date", "appearance_url",
+    "claimant": ("claimant_name", "claimant_type", "claimant_url", "claim_date",
+                 "appearance_url",
                  "first_appearance_url"),
     "notes": ("notes",),
 }

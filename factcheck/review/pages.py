@@ -117,6 +117,7 @@ def _default_forms(session, claim: Claim, verdict, sources: list[Source]) -> dic
                                                     "version": claim.version}),
         "claimant": ClaimantForm(formdata=None, data={
             "claimant_name": claim.claimant_name, "claimant_url": claim.claimant_url,
+            "claimant_type": claim.claimant_type,
             "claim_date": claim.claim_date,
             # The article is where the claim appeared unless the reviewer says otherwise.
             "appearance_url": claim.appearance_url or article_url,
@@ -294,6 +295,7 @@ def claim_review_preview(session, claim: Claim, content: dict[str, Any], config)
         organisation_url=config.get("ORG_URL"),
         claimant_name=content["claimant"]["name"],
         claimant_same_as=content["claimant"]["url"],
+        claimant_type=content["claimant"].get("type") or "Person",
         claim_date=date.fromisoformat(claim_date) if claim_date else None,
         appearances=(content["appearance_url"],) if content["appearance_url"] else (),
         first_appearance=content["first_appearance_url"],

@@ -62,6 +62,7 @@ def make_claim(
     write_up: str = "The president of China is **Xi Jinping**. See [the source](https://www.gov.cn/).",
     claimant_name: str | None = "Example News",
     claimant_url: str | None = "https://news.example.com/",
+    claimant_type: str = "Person",
     claim_date: date | None = date(2024, 1, 28),
     appearance_url: str | None = "https://news.example.com/russia-taliban",
     first_appearance_url: str | None = None,
@@ -74,7 +75,8 @@ def make_claim(
     claim = Claim(
         article=article, start_offset=0, end_offset=len(article.text), sentence=article.text,
         claim_reviewed=wording, score=0.9, state=state, claimant_name=claimant_name,
-        claimant_url=claimant_url, claim_date=claim_date, appearance_url=appearance_url,
+        claimant_url=claimant_url, claimant_type=claimant_type, claim_date=claim_date,
+        appearance_url=appearance_url,
         first_appearance_url=first_appearance_url, notes=notes, assignee_id=reviewer.id,
         created_by_id=reviewer.id,
     )

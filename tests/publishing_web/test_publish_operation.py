@@ -44,6 +44,17 @@ def test_the_snapshot_holds_only_allow_listed_fields(app, users):
     assert users["reviewer"].name not in str(snapshot)
 
 
+def test_claimant_type_goes_into_the_markup(app, users):
+    person = make_claim(reviewer=users["reviewer"], editor=users["editor"])
+    assert publish(person, users["editor"]).snapshot["claim_review"]["itemReviewed"][
+        "author"]["@type"] == "Person"
+    outlet = make_claim(reviewer=users["reviewer"], editor=users["editor"],
+                        claimant_type="Organization")
+    author = publish(outlet, users["editor"]).snapshot["claim_review"]["itemReviewed"]["author"]
+    assert author == {"@type": "Organization", "name": "Example News",
+                      "sameAs": "https://news.example.com/"}
+
+
 def test_claim_date_is_when_the_claim_was_made(app, users):
     claim = make_claim(reviewer=users["reviewer"], editor=users["editor"])
     review = publish(claim, users["editor"]).snapshot["claim_review"]

@@ -110,13 +110,14 @@ def test_claimant_and_appearances_accept_only_http_links(client, auth, users, sc
             "claimant_name": "Someone", "claimant_url": bad, "version": claim.version})
         assert response.status_code == 400, bad
     response = client.post(f"/claims/{claim.id}/claimant", data={
-        "claimant_name": "Russian Foreign Ministry",
+        "claimant_name": "Russian Foreign Ministry", "claimant_type": "Organization",
         "claimant_url": "https://www.wikidata.org/wiki/Q1477086",
         "claim_date": "2024-05-14", "appearance_url": "https://news.example.com/a",
         "first_appearance_url": "", "version": claim.version})
     assert response.status_code == 302
     fresh = _fresh(claim)
     assert fresh.claimant_name == "Russian Foreign Ministry"
+    assert fresh.claimant_type == "Organization"
     assert fresh.claim_date.isoformat() == "2024-05-14"
     assert fresh.first_appearance_url is None
     [record] = _audits(claim, "claim.edit_claimant")
