@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 # code: (title, what to do)
 ERROR_TEXTS: dict[int, tuple[str, str]] = {
@@ -71,6 +71,13 @@ def _handle_csrf_error(error: CSRFError):
     )
 
 
+def _handle_untrusted_host(error: SecurityError):
+    # The request's host is not one we serve, so no URL of ours can be built
+    # for it (the layout needs them): answer in plain text.
+    body = "Bad request: this site is not served under that host name.\n"
+    return body, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def _handle_workflow_error(error):
     # A refused workflow action: 403 (role or rule about the person) or 409
     # (state or version), with the rule named so the user knows what to do.
@@ -88,5 +95,6 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(WorkflowError, _handle_workflow_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.register_error_handler(SecurityError, _handle_untrusted_host)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(InternalServerError, _handle_unexpected)

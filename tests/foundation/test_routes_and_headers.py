@@ -134,3 +134,17 @@ def test_body_over_the_limit_gets_a_friendly_413(app, client, auth, users, kind)
     assert "Too large" in text
     assert re.search(r"The limit is \d+ MB", text)
     _assert_security_headers(response, signed_in=True)
+
+
+def test_trusted_hosts_refuse_other_host_headers(app_settings):
+    from factcheck import create_app
+    from factcheck.extensions import db
+
+    app = create_app({**app_settings, "TRUSTED_HOSTS": ["checks.example.org"]})
+    client = app.test_client()
+    assert client.get("/login", base_url="http://checks.example.org").status_code == 200
+    refused = client.get("/login", base_url="http://evil.example")
+    assert refused.status_code == 400
+    _assert_security_headers(refused, signed_in=False)
+    with app.app_context():
+        db.engine.dispose()
