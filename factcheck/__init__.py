@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(Path(app.instance_path))
     settings.finish_settings(app.config)
 
+    _use_bounded_integer_urls(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -52,6 +53,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     return app
+
+
+def _use_bounded_integer_urls(app: Flask) -> None:
+    """``<int:…>`` in every URL rule matches only ids the database can hold.
+
+    Werkzeug's converter accepts any size; a 20-digit id would reach SQLite
+    as an OverflowError and PostgreSQL (32-bit integer keys) as an "out of
+    range" error, both a 500. Bounded here, such a URL is simply not found.
+    """
+    from werkzeug.routing import IntegerConverter
+
+    from factcheck.ids import MAX_ID
+
+    class DatabaseId(IntegerConverter):
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseId
 
 
 def _init_extensions(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from flask import Flask, g, request, session
+from flask import Flask, abort, g, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -56,6 +56,20 @@ def _set_headers(response):
     return response
 
 
+def _refuse_nul_characters():
+    # No text we store may hold U+0000: PostgreSQL refuses it outright, and on
+    # SQLite it would cut strings short in other tools. One check here instead
+    # of one in every form; uploaded files are not form values and are read
+    # (and refused if binary) by intake.
+    if "\x00" in request.path:
+        abort(404)  # no address of ours contains one
+    values = [value for source in (request.args, request.form)
+              for _name, value in source.items(multi=True)]
+    if any("\x00" in value for value in values):
+        abort(400, description="The request contains a NUL character, which no text may "
+                               "contain. Remove it and send again.")
+
+
 def init_app(app: Flask) -> None:
     """Install the headers, the proxy settings and the trusted hosts."""
     hops = int(app.config.get("PROXY_FIX") or 0)
@@ -63,4 +77,5 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
+    app.before_request(_refuse_nul_characters)
     app.after_request(_set_headers)

@@ -19,6 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from factcheck.ids import parse_id
 from factcheck.intake.dates import normalize_date
 from factcheck.intake.operations import ArticleFields, is_http_url
 
@@ -199,7 +200,7 @@ class MergeForm(FlaskForm):
         """The versions the user saw, by claim id (malformed pairs are ignored)."""
         versions = {}
         for pair in (self.seen.data or "").split():
-            claim_id, _, version = pair.partition(":")
-            if claim_id.isdigit() and version.isdigit():
-                versions[int(claim_id)] = int(version)
+            claim_id, _, version = (parse_id(part) for part in pair.partition(":"))
+            if claim_id is not None and version is not None:
+                versions[claim_id] = version
         return versions

@@ -39,6 +39,7 @@ from factcheck.accounts.sessions import role_required
 from factcheck.claims import operations as claim_ops
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
+from factcheck.ids import parse_id
 from factcheck.intake import IntakeError
 from factcheck.intake import operations as ops
 from factcheck.intake.article_page import article_context
@@ -59,6 +60,7 @@ from factcheck.security import CONTENT_SECURITY_POLICY
 articles_bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 PER_PAGE = 25
+MAX_PAGE = 100_000
 TABS = {"text": TextImportForm, "html": HtmlImportForm, "url": UrlImportForm}
 TAB_LABELS = {"text": "Paste text", "html": "Paste or upload HTML", "url": "From a URL"}
 # Python codec names as browsers know them.
@@ -69,8 +71,10 @@ _CHARSET_LABELS = {"cp1252": "windows-1252", "utf-8-sig": "utf-8", "latin_1": "i
 def index():
     """Articles, newest first; search by headline or URL; paginated."""
     query = request.args.get("q", "")[:200]
-    page = db.paginate(ops.search_articles(query), per_page=PER_PAGE, max_per_page=PER_PAGE,
-                       error_out=False)
+    # Bounded: a page number past what the database's integers hold would be a 500.
+    number = min(parse_id(request.args.get("page")) or 1, MAX_PAGE)
+    page = db.paginate(ops.search_articles(query), page=number, per_page=PER_PAGE,
+                       max_per_page=PER_PAGE, error_out=False)
     ids = [article.id for article in page.items]
     counts = dict(db.session.execute(
         select(Claim.article_id, func.count()).where(Claim.article_id.in_(ids))
@@ -208,7 +212,7 @@ def edit(article_id: int):
     if form.validate_on_submit():
         try:
             ops.update_article_metadata(db.session, article, form.fields(), actor=current_user,
-                                        seen_version=int(form.version.data))
+                                        seen_version=parse_id(form.version.data))
         except ops.StaleArticleError:
             db.session.rollback()
             current = ops.ArticleFields.of_article(article)
@@ -273,7 +277,7 @@ def split_claim(claim_id: int):
     claim = db.get_or_404(Claim, claim_id)
     article = claim.article
     form = SplitForm()
-    if not form.validate_on_submit() or not form.version.data.isdigit():
+    if not form.validate_on_submit() or parse_id(form.version.data) is None:
         return _show_again(article, 400, split_form=(claim.id, form))
     at = form.at.data
     if at is None:
@@ -302,7 +306,7 @@ def merge_claims(article_id: int):
     """Merge the claims ticked in the side list into the first of them."""
     article = db.get_or_404(Article, article_id)
     form = MergeForm()
-    ids = {int(value) for value in request.form.getlist("claim_ids") if value.isdigit()}
+    ids = {parse_id(value) for value in request.form.getlist("claim_ids")} - {None}
     claims = list(db.session.scalars(
         select(Claim).where(Claim.id.in_(ids), Claim.article_id == article.id))) if ids else []
     if not form.validate_on_submit():

@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from factcheck.claims.models import NotCheckableReason
+from factcheck.ids import parse_id
 from factcheck.publishing.validator_rules import (
     CLAIM_MAX_CHARS,
     ERROR,
@@ -107,11 +108,8 @@ class VersionedForm(FlaskForm):
 
     def validate_version(self, field):
         """The version is a whole number."""
-        try:
-            field.data = int(field.data)
-        except (TypeError, ValueError):
-            raise ValidationError("The form is missing the version you saw; reload.") from None
-        if field.data < 0:
+        field.data = parse_id(field.data)
+        if field.data is None:
             raise ValidationError("The form is missing the version you saw; reload.")
 
 
@@ -242,8 +240,7 @@ class MergeForm(VersionedForm):
 
     def validate_other(self, field):
         """Two whole numbers: the other claim's id and the version the user saw."""
-        try:
-            claim_id, version = (int(part) for part in field.data.split(":"))
-        except ValueError:
-            raise ValidationError("Choose the claim to merge with.") from None
-        field.data = (claim_id, version)
+        parts = [parse_id(part) for part in field.data.split(":")]
+        if len(parts) != 2 or None in parts:
+            raise ValidationError("Choose the claim to merge with.")
+        field.data = tuple(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from factcheck.accounts.sessions import is_public_endpoint
 from factcheck.security import CONTENT_SECURITY_POLICY
@@ -20,8 +21,8 @@ def _concrete_urls(app):
     for rule in app.url_map.iter_rules():
         values = {}
         for name in rule.arguments:
-            converter = type(rule._converters[name]).__name__
-            values[name] = 1 if converter == "IntegerConverter" else "x"
+            numeric = isinstance(rule._converters[name], IntegerConverter)
+            values[name] = 1 if numeric else "x"
         if rule.endpoint == "static":
             values = {"filename": "desk.css"}
         with app.test_request_context():
@@ -148,3 +149,12 @@ def test_trusted_hosts_refuse_other_host_headers(app_settings):
     _assert_security_headers(refused, signed_in=False)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_nul_characters_are_refused_with_a_clear_message(client, auth, users):
+    auth.login_as(users["reviewer"])
+    response = client.post("/account", data={"current_password": "x",
+                                             "new_password": ["fine", "bad\x00one"]})
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    assert client.get("/articles/", query_string={"q": "a\x00"}).status_code == 400
