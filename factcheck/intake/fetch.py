@@ -37,6 +37,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -354,17 +355,20 @@ def _follow(session: requests.Session, url: str, *, deadline: float, timeout: fl
         url = check_url(urljoin(url, location), allowed_ports=allowed_ports)
 
 
-def _check_response(response: requests.Response) -> tuple[str, str]:
-    """The media type and kind ("html" or "text"), or an error for the status or type."""
+def _check_response(response: requests.Response,
+                    allowed_types: Mapping[str, str]) -> tuple[str, str]:
+    """The media type and its kind (e.g. "html" or "text"), or an error for the status or type."""
     if response.status_code >= 400:
         raise HttpStatusError(
             f"The server answered {response.status_code} {response.reason or ''}".strip() + ".",
             response.status_code,
         )
     media, _ = _content_type(response)
-    kind = ALLOWED_TYPES.get(media)
+    kind = allowed_types.get(media)
     if kind is None:
-        raise NotHtmlError(f"The page is {media or 'of no stated type'}, not HTML or plain text.")
+        wanted = ("HTML or plain text" if allowed_types is ALLOWED_TYPES
+                  else ", ".join(sorted(allowed_types)))
+        raise NotHtmlError(f"The page is {media or 'of no stated type'}, not {wanted}.")
     return media, kind
 
 
@@ -376,10 +380,13 @@ def fetch_url(
     timeout: float = 10.0,
     max_bytes: int = 5_000_000,
     max_redirects: int = 3,
+    allowed_types: Mapping[str, str] = ALLOWED_TYPES,
 ) -> FetchedPage:
     """Fetch a user-given URL safely and return the page.
 
     ``timeout`` is the total deadline in seconds, redirects and body included.
+    ``allowed_types`` maps the media types accepted to the page's ``kind``
+    (article import takes HTML and plain text; the markup validator also JSON).
     Raises a :class:`FetchError` subclass whose ``message`` names the reason:
     :class:`UrlNotAllowedError`, :class:`AddressRefusedError`,
     :class:`FetchConnectionError`, :class:`FetchTimeoutError`,
@@ -395,7 +402,7 @@ def fetch_url(
                 allowed_ports=allowed_ports, max_redirects=max_redirects,
             )
             try:
-                media, kind = _check_response(response)
+                media, kind = _check_response(response, allowed_types)
                 body = _read_body(response, watchdog=watchdog, timeout=timeout,
                                   max_bytes=max_bytes)
             finally:

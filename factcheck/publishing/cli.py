@@ -81,10 +81,14 @@ def _check_source(source: str, site_url: str | None) -> tuple[str | None, PageRe
     return page_url, validate_page(body, site_url=site_url, page_url=page_url)
 
 
+# A JSON-LD document or a DataFeed served over HTTP is validated like a local .json file.
+JSON_TYPES = {"application/ld+json": "json", "application/json": "json"}
+
+
 def _fetch(url: str) -> tuple[bytes, str | None, str | None]:
     """Fetch a page with intake's guarded fetcher: (body, final URL, problem)."""
     # Imported here: only URLs need the network code, and files must work without it.
-    from factcheck.intake.fetch import FetchError, fetch_url
+    from factcheck.intake.fetch import ALLOWED_TYPES, FetchError, fetch_url
 
     allow_private = os.environ.get("FACTCHECK_FETCH_ALLOW_PRIVATE", "").strip().lower() in _TRUE
     ports = (80, 443)
@@ -93,7 +97,8 @@ def _fetch(url: str) -> tuple[bytes, str | None, str | None]:
         explicit = urlsplit(url).port
         ports = (*ports, explicit) if explicit else ports
     try:
-        page = fetch_url(url, allow_private=allow_private, allowed_ports=ports)
+        page = fetch_url(url, allow_private=allow_private, allowed_ports=ports,
+                         allowed_types={**ALLOWED_TYPES, **JSON_TYPES})
     except FetchError as error:
         return b"", None, f"The page could not be fetched: {error.message}"
     return page.body, page.final_url, None

@@ -102,8 +102,6 @@ def test_site_url_must_be_absolute(tmp_path: Path) -> None:
 def test_url_is_fetched(
     tmp_path: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The fetcher is intake's; this test runs once that module is in the tree.
-    pytest.importorskip("factcheck.intake.fetch")
     html = _valid_page(tmp_path).read_text(encoding="utf-8")
     httpserver.expect_request("/check").respond_with_data(html, content_type="text/html")
     monkeypatch.setenv("FACTCHECK_FETCH_ALLOW_PRIVATE", "1")
@@ -117,7 +115,6 @@ def test_url_is_fetched(
 def test_url_that_cannot_be_fetched_is_an_error(
     httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("factcheck.intake.fetch")
     httpserver.expect_request("/gone").respond_with_data("gone", status=404)
     monkeypatch.setenv("FACTCHECK_FETCH_ALLOW_PRIVATE", "1")
     code, output = _run("--json", httpserver.url_for("/gone"))
@@ -130,10 +127,29 @@ def test_url_that_cannot_be_fetched_is_an_error(
 def test_private_addresses_are_refused_by_default(
     httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("factcheck.intake.fetch")
     httpserver.expect_request("/check").respond_with_data("<html></html>")
     monkeypatch.delenv("FACTCHECK_FETCH_ALLOW_PRIVATE", raising=False)
     code, output = _run("--json", httpserver.url_for("/check"))
     assert code == 1
     assert json.loads(output)[0]["findings"][0]["rule"] == "page.unreadable"
     assert len(httpserver.log) == 0
+
+
+def test_a_json_ld_feed_served_over_http_is_validated(
+    shared_dir: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = (shared_dir / "fixtures" / "pages" / "feed_datacommons_datafeeditem.json").read_text(
+        encoding="utf-8")
+    feed = '{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [%s]}'
+    httpserver.expect_request("/feed").respond_with_data(
+        feed % item, content_type="application/ld+json")
+    httpserver.expect_request("/picture").respond_with_data(b"GIF89a", content_type="image/gif")
+    monkeypatch.setenv("FACTCHECK_FETCH_ALLOW_PRIVATE", "1")
+    code, output = _run("--json", httpserver.url_for("/feed"))
+    (report,) = json.loads(output)
+    assert len(report["claim_reviews"]) == 1
+    assert "claimReviewed.length" in {f["rule"] for f in report["claim_reviews"][0]["findings"]}
+    assert code == 1
+    code, output = _run("--json", httpserver.url_for("/picture"))
+    (report,) = json.loads(output)
+    assert "image/gif" in report["findings"][0]["message"]
