@@ -113,7 +113,6 @@ def finish_settings(config: dict[str, Any]) -> None:
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = not str(config["SITE_URL"]).startswith("http://")
     config["MAX_FORM_MEMORY_SIZE"] = config["MAX_CONTENT_LENGTH"]
-    config["RATELIMIT_STORAGE_URI"] = config["RATELIMIT_STORAGE_URI"]
     config["SITE_URL"] = str(config["SITE_URL"]).rstrip("/")
 
 

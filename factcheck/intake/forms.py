@@ -161,7 +161,7 @@ class EditMetadataForm(MetadataForm):
 
     def validate_version(self, field):
         """A whole number."""
-        if not str(field.data or "").isdigit():
+        if parse_id(field.data) is None:
             raise ValidationError("The form is missing the version it was loaded at; reload it.")
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from factcheck.accounts.models import User
 from factcheck.claims.models import Claim, ClaimKind, ClaimState
+from factcheck.ids import parse_id
 from factcheck.intake.models import Article
 
 SORTS = {
@@ -94,8 +95,8 @@ def _conditions(filters: QueueFilters, viewer_id: int | None) -> list:
         conditions.append(Claim.assignee_id == viewer_id)
     elif filters.assignee == "none":
         conditions.append(Claim.assignee_id.is_(None))
-    elif filters.assignee.isdigit():
-        conditions.append(Claim.assignee_id == int(filters.assignee))
+    elif (assignee_id := parse_id(filters.assignee)) is not None:
+        conditions.append(Claim.assignee_id == assignee_id)
     return conditions
 
 
@@ -163,12 +164,12 @@ def search_claims(session, query: str, *, exclude_id: int | None = None,
     query = query.strip()[:200]
     if not query:
         return []
-    number = query.lstrip("#")
+    number = parse_id(query.lstrip("#"))
     pattern = f"%{_escape_like(query)}%"
     matches = or_(Claim.sentence.ilike(pattern, escape="\\"),
                   Claim.claim_reviewed.ilike(pattern, escape="\\"))
-    if number.isdigit() and len(number) < 10:
-        matches = or_(matches, Claim.id == int(number))
+    if number is not None:
+        matches = or_(matches, Claim.id == number)
     statement = (
         select(Claim).where(matches)
         .options(joinedload(Claim.article).options(load_only(Article.id, Article.headline)))

@@ -37,6 +37,7 @@ from factcheck.accounts.sessions import role_required
 from factcheck.claims.models import Claim
 from factcheck.errors import render_error
 from factcheck.extensions import db
+from factcheck.ids import parse_id
 from factcheck.intake.models import Article
 from factcheck.review.workflow import WorkflowError
 from factcheck.triage import operations, rows
@@ -122,10 +123,10 @@ def queue():
     articles = [tuple(row) for row in db.session.execute(
         select(Article.id, Article.headline).order_by(Article.created_at.desc(), Article.id.desc())
         .limit(ARTICLE_CHOICES))]
-    wanted = request.args.get("article", "")
-    if wanted.isdigit() and len(wanted) < 10 and int(wanted) not in {a[0] for a in articles}:
+    wanted = parse_id(request.args.get("article"))
+    if wanted is not None and wanted not in {a[0] for a in articles}:
         articles += [tuple(row) for row in db.session.execute(
-            select(Article.id, Article.headline).where(Article.id == int(wanted)))]
+            select(Article.id, Article.headline).where(Article.id == wanted))]
     form.set_dynamic_choices(articles, people)
     filters = form.filters()
     page = queue_page(db.session, filters, viewer_id=current_user.id)
@@ -208,8 +209,9 @@ def find_original(claim_id: int):
     """Search the claim this one duplicates: a list of results (htmx) or a page (no JS)."""
     claim = _claim_or_404(claim_id)
     query = request.args.get("q", "")[:200]
-    seen = request.args.get("version", "")
-    version = int(seen) if seen.isdigit() and len(seen) < 10 else claim.version
+    version = parse_id(request.args.get("version"))
+    if version is None:
+        version = claim.version
     results = search_claims(db.session, query, exclude_id=claim.id)
     context = {"claim": claim, "query": query, "results": results, "version": version,
                "next_url": _back_url(), "htmx": _is_htmx()}
