@@ -31,10 +31,9 @@ from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.database import utcnow
 from factcheck.intake.models import Article
-from factcheck.review.workflow import IllegalTransition, StaleVersion, apply_transition
+from factcheck.review.workflow import StaleVersion, apply_transition, claim_problem
 
 SUGGESTION_LIMIT = 75  # claimReviewed must stay under 75 characters
-RESHAPABLE_STATES = frozenset({ClaimState.DETECTED.value, ClaimState.CHECKABLE.value})
 
 
 class ClaimSpanError(ValueError):
@@ -311,13 +310,15 @@ def make_claim_from_span(session, article: Article, start: int, end: int, *,
     return claim
 
 
-def _check_reshapable(claim: Claim, action: str) -> None:
-    if claim.state not in RESHAPABLE_STATES:
-        raise IllegalTransition(
-            f"Only claims in triage (detected or checkable) can be {action}; "
-            f"claim #{claim.id} is {claim.state_enum.label.lower()}.",
-            rule=f"claim.{action}.from-state",
-        )
+def reshape_problem(session, claim: Claim, actor: User):
+    """Why ``actor`` may not split or merge ``claim`` (the workflow's one rule), or None."""
+    return claim_problem(session, claim, "reshape", actor)
+
+
+def _check_reshapable(session, claim: Claim, actor: User) -> None:
+    problem = reshape_problem(session, claim, actor)
+    if problem is not None:
+        raise problem
 
 
 def _reshape(session, claim: Claim, values: dict[str, Any], seen_version: int | None) -> None:
@@ -358,7 +359,7 @@ def split_claim(
     """
     if (at_offset is None) == (spans is None):
         raise ValueError("give either at_offset or spans")
-    _check_reshapable(claim, "split")
+    _check_reshapable(session, claim, actor)
     article = claim.article
     text = article.text
     low, high = claim.start_offset, claim.end_offset
@@ -418,7 +419,7 @@ def merge_claims(
     if len({claim.article_id for claim in ordered}) != 1:
         raise ClaimSpanError("Only claims of the same article can be merged.")
     for claim in ordered:
-        _check_reshapable(claim, "merged")
+        _check_reshapable(session, claim, actor)
     seen_versions = seen_versions or {}
     for claim in ordered:
         if claim.id in seen_versions and seen_versions[claim.id] != claim.version:

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields import ColorField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from factcheck.desk.scale_operations import LABEL_MAX
+from factcheck.ids import WholeNumberField
 
 
 class VersionForm(FlaskForm):
     """The version of the scale the admin saw (every change carries it)."""
 
-    version = IntegerField("Version", validators=[InputRequired(), NumberRange(min=1)])
+    version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])
 
 
 class ScaleForm(VersionForm):
     """The scale's name and its numbers (both or neither)."""
 
     name = StringField("Name of the scale", validators=[DataRequired(), Length(max=120)])
-    best = IntegerField("Best number (truest)", validators=[Optional(), NumberRange(min=2,
+    best = WholeNumberField("Best number (truest)", validators=[Optional(), NumberRange(min=2,
                                                                                   max=1000)])
-    worst = IntegerField("Worst number (least true)",
+    worst = WholeNumberField("Worst number (least true)",
                          validators=[Optional(), NumberRange(min=1, max=999)])
 
 
@@ -30,7 +31,7 @@ class LabelForm(VersionForm):
     """One label of the scale."""
 
     label = StringField("Label", validators=[DataRequired(), Length(max=LABEL_MAX)])
-    value = IntegerField("Number (optional)", validators=[Optional(), NumberRange(min=1,
+    value = WholeNumberField("Number (optional)", validators=[Optional(), NumberRange(min=1,
                                                                                 max=1000)])
     colour = ColorField("Colour", default="#6b7280", validators=[
         DataRequired(), Regexp(r"^#[0-9a-fA-F]{6}$", message="Write the colour as #rrggbb.")])

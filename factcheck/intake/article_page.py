@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from factcheck.audit.models import AuditRecord
@@ -18,6 +19,7 @@ from factcheck.extensions import db
 from factcheck.intake.forms import MergeForm, SpanForm, SplitForm
 from factcheck.intake.models import Article
 from factcheck.intake.operations import ArticleFields
+from factcheck.review.workflow import may
 
 CLAIM_WORKSPACE = "review.claim"  # another feature's endpoint; used once it exists
 SCORE_BUCKETS = 5
@@ -82,4 +84,6 @@ def article_context(article: Article, *, span_form: SpanForm | None = None,
         "merge_ticked": merge_ticked,
         "history": history,
         "text_length": len(article.text),
+        # The workflow's one rule decides which claims offer split and merge.
+        "may_reshape": lambda claim: may(db.session, claim, "reshape", current_user),
     }

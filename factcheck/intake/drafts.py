@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from factcheck.accounts.models import User
 from factcheck.database import Base, utcnow
+from factcheck.intake.text import without_lone_surrogates
 
 DRAFT_LIFETIME = timedelta(hours=2)
 
@@ -57,6 +58,9 @@ def create_draft(session, values: dict[str, Any], *, user: User,
     Deletes expired drafts on the way. Flushes; the caller commits.
     """
     now = now or utcnow()
+    # Intake is where text from outside enters: nothing stored may hold a
+    # lone surrogate (it cannot be encoded when a page shows it).
+    values = without_lone_surrogates(values)
     session.execute(delete(ImportDraft).where(ImportDraft.expires_at < now))
     draft = ImportDraft(
         token=secrets.token_urlsafe(32), user_id=user.id, created_at=now,

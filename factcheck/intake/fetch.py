@@ -117,10 +117,30 @@ class FetchedPage:
     redirects: list[str] = field(default_factory=list)
 
 
+# Python's ``is_global`` calls ``::127.0.0.1`` (IPv4-compatible), ``::ffff:0:7f00:1``
+# (IPv4-translated) and ``fec0::1`` (site-local) global. IPv6 is accepted only
+# inside global unicast 2000::/3, and an address that carries an IPv4 address
+# (mapped, NAT64, 6to4) only when that IPv4 address is itself global.
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFF_FFFF)
+    return address.sixtofour
+
+
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True for a globally routable unicast address (IPv4-mapped IPv6 unwrapped)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """True for a globally routable unicast address (see the rule above)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None:
+            return is_public_address(embedded)
+        if address not in _GLOBAL_UNICAST_V6:
+            return False
     return address.is_global and not address.is_multicast
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -19,7 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from factcheck.ids import parse_id
+from factcheck.ids import WholeNumberField, parse_id
 from factcheck.intake.dates import normalize_date
 from factcheck.intake.operations import ArticleFields, is_http_url
 
@@ -168,9 +168,9 @@ class EditMetadataForm(MetadataForm):
 class SpanForm(FlaskForm):
     """Make a claim of the text between two offsets (the page's JS fills them from a selection)."""
 
-    start = IntegerField("Start offset", validators=[
+    start = WholeNumberField("Start offset", validators=[
         InputRequired(message="Give the start offset."), NumberRange(min=0)])
-    end = IntegerField("End offset", validators=[
+    end = WholeNumberField("End offset", validators=[
         InputRequired(message="Give the end offset."), NumberRange(min=1)])
 
 
@@ -178,7 +178,7 @@ class SplitForm(FlaskForm):
     """Split a claim where its second part begins."""
 
     version = HiddenField(validators=[InputRequired()])
-    at = IntegerField("Split at offset", validators=[Optional(), NumberRange(min=1)])
+    at = WholeNumberField("Split at offset", validators=[Optional(), NumberRange(min=1)])
     before_words = StringField("…or before the words", filters=[_strip],
                                validators=[Optional(), Length(max=300)])
 

@@ -117,3 +117,21 @@ def extract_body_text(tree: Any, *, url: str | None = None) -> tuple[str, list[s
             return text, warnings
     warnings.append("No article text was found in the page; paste the text instead.")
     return "", warnings
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD.
+
+    A JSON-LD ``"\\ud800"`` decodes to a string no encoder can write, so the
+    page showing it would fail forever. Lists and dicts are cleaned through.
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {without_lone_surrogates(k): without_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_lone_surrogates(item) for item in value)
+    return value

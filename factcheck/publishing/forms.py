@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
+
+from factcheck.ids import WholeNumberField
 
 NOTE_MAX_CHARS = 2000
 POLICY_MAX_CHARS = 20_000
@@ -20,7 +22,7 @@ CHANGE_KIND_CHOICES = [
 class SeenVersionMixin:
     """The claim version the editor saw; the change applies only to that version."""
 
-    seen_version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    seen_version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class PublishForm(SeenVersionMixin, FlaskForm):

@@ -13,7 +13,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -22,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from factcheck.claims.models import NotCheckableReason
-from factcheck.ids import parse_id
+from factcheck.ids import WholeNumberField, parse_id
 from factcheck.publishing.validator_rules import (
     CLAIM_MAX_CHARS,
     ERROR,
@@ -230,7 +229,7 @@ class SendBackForm(VersionedForm):
 class SplitForm(VersionedForm):
     """Split the claim at a character offset of its article (a word boundary inside it)."""
 
-    at_offset = IntegerField("Split before", validators=[DataRequired()])
+    at_offset = WholeNumberField("Split before", validators=[DataRequired()])
 
 
 class MergeForm(VersionedForm):

@@ -23,7 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from factcheck.accounts.models import Role, User
+from factcheck.accounts.models import User
 from factcheck.audit.models import AuditRecord
 from factcheck.audit.operations import changed_fields, record_audit
 from factcheck.claims.models import Claim, ClaimState
@@ -32,10 +32,11 @@ from factcheck.review.content import content_hash, fact_check_content
 from factcheck.review.models import Approval, Source, Verdict
 from factcheck.review.workflow import (
     IllegalTransition,
-    NotPermitted,
     StaleVersion,
     WorkflowError,
     apply_transition,
+    assignee_problem,
+    claim_problem,
     transition_problem,
 )
 
@@ -53,29 +54,11 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 CONTENT_SECTIONS = frozenset({"wording", "claimant", "sources", "verdict"})
 SOURCE_FIELDS = ("url", "title", "publisher", "quote", "accessed_on", "stance")
 
-# Approved content may change in these states; in the others it is either
-# waiting for an editor (submitted), public (published: reopen for a
-# correction first) or set aside (not checkable, duplicate: back to triage).
-CONTENT_EDITABLE = frozenset({S.DETECTED, S.CHECKABLE, S.IN_RESEARCH, S.CHANGES_REQUESTED,
-                              S.APPROVED})
 # The workflow moves the claim page offers as buttons; the others have their
 # own pages (approve and send back: the approval page; duplicate: the queue;
 # publish, retract, reopen: publishing).
 PAGE_TRANSITIONS = ("mark_checkable", "mark_not_checkable", "reopen_triage", "start_research",
                     "submit", "resume_research")
-_LOCKED_REASONS = {
-    S.SUBMITTED: ("The claim is waiting for an editor. Ask an editor to send it back before "
-                  "changing it.", "edit.submitted"),
-    S.PUBLISHED: ("The fact-check is published. Reopen it for a correction before changing "
-                  "it.", "edit.published"),
-    S.RETRACTED: ("The fact-check is retracted and cannot change.", "edit.retracted"),
-    S.NOT_CHECKABLE: ("The claim was set aside as not checkable. Move it back to triage "
-                      "first.", "edit.set-aside"),
-    S.DUPLICATE: ("The claim was set aside as a duplicate. Move it back to triage first.",
-                  "edit.set-aside"),
-}
-
-
 class EditConflict(StaleVersion):
     """The object changed since the user loaded it; nothing was written (409)."""
 
@@ -97,29 +80,14 @@ class EditOutcome:
 
 
 def work_problem(claim: Claim, actor: User) -> WorkflowError | None:
-    """Why ``actor`` may not work on ``claim`` (edit it, move it through research), or None.
-
-    Editors and admins may work on any claim. A reviewer works on the claims
-    assigned to them and on claims nobody has been given yet.
-    """
-    if actor.has_role(Role.EDITOR):
-        return None
-    if claim.assignee_id in (None, actor.id):
-        return None
-    return NotPermitted(
-        "This claim is assigned to someone else. Ask them, or an editor, to hand it over.",
-        rule="edit.assignee")
+    """Why ``actor`` may not work on ``claim`` because of its assignee, or None."""
+    return assignee_problem(claim, actor)
 
 
 def edit_problem(claim: Claim, actor: User, section: str) -> WorkflowError | None:
-    """Why ``actor`` may not edit ``section`` of ``claim`` now, or None."""
-    problem = work_problem(claim, actor)
-    if problem is not None:
-        return problem
-    if section in CONTENT_SECTIONS and claim.state_enum not in CONTENT_EDITABLE:
-        message, rule = _LOCKED_REASONS[claim.state_enum]
-        return IllegalTransition(message, rule=rule)
-    return None
+    """Why ``actor`` may not edit ``section`` of ``claim`` now, or None (the workflow's rule)."""
+    action = "edit_notes" if section == "notes" else "edit_content"
+    return claim_problem(None, claim, action, actor)
 
 
 def _check_edit(claim: Claim, actor: User, section: str) -> None:
@@ -427,9 +395,6 @@ def move_claim(session, claim: Claim, name: str, *, actor: User, seen_version: i
     if name not in PAGE_TRANSITIONS:
         raise IllegalTransition("That step is not taken from the claim page.",
                                 rule=f"{name}.not-here")
-    problem = work_problem(claim, actor)
-    if problem is not None:
-        raise problem
     return apply_transition(session, claim, name, actor=actor, seen_version=seen_version,
                             values=values or {}, address=address)
 

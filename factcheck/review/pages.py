@@ -16,6 +16,7 @@ from factcheck.accounts.models import User
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.database import utcnow
 from factcheck.review import operations as ops
+from factcheck.review import workflow
 from factcheck.review.diffs import content_changes, field_changes
 from factcheck.review.forms import (
     ApproveForm,
@@ -38,7 +39,7 @@ OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.
                "retract": "publishing.retract"}
 CONTEXT_CHARS = 280  # article text shown on each side of the claim
 SPLIT_LABEL_WORDS = 3  # words shown on each side of a split point
-RESHAPABLE = (ClaimState.DETECTED, ClaimState.CHECKABLE)  # as claims.operations allows
+RESHAPABLE = tuple(workflow.RESHAPABLE)
 HIDDEN_AUDIT_KEYS = frozenset({"source_id", "approval_id", "content", "content_hash"})
 ACTION_LABELS = {
     "claim.edit_wording": "Changed the wording",
@@ -174,9 +175,9 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
         all_forms.update(forms)
     sections = ("wording", "claimant", "notes", "sources", "verdict")
     problems = {section: ops.edit_problem(claim, actor, section) for section in sections}
-    may_work = ops.work_problem(claim, actor) is None
     allowed = allowed_transitions(session, claim, actor)
-    moves = [t for t in allowed if t.name in ops.PAGE_TRANSITIONS and may_work]
+    moves = [t for t in allowed if t.name in ops.PAGE_TRANSITIONS]
+    may_reshape = workflow.may(session, claim, "reshape", actor)
     review_moves = [t for t in allowed if t.name in ("approve", "request_changes")]
     views = current_app.view_functions
     other_moves = [(t, url_for(OTHER_PAGES[t.name], claim_id=claim.id)) for t in allowed
@@ -198,11 +199,10 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
         "decision": decision,
         "sent_back": decision if decision and decision.decision == "changes_requested"
         and claim.state_enum in (ClaimState.CHANGES_REQUESTED, ClaimState.IN_RESEARCH) else None,
-        "reshape": may_work and claim.state_enum in RESHAPABLE,
-        "split_points": split_points(claim) if may_work and claim.state_enum in RESHAPABLE
-        else [],
+        "reshape": may_reshape,
+        "split_points": split_points(claim) if may_reshape else [],
         "merge_candidates": merge_candidates(session, claim)
-        if may_work and claim.state_enum in RESHAPABLE else [],
+        if may_reshape else [],
         "preview": preview,
         "tab": "history" if tab == "history" else "work",
         "history": history_entries(session, claim) if tab == "history" else [],

@@ -19,7 +19,8 @@
 | POST /claims/<id>/send-back                       | review.send_back       | editor          |
 
 "May work on it": editors and admins on any claim, a reviewer on claims
-assigned to them or to nobody (``operations.work_problem``). Refusals raise
+assigned to them or to nobody (``workflow.claim_problem``, asked inside every
+operation). Refusals raise
 workflow errors, which render as 403/409 pages naming the rule. A save over a
 newer version answers 409 with the user's text beside the current one.
 """
@@ -338,9 +339,9 @@ def move(claim_id: int, name: str):
 def split(claim_id: int):
     """Split the claim in two at a word boundary (claims in triage only)."""
     claim = _load(claim_id)
-    problem = ops.work_problem(claim, _actor())
+    problem = claim_ops.reshape_problem(db.session, claim, _actor())
     if problem is not None:
-        raise problem
+        raise problem  # before the form: "you may not" rather than "choose where"
     form = SplitForm()
     if not form.validate():
         abort(400, description="Choose where to split the claim.")
@@ -365,10 +366,6 @@ def merge(claim_id: int):
         abort(400, description="Choose the claim to merge with.")
     other_id, other_version = form.other.data
     other = _load(other_id)
-    for each in (claim, other):
-        problem = ops.work_problem(each, _actor())
-        if problem is not None:
-            raise problem
     try:
         merged = claim_ops.merge_claims(
             db.session, [claim, other], actor=_actor(),

@@ -1,4 +1,18 @@
-"""The claim workflow: one table of allowed transitions, and one function that applies them.
+"""The claim workflow: who may do what to a claim in which state, and the transitions.
+
+``claim_problem`` is the one rule every operation on a claim asks, and the one
+the pages ask to decide which buttons to show. It checks, in order:
+
+1. the role the action needs (reviewer < editor < admin);
+2. the assignee: editors and admins act on any claim; a reviewer acts on the
+   claims assigned to them and on claims nobody has been given yet, never on
+   a colleague's claim (not even to take it over: an editor or the colleague
+   hands it over);
+3. the states the action starts from;
+4. the action's own rule (a reason, a comment, not one's own verdict…).
+
+Actions are the workflow transitions below and the edits that are not state
+changes (``CLAIM_ACTIONS``): content, notes, split/merge, assignment, priority.
 
 Every state change in the product goes through ``apply_transition``. It checks
 the role and the rule of the transition, moves the state with
@@ -147,6 +161,89 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
 ]}
 
 
+@dataclass(frozen=True)
+class ClaimAction:
+    """A change to a claim that is not a state change. ``states``: where it may be done."""
+
+    name: str
+    label: str
+    states: frozenset[ClaimState]
+    role: Role = Role.REVIEWER
+
+
+# Approved content (wording, claimant, appearances, sources, verdict) may change
+# in these states; in the others it is waiting for an editor (submitted), public
+# (published: reopen for a correction first) or set aside (back to triage first).
+CONTENT_EDITABLE = frozenset({S.DETECTED, S.CHECKABLE, S.IN_RESEARCH, S.CHANGES_REQUESTED,
+                              S.APPROVED})
+RESHAPABLE = frozenset({S.DETECTED, S.CHECKABLE})
+# Who works on a claim and how urgent it is matter while work remains on it.
+STAFFABLE = frozenset({S.DETECTED, S.CHECKABLE, S.IN_RESEARCH, S.SUBMITTED,
+                       S.CHANGES_REQUESTED, S.APPROVED})
+
+CLAIM_ACTIONS: dict[str, ClaimAction] = {a.name: a for a in [
+    ClaimAction("edit_content", "Change the fact-check", CONTENT_EDITABLE),
+    ClaimAction("edit_notes", "Change the private notes", frozenset(S)),
+    ClaimAction("reshape", "Split or merge", RESHAPABLE),
+    ClaimAction("assign", "Assign", STAFFABLE),
+    ClaimAction("priority", "Set the priority", STAFFABLE),
+]}
+
+_LOCKED_REASONS = {
+    S.SUBMITTED: ("The claim is waiting for an editor. Ask an editor to send it back before "
+                  "changing it.", "submitted"),
+    S.PUBLISHED: ("The fact-check is published. Reopen it for a correction before changing "
+                  "it.", "published"),
+    S.RETRACTED: ("The fact-check is retracted and cannot change.", "retracted"),
+    S.NOT_CHECKABLE: ("The claim was set aside as not checkable. Move it back to triage "
+                      "first.", "set-aside"),
+    S.DUPLICATE: ("The claim was set aside as a duplicate. Move it back to triage first.",
+                  "set-aside"),
+}
+
+
+def assignee_problem(claim: Claim, actor: User) -> NotPermitted | None:
+    """Why ``actor`` may not act on ``claim`` because of who it is assigned to, or None."""
+    if actor.has_role(Role.EDITOR) or claim.assignee_id in (None, actor.id):
+        return None
+    return NotPermitted(
+        "This claim is assigned to someone else. Ask them, or an editor, to hand it over.",
+        rule="edit.assignee")
+
+
+def claim_problem(session, claim: Claim, name: str, actor: User,
+                  values: dict[str, Any] | None = None) -> WorkflowError | None:
+    """Why ``actor`` may not do ``name`` (a transition or a ``CLAIM_ACTIONS`` entry) now, or None.
+
+    The one rule of who may do what to a claim in which state (see the module
+    docstring). Operations raise what it returns; pages show only what it allows.
+    """
+    action = CLAIM_ACTIONS.get(name)
+    if action is None:
+        return transition_problem(session, claim, name, actor, values)
+    if not actor.has_role(action.role):
+        return NotPermitted(f"“{action.label}” needs the {action.role.value} role; "
+                            f"you are a {actor.role}.", rule=f"{name}.role")
+    problem = assignee_problem(claim, actor)
+    if problem is not None:
+        return problem
+    if claim.state_enum not in action.states:
+        message, why = _LOCKED_REASONS.get(
+            claim.state_enum, (f"“{action.label}” is not possible on a "
+                               f"{claim.state_enum.label.lower()} claim.", "state"))
+        if name == "reshape":
+            message = (f"Only claims in triage (detected or checkable) can be split or merged; "
+                       f"claim #{claim.id} is {claim.state_enum.label.lower()}.")
+        prefix = "edit" if name == "edit_content" else name
+        return IllegalTransition(message, rule=f"{prefix}.{why}")
+    return None
+
+
+def may(session, claim: Claim, name: str, actor: User) -> bool:
+    """True when ``claim_problem`` has nothing against it (for showing buttons)."""
+    return claim_problem(session, claim, name, actor) is None
+
+
 def transition_problem(session, claim: Claim, name: str, actor: User,
                        values: dict[str, Any] | None = None) -> WorkflowError | None:
     """Why ``actor`` may not apply transition ``name`` to ``claim`` now, or None."""
@@ -158,6 +255,9 @@ def transition_problem(session, claim: Claim, name: str, actor: User,
         return NotPermitted(
             f"“{transition.label}” needs the {transition.role.value} role; "
             f"you are a {actor.role}.", rule=f"{name}.role")
+    problem = assignee_problem(claim, actor)
+    if problem is not None:
+        return problem
     if claim.state_enum not in transition.sources:
         allowed = ", ".join(sorted(s.label.lower() for s in transition.sources))
         return IllegalTransition(
@@ -179,6 +279,8 @@ def allowed_transitions(session, claim: Claim, actor: User) -> list[Transition]:
 
     Guards that depend on form values (a reason, a comment) are not checked here.
     """
+    if assignee_problem(claim, actor) is not None:
+        return []
     return [
         t for t in TRANSITIONS.values()
         if claim.state_enum in t.sources and actor.has_role(t.role)

@@ -8,11 +8,12 @@ names these forms read.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField
+from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from factcheck.claims.models import ClaimState, NotCheckableReason
+from factcheck.ids import WholeNumberField
 from factcheck.triage.queries import (
     ANY,
     DEFAULT_STATE,
@@ -49,7 +50,7 @@ class QueueFilterForm(FlaskForm):
     sort = SelectField("Sort", default="score", choices=_choices(SORTS.items()))
     per_page = SelectField("Per page", default="50",
                            choices=_choices((str(size), str(size)) for size in PAGE_SIZES))
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+    page = WholeNumberField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
 
     def set_dynamic_choices(self, articles: list[tuple[int, str]],
                             people: list[tuple[int, str]]) -> None:
@@ -83,7 +84,7 @@ class QueueFilterForm(FlaskForm):
 class SeenVersionForm(FlaskForm):
     """The version of the claim the user saw, and where to go back to."""
 
-    version = IntegerField("Version", validators=[InputRequired(), NumberRange(min=1)])
+    version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])
     next = HiddenField()
 
 
@@ -93,7 +94,7 @@ class TransitionForm(SeenVersionForm):
     not_checkable_reason = SelectField(
         "Why not checkable", default="",
         choices=_choices([("", "Choose a reason"), *REASON_LABELS.items()]))
-    duplicate_of_id = IntegerField("Duplicate of claim number",
+    duplicate_of_id = WholeNumberField("Duplicate of claim number",
                                    validators=[Optional(), NumberRange(min=1)])
 
 

@@ -17,7 +17,12 @@ from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
 from factcheck.database import utcnow
-from factcheck.review.workflow import StaleVersion, WorkflowError, apply_transition
+from factcheck.review.workflow import (
+    StaleVersion,
+    WorkflowError,
+    apply_transition,
+    claim_problem,
+)
 
 # The transitions a reviewer can start from the queue.
 TRIAGE_TRANSITIONS = (
@@ -45,6 +50,14 @@ def _unchanged(claim: Claim, seen_version: int) -> bool:
     return True
 
 
+def _check(session, claim: Claim, action: str, actor: User) -> None:
+    # The workflow's one rule: a reviewer never assigns or reprioritises a
+    # colleague's claim (taking it over included), nor a finished one.
+    problem = claim_problem(session, claim, action, actor)
+    if problem is not None:
+        raise problem
+
+
 def _versioned_update(session, claim: Claim, seen_version: int, **values) -> None:
     statement = (
         update(Claim)
@@ -65,6 +78,7 @@ def assign_claim(session, claim: Claim, assignee: User | None, *, actor: User,
     Giving it to whoever has it already writes nothing (no version bump, no
     audit record), but a stale version is still refused.
     """
+    _check(session, claim, "assign", actor)
     if assignee is not None and not assignee.active:
         raise TriageError(f"{assignee.name} is disabled and cannot be given claims.",
                           rule="assign.active")
@@ -81,6 +95,7 @@ def assign_claim(session, claim: Claim, assignee: User | None, *, actor: User,
 def set_priority(session, claim: Claim, priority: int, *, actor: User, seen_version: int,
                  address: str | None = None) -> Claim:
     """Set the claim's priority (0 to 3, higher = sooner). Flushes; StaleVersion on a race."""
+    _check(session, claim, "priority", actor)
     if priority not in PRIORITIES:
         raise TriageError("The priority is a number from 0 to 3.", rule="priority.range")
     before = claim.priority

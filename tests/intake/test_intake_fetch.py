@@ -6,6 +6,7 @@ Only 127.0.0.1 is ever contacted: names are resolved by a fake getaddrinfo.
 from __future__ import annotations
 
 import gzip
+import ipaddress
 import re
 import socket
 import threading
@@ -26,6 +27,7 @@ from factcheck.intake.fetch import (
     TooManyRedirectsError,
     UrlNotAllowedError,
     fetch_url,
+    is_public_address,
 )
 
 PAGE = "<html><head><title>Ok</title></head><body><p>Grüße</p></body></html>"
@@ -98,12 +100,21 @@ def test_loopback_is_refused_by_default(httpserver):
     ["10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "127.0.0.1",
      "0.0.0.0",  # noqa: S104 - an address to refuse, not one to bind
      "224.0.0.1", "198.18.0.1", "::1", "fe80::1", "fc00::5", "::ffff:10.0.0.1",
-     "::ffff:127.0.0.1", "::ffff:169.254.169.254"],
+     "::ffff:127.0.0.1", "::ffff:169.254.169.254",
+     # IPv4 inside IPv6 in the forms Python's is_global calls global, and site-local
+     "::127.0.0.1", "::a9fe:a9fe", "::ffff:0:7f00:1", "fec0::1",
+     "64:ff9b::7f00:1", "2002:7f00:1::1", "2002:a9fe:a9fe::1"],
 )
 def test_private_ranges_are_refused(fake_dns, address):
     fake_dns["news.example"] = address
     with pytest.raises(AddressRefusedError, match=re.escape("news.example")):
         fetch_url("http://news.example/story")
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2606:4700::1111", "64:ff9b::808:808",
+                                     "::ffff:8.8.8.8", "2002:808:808::1"])
+def test_global_addresses_pass_the_filter(address):
+    assert is_public_address(ipaddress.ip_address(address))
 
 
 @pytest.mark.parametrize("address", ["10.0.0.8", "192.168.0.2", "169.254.169.254", "fd00::1"])

@@ -93,7 +93,12 @@ def test_action_by_htmx_answers_with_the_row(client, auth, users, queue_claims, 
     assert "<html" not in body
     assert 'role="status"' in body
     assert f'data-version="{seen + 1}"' in body
-    assert f'name="next" value="{BACK.replace("&", "&amp;")}"' in body
+    if name == "assign":
+        # Given to an editor, the claim is no longer the reviewer's to act on:
+        # the row offers them nothing (the workflow's assignee rule).
+        assert "<form" not in body
+    else:
+        assert f'name="next" value="{BACK.replace("&", "&amp;")}"' in body
     after = _fresh(claim)
     for key, value in expected.items():
         assert getattr(after, key) == value
