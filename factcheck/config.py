@@ -31,6 +31,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "SMTP_URL": str,
+    "EMAIL_FROM": str,
 }
 
 MEGABYTE = 1024 * 1024
@@ -59,6 +61,13 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "PROXY_FIX": 0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Notification email (docs/team.md): smtp://user:password@host:port, or
+        # smtp+starttls://…; none means notifications stay in the desk only.
+        "SMTP_URL": None,
+        "EMAIL_FROM": "factcheck-desk@localhost",
+        # Retries of a failed send: after 2, 4, 8… seconds, this many times in all.
+        "EMAIL_RETRY_BASE_SECONDS": 2.0,
+        "EMAIL_MAX_ATTEMPTS": 5,
     }
 
 
