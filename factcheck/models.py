@@ -4,6 +4,7 @@ from factcheck.accounts.models import Role, User, UserSession
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
 from factcheck.comments.models import Comment
+from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
 from factcheck.notifications.models import EmailPreference, Notification
@@ -20,7 +21,9 @@ __all__ = [
     "ClaimState",
     "Comment",
     "EmailPreference",
+    "FactCheckSource",
     "ImportDraft",
+    "KnownFactCheck",
     "NotCheckableReason",
     "Notification",
     "Publication",

@@ -6,9 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from factcheck.ids import MAX_ID
-
 from factcheck.comments.mentions import comment_problem
+from factcheck.ids import MAX_ID
 
 
 class CommentForm(FlaskForm):

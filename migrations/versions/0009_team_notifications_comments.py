@@ -5,7 +5,7 @@ stored per recipient with their read time and email state; comments are a
 claim's desk-only thread; saved views are named queue filters.
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0010
 Create Date: 2026-12-07 12:25:17.279394
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0003'
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

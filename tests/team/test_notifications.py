@@ -19,7 +19,8 @@ def test_assigning_tells_the_assignee_but_not_the_actor(app, users):
     triage_ops.assign_claim(db.session, claim, rob, actor=rita, seen_version=claim.version)
     db.session.commit()
     [note] = notifications_of(rob)
-    assert note.kind == "assigned" and note.claim_id == claim.id
+    assert note.kind == "assigned"
+    assert note.claim_id == claim.id
     assert note.text.startswith("Rita Reviewer assigned claim #")
     assert notifications_of(rita) == []
     # Assigning to oneself tells nobody (one's own action).
@@ -65,7 +66,8 @@ def test_submit_send_back_and_approve(app, users, scale):
                          comment="Which ambassador?")
     db.session.commit()
     [sent_back] = notifications_of(rita, "sent_back")
-    assert "Which ambassador?" in sent_back.text and sent_back.section == "comments"
+    assert "Which ambassador?" in sent_back.text
+    assert sent_back.section == "comments"
 
 
 def _submit(claim, actor):
@@ -85,7 +87,8 @@ def test_bell_page_open_and_mark_read(app, users, client, auth):
     assert 'aria-label="Notifications: 3 unread"' in page
     assert "Today" in page
     ids = [int(x) for x in re.findall(r'id="notification-(\d+)"', page)]
-    assert ids == sorted(ids, reverse=True) and len(ids) == 3  # newest first
+    assert ids == sorted(ids, reverse=True)
+    assert len(ids) == 3
     response = client.post(f"/notifications/{ids[0]}/open")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/claims/{claims[-1].id}")
