@@ -33,6 +33,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "SESSION_ABSOLUTE_HOURS": int,
     "FACTCHECKS_MAX_BYTES": int,
     "FACTCHECKS_PAGE_DELAY": float,
+    "SMTP_URL": str,
+    "EMAIL_FROM": str,
 }
 
 MEGABYTE = 1024 * 1024
@@ -65,6 +67,13 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "FACTCHECKS_PAGE_DELAY": 1.0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Notification email (docs/team.md): smtp://user:password@host:port, or
+        # smtp+starttls://…; none means notifications stay in the desk only.
+        "SMTP_URL": None,
+        "EMAIL_FROM": "factcheck-desk@localhost",
+        # Retries of a failed send: after 2, 4, 8… seconds, this many times in all.
+        "EMAIL_RETRY_BASE_SECONDS": 2.0,
+        "EMAIL_MAX_ATTEMPTS": 5,
     }
 
 
