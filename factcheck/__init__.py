@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.views import admin_bp, auth_bp
     from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
+    from factcheck.factchecks.views import factchecks_bp
     from factcheck.intake.views import articles_bp
     from factcheck.publishing.feeds import feeds_bp
     from factcheck.publishing.public_views import public_bp
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(factchecks_bp)
     from factcheck.comments.views import comments_bp
     from factcheck.export.views import export_bp
     from factcheck.notifications import views as notification_views
