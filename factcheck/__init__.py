@@ -33,13 +33,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(resource_dir("templates")),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.update(settings.default_settings(Path(app.instance_path)))
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.update(settings.settings_from_environment())
-    if test_config is not None:
-        app.config.update(test_config)
+    app.config.update(settings.read_settings(test_config, Path(app.instance_path)))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(Path(app.instance_path))
+    settings.validate_settings(app.config)
     settings.finish_settings(app.config)
 
     _use_bounded_integer_urls(app)

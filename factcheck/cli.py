@@ -7,13 +7,22 @@ Flask and Flask-Migrate; ``users``, ``demo``, ``articles``, ``claims`` and
 
 from __future__ import annotations
 
+import sys
+
+import click
 from flask.cli import FlaskGroup
 
 from factcheck import create_app
+from factcheck.config import SettingsError
 
 
 def _make_app():
-    return create_app()
+    try:
+        return create_app()
+    except SettingsError as error:
+        # A clear message, not a traceback: the settings are the user's to fix.
+        click.echo(str(error), err=True)
+        sys.exit(2)
 
 
 cli = FlaskGroup(

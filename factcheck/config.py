@@ -133,6 +133,68 @@ def finish_settings(config: dict[str, Any]) -> None:
     config["SITE_URL"] = str(config["SITE_URL"]).rstrip("/")
 
 
+def instance_path() -> Path:
+    """The instance folder as ``create_app`` finds it (``FACTCHECK_INSTANCE_PATH`` or Flask's)."""
+    from flask import Flask
+
+    configured = os.environ.get("FACTCHECK_INSTANCE_PATH")
+    return Path(configured or Flask("factcheck").instance_path)
+
+
+def read_settings(test_config: dict[str, Any] | None = None,
+                  folder: Path | None = None) -> dict[str, Any]:
+    """Every setting, read the one way: defaults, instance config file, environment, tests.
+
+    ``create_app`` and the commands that run without an application (``markup
+    validate``, ``articles inspect``) both read settings here, so the instance
+    config file counts for all of them.
+    """
+    from flask import Config
+
+    folder = folder or instance_path()
+    config = Config(str(folder))
+    config.update(default_settings(folder))
+    config.from_pyfile("config.py", silent=True)
+    config.update(settings_from_environment())
+    if test_config is not None:
+        config.update(test_config)
+    return dict(config)
+
+
+class SettingsError(RuntimeError):
+    """A setting that would make the desk unsafe or broken: the desk refuses to start."""
+
+
+def _is_http_url(value: object) -> bool:
+    from urllib.parse import urlsplit
+
+    if not isinstance(value, str) or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def validate_settings(config: dict[str, Any]) -> None:
+    """Refuse settings that cannot be right, naming the setting and what it needs."""
+    problems = []
+    for name in ("SITE_URL", "ORG_URL"):
+        if not _is_http_url(config.get(name)):
+            problems.append(f"{ENV_PREFIX}{name} must be an absolute http:// or https:// URL; "
+                            f"it is {config.get(name)!r}.")
+    hosts = config.get("TRUSTED_HOSTS")
+    if hosts is not None and (not isinstance(hosts, list | tuple)
+                              or not all(isinstance(h, str) and h for h in hosts)):
+        problems.append(f"{ENV_PREFIX}TRUSTED_HOSTS must be a comma-separated list of host "
+                        "names.")
+    for name in ("MAX_CONTENT_LENGTH", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"):
+        value = config.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            problems.append(f"{ENV_PREFIX}{name} must be a positive whole number.")
+    if problems:
+        raise SettingsError("The desk cannot start with these settings:\n  "
+                            + "\n  ".join(problems))
+
+
 def normalise_database_url(url: str) -> str:
     """Make a ``postgres://`` or ``postgresql://`` URL use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):

@@ -10,6 +10,17 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from factcheck.security import (
+    is_same_origin_request,
+    leave_session_untouched,
+    log_security_event,
+)
+
+# Answers that refuse the request: they never create, change or delete the
+# session cookie (a cross-site request arrives without it, and replacing it
+# would sign the user out).
+REFUSED = frozenset({400, 401, 403, 405, 413, 429})
+
 # code: (title, what to do)
 ERROR_TEXTS: dict[int, tuple[str, str]] = {
     400: ("The request could not be understood",
@@ -49,24 +60,38 @@ def _handle_http_error(error: HTTPException):
         message = f"The limit is {limit // (1024 * 1024)} MB."
     if code == 429:
         message = "You have tried too many times in a short while."
+    if code in REFUSED:
+        leave_session_untouched()
+        if code in (403, 429):
+            log_security_event(f"refused.{code}", path=request.path, user=_user_id())
     if code == 401 and request.method != "GET":
         message = "Your session has ended. Sign in again; what you typed is not saved."
     return render_error(code, message=message)
 
 
 def _handle_csrf_error(error: CSRFError):
-    # The form expired (or came from elsewhere). Offer to send the same text
-    # again with a fresh token, so nothing the user typed is lost.
+    # The form expired (or came from elsewhere). What the user typed is shown
+    # so nothing is lost; a ready-to-send form with a fresh token only when
+    # the request came from one of our own pages (Origin or Referer), or any
+    # site could turn its cross-site POST into a one-click action.
     kept = [
         (name, value)
         for name, value in request.form.items(multi=True)
         if name != "csrf_token" and "password" not in name.lower()
     ]
+    same_origin = is_same_origin_request()
+    log_security_event("csrf.failed", path=request.path, reason=error.description,
+                       same_origin=same_origin)
+    if not same_origin:
+        # A refused request never touches the session: a cross-site POST
+        # arrives without the cookie, and a new one would sign the user out.
+        leave_session_untouched()
     return render_error(
         400,
         message="The form expired or was not sent from this site, so nothing was saved.",
         template="errors/csrf.html",
         kept_fields=kept,
+        resend=same_origin,
         action=request.path,
     )
 
@@ -81,7 +106,15 @@ def _handle_untrusted_host(error: SecurityError):
 def _handle_workflow_error(error):
     # A refused workflow action: 403 (role or rule about the person) or 409
     # (state or version), with the rule named so the user knows what to do.
+    if error.status == 403:
+        log_security_event("refused.403", path=request.path, user=_user_id(), rule=error.rule)
     return render_error(error.status, message=error.message, rule=error.rule)
+
+
+def _user_id():
+    from flask_login import current_user
+
+    return current_user.get_id() and getattr(current_user, "id", None)
 
 
 def _handle_unexpected(error: Exception):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -31,6 +33,31 @@ def log_security_event(event: str, **details: object) -> None:
     }
     text = " ".join(f"{key}={value!r}" for key, value in fields.items())
     security_log.warning(text.replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def is_same_origin_request() -> bool:
+    """True when the request's Origin (or, without one, its Referer) is this site."""
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or source == "null":
+        return False
+    parts = urlsplit(source)
+    ours = {urlsplit(request.host_url)[:2], urlsplit(current_app.config["SITE_URL"])[:2]}
+    return (parts.scheme, parts.netloc) in ours
+
+
+def leave_session_untouched() -> None:
+    """Keep this response from creating, changing or deleting the session cookie."""
+    g.session_untouched = True
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except on refused requests (see ``errors``)."""
+
+    def save_session(self, app, session, response):
+        """Save as Flask does unless the request was refused."""
+        if g.get("session_untouched"):
+            return
+        super().save_session(app, session, response)
 
 
 def _may_be_signed_in() -> bool:
@@ -77,5 +104,6 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
+    app.session_interface = _SessionInterface()
     app.before_request(_refuse_nul_characters)
     app.after_request(_set_headers)

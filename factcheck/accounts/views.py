@@ -21,11 +21,13 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask import session as browser_session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -92,6 +94,10 @@ def login():
             db.session, user, address=request.remote_addr,
             user_agent=request.headers.get("User-Agent"),
         )
+        # A new session at sign-in: nothing from before it (the CSRF token
+        # above all) stays valid after it.
+        browser_session.clear()
+        g.pop("csrf_token", None)
         login_user(user)
         db.session.commit()
         log_security_event("login.ok", user=user.id)
@@ -102,9 +108,11 @@ def login():
 @auth_bp.route("/logout", methods=["POST"])
 def logout():
     """Revoke this browser's session and sign out."""
+    user_id = current_user.id
     operations.end_session(db.session, current_user, address=request.remote_addr)
     db.session.commit()
     logout_user()
+    log_security_event("logout", user=user_id)
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 

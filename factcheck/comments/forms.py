@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from factcheck.comments.mentions import comment_problem
-from factcheck.ids import MAX_ID
+from factcheck.ids import WholeNumberField
 
 
 class CommentForm(FlaskForm):
@@ -25,7 +25,7 @@ class CommentForm(FlaskForm):
 class CommentVersionForm(FlaskForm):
     """The version of the comment the user saw (edit, delete, resolve)."""
 
-    version = IntegerField("Version", validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])
 
 
 class EditCommentForm(CommentForm, CommentVersionForm):

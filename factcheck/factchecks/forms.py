@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, URLField
+from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from factcheck.factchecks.operations import MAX_POLL_HOURS
+from factcheck.ids import WholeNumberField
 
 
 class SourceForm(FlaskForm):
@@ -15,14 +16,14 @@ class SourceForm(FlaskForm):
     location = URLField("Address of the page, feed or sitemap",
                         validators=[DataRequired(), Length(max=2000)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    poll_hours = IntegerField("Poll every (hours)",
+    poll_hours = WholeNumberField("Poll every (hours)",
                               validators=[Optional(), NumberRange(min=1, max=MAX_POLL_HOURS)])
 
 
 class ScheduleForm(FlaskForm):
     """A source's schedule: every N hours, or empty for by hand."""
 
-    poll_hours = IntegerField("Poll every (hours)",
+    poll_hours = WholeNumberField("Poll every (hours)",
                               validators=[Optional(), NumberRange(min=1, max=MAX_POLL_HOURS)])
 
 

@@ -2,7 +2,8 @@
 
 Only ``inspect`` lives here for now: it prints what an import would read
 (metadata, text, warnings) and stores nothing. This is the one layer that
-reads settings from the environment:
+reads settings without an application, through ``config.read_settings`` (the
+instance config file, then the environment, as the app does):
 
 * ``FACTCHECK_FETCH_ALLOW_PRIVATE`` (off by default): fetch from loopback
   addresses, for tests and a local demo; the URL's own port is then allowed
@@ -14,7 +15,6 @@ reads settings from the environment:
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from factcheck.config import read_settings
 from factcheck.intake import IntakeError
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -31,16 +32,16 @@ MAX_FILE_BYTES = 5_000_000
 
 
 def allow_private_from_env() -> bool:
-    """The ``FACTCHECK_FETCH_ALLOW_PRIVATE`` setting (off unless 1/true/yes/on)."""
-    return os.environ.get("FACTCHECK_FETCH_ALLOW_PRIVATE", "").strip().lower() in _TRUE
+    """The ``FETCH_ALLOW_PRIVATE`` setting (instance config file or environment; off)."""
+    return bool(read_settings().get("FETCH_ALLOW_PRIVATE"))
 
 
 def allowed_ports_from_env(url: str, allow_private: bool) -> tuple[int, ...]:
     """80 and 443, the ports in ``FACTCHECK_FETCH_ALLOWED_PORTS``, and with
     private fetching on, the URL's own port."""
     ports = {80, 443}
-    for item in os.environ.get("FACTCHECK_FETCH_ALLOWED_PORTS", "").split(","):
-        if item.strip().isdigit():
+    for item in read_settings().get("FETCH_ALLOWED_PORTS") or ():
+        if str(item).strip().isdigit():
             ports.add(int(item))
     if allow_private:
         try:

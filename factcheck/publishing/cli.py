@@ -8,7 +8,6 @@ only outside world it touches is the file or URL it was given.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -88,14 +87,12 @@ JSON_TYPES = {"application/ld+json": "json", "application/json": "json"}
 def _fetch(url: str) -> tuple[bytes, str | None, str | None]:
     """Fetch a page with intake's guarded fetcher: (body, final URL, problem)."""
     # Imported here: only URLs need the network code, and files must work without it.
+    from factcheck.intake.cli import allow_private_from_env, allowed_ports_from_env
     from factcheck.intake.fetch import ALLOWED_TYPES, FetchError, fetch_url
 
-    allow_private = os.environ.get("FACTCHECK_FETCH_ALLOW_PRIVATE", "").strip().lower() in _TRUE
-    ports = (80, 443)
-    if allow_private:
-        # Private fetching is for local testing, where servers listen on other ports.
-        explicit = urlsplit(url).port
-        ports = (*ports, explicit) if explicit else ports
+    # The settings are read as the app reads them (instance config file included).
+    allow_private = allow_private_from_env()
+    ports = allowed_ports_from_env(url, allow_private)
     try:
         page = fetch_url(url, allow_private=allow_private, allowed_ports=ports,
                          allowed_types={**ALLOWED_TYPES, **JSON_TYPES})

@@ -41,7 +41,7 @@ def test_expired_form_keeps_the_users_text_but_not_passwords(client, users):
         "email": "new.person@example.org", "name": "Ünïcode <b>Name</b>",
         "role": "editor", "new_password": "secret password typed",
         "csrf_token": "stale-token",
-    })
+    }, headers={"Origin": "http://localhost"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "new.person@example.org" in page

@@ -13,6 +13,8 @@ server error.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from flask import url_for
 from sqlalchemy import select
@@ -72,17 +74,17 @@ def make_user_if_missing() -> User:
 class _RecordingDict(ImmutableMultiDict):
     """Form and query data that remember which names the view asked for."""
 
-    asked: set[str] = set()
+    asked: ClassVar[set[str]] = set()
 
     def __getitem__(self, key):
         _RecordingDict.asked.add(key)
         return super().__getitem__(key)
 
-    def get(self, key, default=None, type=None):  # noqa: A002 - MultiDict's signature
+    def get(self, key, default=None, type=None):
         _RecordingDict.asked.add(key)
         return super().get(key, default, type)
 
-    def getlist(self, key, type=None):  # noqa: A002 - MultiDict's signature
+    def getlist(self, key, type=None):
         _RecordingDict.asked.add(key)
         return super().getlist(key, type)
 

@@ -66,7 +66,7 @@ NOT_A_CLAIM_CHANGE = {
     "review.preview_verdict": "renders Markdown, writes nothing",
     "articles.make_claim": "creates a new claim from a span; no existing claim changes",
     "articles.redetect": "editors only; refreshes only claims no reviewer has touched",
-    "publishing.corrections_policy": "the site's policy page, not a claim",
+    "comments.add": "a comment in the claim's discussion; the claim itself does not change",
 }
 
 # (label, who acts, to whom the claim is assigned)
