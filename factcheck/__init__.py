@@ -98,8 +98,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     from factcheck.accounts import sessions
+    from factcheck.jobs import queue
 
     sessions.init_app(app)
+    queue.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -135,7 +137,9 @@ def _register_commands(app: Flask) -> None:
     from factcheck.claims.cli import claims_cli
     from factcheck.demo import demo_command
     from factcheck.intake.cli import articles_cli
+    from factcheck.jobs.cli import jobs_cli, worker_command
     from factcheck.publishing.cli import markup_cli
 
-    for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli):
+    for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli, jobs_cli,
+                    worker_command):
         app.cli.add_command(command)

@@ -31,6 +31,12 @@ _ENV_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "QUEUE_URL": str,
+    "QUEUE_NAME": str,
+    "JOB_LEASE_SECONDS": int,
+    "JOB_RETRY_DELAY_SECONDS": int,
+    "JOB_SCHEDULES": str,
+    "WORKER_CONCURRENCY": int,
 }
 
 MEGABYTE = 1024 * 1024
@@ -59,6 +65,13 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "PROXY_FIX": 0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Background jobs (factcheck.jobs): empty QUEUE_URL = a SQLite queue file.
+        "QUEUE_URL": "",
+        "QUEUE_NAME": "factcheck",
+        "JOB_LEASE_SECONDS": 300,
+        "JOB_RETRY_DELAY_SECONDS": 10,
+        "JOB_SCHEDULES": "",
+        "WORKER_CONCURRENCY": 2,
     }
 
 

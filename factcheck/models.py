@@ -5,6 +5,7 @@ from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
+from factcheck.jobs.models import Job, JobState
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.review.models import Approval, RatingLabel, RatingScale, Source, Stance, Verdict
 
@@ -16,6 +17,8 @@ __all__ = [
     "ClaimKind",
     "ClaimState",
     "ImportDraft",
+    "Job",
+    "JobState",
     "NotCheckableReason",
     "Publication",
     "PublicationChange",
