@@ -135,7 +135,8 @@ def _register_commands(app: Flask) -> None:
     from factcheck.claims.cli import claims_cli
     from factcheck.demo import demo_command
     from factcheck.intake.cli import articles_cli
+    from factcheck.matching.cli import matching_cli
     from factcheck.publishing.cli import markup_cli
 
-    for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli):
+    for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli, matching_cli):
         app.cli.add_command(command)
