@@ -148,9 +148,10 @@ def _register_commands(app: Flask) -> None:
     from factcheck.export.cli import export_command
     from factcheck.factchecks.cli import factchecks_cli
     from factcheck.intake.cli import articles_cli
+    from factcheck.matching.cli import matching_cli
     from factcheck.notifications.cli import notifications_cli
     from factcheck.publishing.cli import markup_cli
 
     for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli,
-                    factchecks_cli, export_command, notifications_cli):
+                    factchecks_cli, export_command, notifications_cli, matching_cli):
         app.cli.add_command(command)

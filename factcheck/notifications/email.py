@@ -30,7 +30,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, has_app_context, render_template
+from flask import current_app, has_app_context, has_request_context, render_template
 from sqlalchemy import select
 
 from factcheck.accounts.models import User
@@ -104,6 +104,10 @@ def notification_link(notification: Notification) -> str:
 
 def build_message(user: User, notifications: list[Notification], *, digest: bool) -> EmailMessage:
     """The email for ``user``: one notification, or the day's digest."""
+    if not has_request_context():
+        # A background sender has no request: build URLs as if for the site's address.
+        with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]):
+            return build_message(user, notifications, digest=digest)
     org = current_app.config["ORG_NAME"]
     items = [{"text": n.text, "url": _site_url(notification_link(n)), "at": n.created_at,
               "kind": NotificationKind(n.kind)} for n in notifications]
