@@ -21,7 +21,7 @@ SHARED_DIR = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO_ROOT.parent / "sha
 
 
 def _shared_required() -> bool:
-    """In CI (or with FACTCHECK_REQUIRE_SHARED) a missing shared folder fails; elsewhere it skips."""
+    """In CI (or with FACTCHECK_REQUIRE_SHARED) a missing shared folder fails; else it skips."""
     return bool(os.environ.get("CI") or os.environ.get("FACTCHECK_REQUIRE_SHARED"))
 
 

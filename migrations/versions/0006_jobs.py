@@ -1,7 +1,7 @@
 """Jobs: the ledger of background work (factcheck.jobs)
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0009
 Create Date: 2026-12-07 12:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0003"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
