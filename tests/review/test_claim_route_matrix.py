@@ -83,7 +83,7 @@ RANK = {"reviewer": 0, "editor": 1, "admin": 2}
 def test_every_claim_route_is_in_the_matrix(app):
     endpoints = {endpoint for endpoint, _role, _states in ACTIONS.values()}
     for rule in app.url_map.iter_rules():
-        touches_claims = "claim" in rule.rule
+        touches_claims = "claim" in rule.rule or "triage" in rule.rule
         if "POST" not in (rule.methods or ()) or not touches_claims:
             continue
         assert rule.endpoint in endpoints or rule.endpoint in NOT_A_CLAIM_CHANGE, (
