@@ -44,8 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
 
-    from factcheck import errors, security, templating
+    from factcheck import busy, errors, security, templating
 
+    busy.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -23,12 +23,15 @@ _ENV_SETTINGS: dict[str, type] = {
     "ORG_URL": str,
     "TRUSTED_HOSTS": list,
     "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_KEY_PREFIX": str,
     "SESSION_COOKIE_SECURE": bool,
     "FETCH_ALLOW_PRIVATE": bool,
     "FETCH_ALLOWED_PORTS": list,
     "MAX_CONTENT_LENGTH": int,
     "PROXY_FIX": int,
     "LOGIN_RATE_LIMIT": str,
+    "LOGIN_FREE_ATTEMPTS": int,
+    "LOGIN_LOCK_AFTER": int,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
     "QUEUE_URL": str,
@@ -55,7 +58,11 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "ORG_URL": "http://127.0.0.1:5000",
         "TRUSTED_HOSTS": None,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_RATE_LIMIT": "10 per minute",
+        "LOGIN_RATE_LIMIT": "10 per minute",  # per address, in RATELIMIT_STORAGE_URI
+        # Per account, counted in the database (accounts/throttle.py): free
+        # failures, then doubling delays, then a lock only an admin lifts.
+        "LOGIN_FREE_ATTEMPTS": 10,
+        "LOGIN_LOCK_AFTER": 30,
         # Secure cookies unless the site itself is plain HTTP (local development).
         "SESSION_COOKIE_SECURE": None,
         "SESSION_COOKIE_HTTPONLY": True,

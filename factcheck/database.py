@@ -5,6 +5,7 @@ No Flask here: the models and the pure operations can be used from scripts.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import MetaData, event
@@ -23,6 +24,11 @@ NAMING_CONVENTION = {
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
+# Whether the current unit of work may write. Requests that only read (GET,
+# HEAD) set it False, so their transactions begin DEFERRED and never queue for
+# the write lock; everything else (POST requests, commands, jobs) keeps True.
+WRITE_INTENT: ContextVar[bool] = ContextVar("write_intent", default=True)
+
 
 class Base(DeclarativeBase):
     """Base class of every model."""
@@ -36,13 +42,17 @@ def utcnow() -> datetime:
 
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and transactions that begin IMMEDIATE.
+    """WAL, foreign keys, a busy timeout; reads DEFERRED, writes IMMEDIATE.
 
     Python's sqlite3 module opens transactions lazily with a plain BEGIN, and a
     transaction that read first and then writes fails at once with "database
     is locked" in WAL mode, busy timeout or not. So we take over: the driver
-    never begins by itself, and every transaction starts with BEGIN IMMEDIATE,
-    which waits (up to the busy timeout) for the write lock at its start.
+    never begins by itself. A unit of work that may write (``WRITE_INTENT``:
+    POST requests, commands, jobs) begins with BEGIN IMMEDIATE, which waits
+    (up to the busy timeout) for the write lock at its start; a read-only
+    request begins DEFERRED and reads its WAL snapshot without ever waiting
+    for a writer. Writers keep the lock short: slow work (parsing, detection)
+    runs before their write transaction opens (see docs/architecture.md).
     """
 
     @event.listens_for(engine, "connect")
@@ -57,4 +67,4 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if WRITE_INTENT.get() else "BEGIN")

@@ -34,6 +34,7 @@ ERROR_TEXTS: dict[int, tuple[str, str]] = {
           "Reload the page to see the current version, then make your change again."),
     413: ("Too large", "What you sent is larger than this site accepts. Send something smaller."),
     429: ("Too many attempts", "Wait a minute, then try again."),
+    503: ("Busy for a moment", "Wait a few seconds, then send it again."),
     500: ("Something went wrong on our side",
           "The error has been logged. Try again in a moment; "
           "if it keeps happening, tell an admin."),

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from factcheck.accounts.models import Role, User, UserSession
+from factcheck.accounts.throttle import LoginThrottle
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
 from factcheck.comments.models import Comment
@@ -27,6 +28,7 @@ __all__ = [
     "Job",
     "JobState",
     "KnownFactCheck",
+    "LoginThrottle",
     "NotCheckableReason",
     "Notification",
     "Publication",

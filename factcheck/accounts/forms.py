@@ -59,3 +59,7 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     """An admin sets a new password for a user."""
 
     new_password = PasswordField("New password", validators=[DataRequired()])
+
+
+class UnlockForm(FlaskForm):
+    """Lift a sign-in lock (only the CSRF token)."""

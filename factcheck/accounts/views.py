@@ -31,26 +31,22 @@ from flask import session as browser_session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from factcheck.accounts import operations
+from factcheck.accounts import operations, throttle
 from factcheck.accounts.forms import (
     ChangePasswordForm,
     EditUserForm,
     LoginForm,
     NewUserForm,
     ResetPasswordForm,
+    UnlockForm,
 )
 from factcheck.accounts.models import Role, User
 from factcheck.accounts.sessions import role_required
 from factcheck.extensions import db, limiter
-from factcheck.security import log_security_event
+from factcheck.security import leave_session_untouched, log_security_event
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _login_account_key() -> str:
-    """Rate-limit key per account, so spreading attempts over addresses does not help."""
-    return "login-account:" + operations.normalise_email(request.form.get("email", ""))[:254]
 
 
 def _login_failed(response) -> bool:
@@ -76,15 +72,24 @@ def safe_next_url(target: str | None) -> str | None:
 
 @auth_bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key,
-               deduct_when=_login_failed)
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated:
         return redirect(url_for("desk.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        config = current_app.config
+        email = operations.normalise_email(form.email.data)[:320]
+        limits = {"free_attempts": config["LOGIN_FREE_ATTEMPTS"],
+                  "lock_after": config["LOGIN_LOCK_AFTER"]}
+        refusal = throttle.reserve_attempt(db.session, email, **limits)
+        if refusal is not None:
+            return _refuse_login(form, email, refusal)
+        if throttle.just_locked(db.session, email, limits["lock_after"]):
+            log_security_event("login.locked", email=email)
         user = operations.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            throttle.record_success(db.session, email)
         if user is None:
             log_security_event("login.failed", email=form.email.data)
             db.session.commit()
@@ -103,6 +108,23 @@ def login():
         log_security_event("login.ok", user=user.id)
         return redirect(safe_next_url(request.args.get("next")) or url_for("desk.home"))
     return render_template("auth/login.html", form=form)
+
+
+def _refuse_login(form, email: str, refusal: throttle.Refusal):
+    # Not even tried: the account is locked, or must wait (growing delays).
+    leave_session_untouched()
+    if refusal.locked:
+        log_security_event("login.refused_locked", email=email)
+        message = ("This account is locked after too many failed sign-ins. "
+                   "Ask an admin to unlock it.")
+        headers = {}
+    else:
+        log_security_event("refused.429", email=email, retry_after=refusal.retry_after)
+        message = (f"Too many failed sign-ins for this account. Wait {refusal.retry_after} "
+                   "seconds, then try again.")
+        headers = {"Retry-After": str(refusal.retry_after)}
+    flash(message, "error")
+    return render_template("auth/login.html", form=form), 429, headers
 
 
 @auth_bp.route("/logout", methods=["POST"])
@@ -181,8 +203,23 @@ def edit_user(user_id: int):
             flash(f"Saved the changes to {user.email}.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
-        "admin/user_edit.html", user=user, form=form, reset_form=ResetPasswordForm()
+        "admin/user_edit.html", user=user, form=form, reset_form=ResetPasswordForm(),
+        lock=throttle.lock_of(db.session, operations.normalise_email(user.email)),
+        unlock_form=UnlockForm(),
     )
+
+
+@admin_bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required(Role.ADMIN)
+def unlock_user(user_id: int):
+    """Lift the lock that too many failed sign-ins put on the account."""
+    user = db.session.get(User, user_id) or abort(404)
+    if UnlockForm().validate_on_submit() and throttle.unlock(
+            db.session, operations.normalise_email(user.email)):
+        db.session.commit()
+        log_security_event("login.unlocked", user=user.id, by=current_user.id)
+        flash(f"{user.email} may sign in again.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @admin_bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -200,5 +237,7 @@ def reset_password(user_id: int):
         flash(f"New password set for {user.email}; their sessions are signed out.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
-        "admin/user_edit.html", user=user, form=EditUserForm(obj=user), reset_form=reset_form
+        "admin/user_edit.html", user=user, form=EditUserForm(obj=user), reset_form=reset_form,
+        lock=throttle.lock_of(db.session, operations.normalise_email(user.email)),
+        unlock_form=UnlockForm(),
     ), 400

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from factcheck.accounts.models import Role, User
 from factcheck.audit.operations import record_audit
@@ -121,13 +121,33 @@ def _ready_to_submit(session, claim, _actor, _values) -> str | None:
     return None
 
 
+# Audit actions that change the content an editor approves: wording, claimant
+# and appearances, sources, verdict (rating, summary, write-up), the span.
+CONTENT_ACTIONS = ("claim.edit_wording", "claim.edit_claimant", "source.add", "source.edit",
+                   "source.remove", "verdict.edit", "claim.split", "claim.merged")
+
+
 def _not_own_verdict(session, claim, actor, _values) -> str | None:
+    """Four eyes on the content, not only on the verdict."""
+    from factcheck.audit.models import AuditRecord
     from factcheck.review.models import Verdict
 
     verdict = session.scalar(select(Verdict).where(Verdict.claim_id == claim.id))
     if verdict is not None and actor.id in (verdict.author_id, verdict.last_changed_by_id):
         return "An editor never approves a verdict they wrote or last changed; " \
                "ask another editor."
+    about_claim = (AuditRecord.object_type == Claim.__tablename__,
+                   AuditRecord.object_id == claim.id)
+    last_approval = session.scalar(
+        select(func.max(AuditRecord.id)).where(*about_claim,
+                                               AuditRecord.action == "approval.approved"))
+    changed = session.scalar(
+        select(AuditRecord.id).where(*about_claim, AuditRecord.actor_id == actor.id,
+                                     AuditRecord.action.in_(CONTENT_ACTIONS),
+                                     AuditRecord.id > (last_approval or 0)).limit(1))
+    if changed is not None:
+        return "You changed this fact-check's content since it was last approved, so another " \
+               "editor must approve it."
     return None
 
 

@@ -12,7 +12,8 @@ from tests.conftest import TEST_PASSWORD
 @pytest.fixture
 def app_settings(app_settings):
     """These tests run with CSRF protection on, as in production."""
-    return {**app_settings, "WTF_CSRF_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}
+    return {**app_settings, "WTF_CSRF_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute",
+            "LOGIN_FREE_ATTEMPTS": 3}
 
 
 

@@ -23,11 +23,20 @@ def test_production_hasher_is_argon2id_at_or_above_owasp_minimum():
 
 @pytest.mark.parametrize(("password", "ok"), [
     ("1234567", False), ("12345678", False), ("Password123", False),
-    ("a" * 129, False), ("eight ch", True), ("correct horse battery staple", True),
+    ("a" * 129, False), ("eight ch", False), ("correct horse battery staple", True),
     ("ünïcødé pässwörd", True),
+    # passed the old 120-entry list (audit finding 7)
+    ("Passw0rd!", False), ("Welcome1!", False), ("Password123!", False), ("baseball", False),
+    ("tulip gravel anchor", True), ("tulip gravel anchor " * 5, True),
 ])
 def test_password_policy(password, ok):
     assert (passwords.password_problem(password) is None) is ok
+
+
+def test_a_refused_password_says_why():
+    problem = passwords.password_problem("Passw0rd!")
+    assert "similar to a commonly used password" in problem
+    assert "Add another word or two" in problem
 
 
 def test_password_may_not_be_the_email():
