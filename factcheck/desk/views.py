@@ -17,6 +17,7 @@ from factcheck.claims.models import ClaimState
 from factcheck.database import utcnow
 from factcheck.desk import dashboard
 from factcheck.desk.charts import daily_chart, distribution_chart
+from factcheck.desk.team_board import team_board
 from factcheck.extensions import db
 from factcheck.triage.rows import open_url
 
@@ -55,6 +56,7 @@ def home():
                    if current_user.has_role(Role.ADMIN) else None),
         open_url=open_url,
         now=now,
+        team=team_board(db.session, current_user, now),
     )
 
 
