@@ -19,6 +19,7 @@ from factcheck.desk import dashboard
 from factcheck.desk.charts import daily_chart, distribution_chart
 from factcheck.desk.team_board import team_board
 from factcheck.extensions import db
+from factcheck.jobs import get_queue, job_counts
 from factcheck.triage.rows import open_url
 
 desk_bp = Blueprint("desk", __name__)
@@ -57,6 +58,8 @@ def home():
         open_url=open_url,
         now=now,
         team=team_board(db.session, current_user, now),
+        job_counts=job_counts(db.session, now=now),
+        queue_available=get_queue().available(),
     )
 
 
