@@ -7,6 +7,7 @@ from factcheck.comments.models import Comment
 from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
+from factcheck.matching.models import MatchGeneration, MatchItem
 from factcheck.notifications.models import EmailPreference, Notification
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.review.models import Approval, RatingLabel, RatingScale, Source, Stance, Verdict
@@ -24,6 +25,8 @@ __all__ = [
     "FactCheckSource",
     "ImportDraft",
     "KnownFactCheck",
+    "MatchGeneration",
+    "MatchItem",
     "NotCheckableReason",
     "Notification",
     "Publication",
