@@ -31,6 +31,13 @@ _ENV_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "QUEUE_URL": str,
+    "QUEUE_NAME": str,
+    "JOB_LEASE_SECONDS": int,
+    "JOB_RETRY_DELAY_SECONDS": int,
+    "JOB_SCHEDULES": str,
+    "WORKER_CONCURRENCY": int,
+    "DETECTION_SYNC_MAX_CHARS": int,
     "FACTCHECKS_MAX_BYTES": int,
     "FACTCHECKS_PAGE_DELAY": float,
     "SMTP_URL": str,
@@ -67,6 +74,15 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "FACTCHECKS_PAGE_DELAY": 1.0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Background jobs (factcheck.jobs): empty QUEUE_URL = a SQLite queue file.
+        "QUEUE_URL": "",
+        "QUEUE_NAME": "factcheck",
+        "JOB_LEASE_SECONDS": 300,
+        "JOB_RETRY_DELAY_SECONDS": 10,
+        "JOB_SCHEDULES": "",
+        "WORKER_CONCURRENCY": 2,
+        # Texts longer than this have their claims detected by a job, not in the request.
+        "DETECTION_SYNC_MAX_CHARS": 50_000,
         # Notification email (docs/team.md): smtp://user:password@host:port, or
         # smtp+starttls://…; none means notifications stay in the desk only.
         "SMTP_URL": None,

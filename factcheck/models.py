@@ -7,6 +7,7 @@ from factcheck.comments.models import Comment
 from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
+from factcheck.jobs.models import Job, JobState
 from factcheck.matching.models import MatchGeneration, MatchItem
 from factcheck.notifications.models import EmailPreference, Notification
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
@@ -24,6 +25,8 @@ __all__ = [
     "EmailPreference",
     "FactCheckSource",
     "ImportDraft",
+    "Job",
+    "JobState",
     "KnownFactCheck",
     "MatchGeneration",
     "MatchItem",

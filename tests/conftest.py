@@ -112,6 +112,9 @@ def _test_settings(url: str) -> dict:
         "ORG_NAME": "Test Checkers",
         "ORG_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Jobs run in the process that commits them; tests/jobs also runs real workers.
+        "QUEUE_URL": "immediate",
+        "JOB_RETRY_DELAY_SECONDS": 0,
     }
 
 

@@ -7,7 +7,7 @@ triggers on SQLite, a GIN expression index on PostgreSQL (both outside the
 models; factcheck.database.include_object leaves them out of the comparison).
 
 Revision ID: 0007
-Revises: 0009
+Revises: 0006
 Create Date: 2026-12-07 13:00:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007"
-down_revision = "0009"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

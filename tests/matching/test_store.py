@@ -14,7 +14,7 @@ CLAIMS = [
     ("claim", 1, "Chinese President Xi Jinping said China will cut coal use by half by 2030."),
     ("claim", 2, "The city council voted to double the budget for bicycle lanes."),
     ("factcheck", 10, "Xi Jinping promised that China would halve its coal consumption by 2030."),
-    ("factcheck", 11, "Unemployment in Spain fell below ten percent for the first time since 2008."),
+    ("factcheck", 11, "Unemployment in Spain fell below ten percent for the first time in years."),
     ("factcheck", 12, "A vaccine against measles causes autism, a viral post says."),
 ]
 
@@ -30,9 +30,7 @@ def test_the_same_claim_in_other_words_comes_first(indexed):
     matches = store.find_matches(
         db.session, "China's president Xi says coal use will be cut in half by 2030"
     )
-    assert [(m.kind, m.id) for m in matches[:2]] == [("claim", 1), ("factcheck", 10)] or [
-        (m.kind, m.id) for m in matches[:2]
-    ] == [("factcheck", 10), ("claim", 1)]
+    assert {(m.kind, m.id) for m in matches[:2]} == {("claim", 1), ("factcheck", 10)}
     assert matches[0].same_claim
     assert all(0.0 <= m.score <= 1.0 for m in matches)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
@@ -63,7 +61,7 @@ def test_full_text_side_finds_rare_words(indexed):
 
 
 def test_reindexing_replaces_and_removing_forgets(indexed):
-    store.index_item(db.session, "claim", 2, "Measles vaccines cause autism, says a council member.")
+    store.index_item(db.session, "claim", 2, "Measles vaccines cause autism, says a councillor.")
     db.session.commit()
     assert db.session.query(MatchItem).filter_by(kind="claim", item_id=2).count() == 1
     top = store.find_matches(db.session, "measles vaccine autism", limit=2)
@@ -88,9 +86,8 @@ def test_another_process_sees_writes_through_the_generation_row(indexed):
     other.refresh(db.session.connection())
     assert 7 in other.item_ids.tolist()
     position = other.item_ids.tolist().index(7)
-    assert np.allclose(
-        other.matrix[position], default_encoder().embed(["A new article about tides and the moon."])[0]
-    )
+    expected = default_encoder().embed(["A new article about tides and the moon."])[0]
+    assert np.allclose(other.matrix[position], expected)
 
 
 def test_empty_query_and_empty_table(app):
