@@ -121,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)
+    from factcheck.jobs.views import jobs_bp
+
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(scale_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(publishing_bp)

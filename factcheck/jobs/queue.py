@@ -39,6 +39,7 @@ _PENDING = "factcheck.jobs.pending"
 JOB_MODULES: list[str] = [
     "factcheck.jobs.builtin",
     "factcheck.factchecks.jobs",
+    "factcheck.intake.jobs",
 ]
 STATUS_CACHE_SECONDS = 5.0
 

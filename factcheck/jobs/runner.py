@@ -32,7 +32,7 @@ from sqlalchemy import or_, select, update
 
 from factcheck.database import utcnow
 from factcheck.jobs.models import Job, JobState
-from factcheck.jobs.registry import JobInputGone, get_kind
+from factcheck.jobs.registry import JobError, get_kind
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,8 @@ def claim_job(session, job_id: int, *, settings: RunSettings, now: datetime | No
 
 
 def _error_text(error: BaseException) -> str:
+    if isinstance(error, JobError):
+        return error.message[:MAX_ERROR_CHARS]  # meant for people: no traceback
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     text = f"{type(error).__name__}: {error}\n\n" + "".join(lines[-6:])
     return text[:MAX_ERROR_CHARS]
@@ -187,15 +189,14 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
             log.warning("job %s: attempt %s lost its lease; its work was rolled back",
                         job_id, attempt)
             return Outcome(job_id, None)
-        except JobInputGone as gone:
-            session.rollback()
-            _end(session, job_id, attempt, state=JobState.FAILED, finished_at=utcnow(),
-                 lease_until=None, error=f"Input gone: {gone.reason}")
-            session.commit()
-            return Outcome(job_id, JobState.FAILED, error=gone.reason)
         except Exception as error:  # any failure of the job is recorded, never lost
             session.rollback()
             text = _error_text(error)
+            if isinstance(error, JobError) and error.permanent:
+                _end(session, job_id, attempt, state=JobState.FAILED, finished_at=utcnow(),
+                     lease_until=None, error=text)
+                session.commit()
+                return Outcome(job_id, JobState.FAILED, error=text)
             log.warning("job %s (%s) attempt %s/%s failed: %s", job_id, kind_name, attempt,
                         max_attempts, error)
             if attempt < max_attempts:
