@@ -40,6 +40,7 @@ JOB_MODULES: list[str] = [
     "factcheck.jobs.builtin",
     "factcheck.factchecks.jobs",
     "factcheck.intake.jobs",
+    "factcheck.claims.jobs",
     "factcheck.notifications.jobs",
 ]
 STATUS_CACHE_SECONDS = 5.0
