@@ -95,7 +95,8 @@ def _pages(folder: str) -> None:
         _fill(db, ids)
         _fill_notifications(db, ids)
         middle = db.session.query(Notification.id).filter(
-            Notification.user_id == ids[0]).order_by(Notification.id).offset(12_500).limit(1).scalar()
+            Notification.user_id == ids[0]).order_by(Notification.id).offset(12_500).limit(1)\
+            .scalar()
         print(f"SQLite: 10,000 claims and {NOTIFICATIONS:,} notifications filled in "
               f"{time.perf_counter() - started:.1f} s; {REQUESTS} requests a page")
         db.session.remove()
