@@ -15,10 +15,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# The web server and a job worker together; Ctrl-C stops both.
 run: $(STAMP)
 	$(BIN)/factcheck db upgrade
 	$(BIN)/factcheck demo
-	$(BIN)/factcheck run --host 127.0.0.1 --port 5000
+	$(BIN)/factcheck start --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -q

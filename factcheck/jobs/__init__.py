@@ -20,11 +20,12 @@ See docs/architecture.md, "Background jobs".
 
 from factcheck.jobs.operations import enqueue, job_counts, retry_job
 from factcheck.jobs.queue import QueueUnavailable, get_queue
-from factcheck.jobs.registry import JobInputGone, job, periodic
+from factcheck.jobs.registry import JobError, JobInputGone, job, periodic
 from factcheck.jobs.runner import JobContext
 
 __all__ = [
     "JobContext",
+    "JobError",
     "JobInputGone",
     "QueueUnavailable",
     "enqueue",

@@ -16,14 +16,28 @@ from typing import Any
 DEFAULT_MAX_ATTEMPTS = 3
 
 
-class JobInputGone(Exception):
+class JobError(Exception):
+    """A failure with a message for people (kept as the job's error, shown as it is).
+
+    ``permanent`` (the default): retrying cannot help (a refused URL, a page
+    that is not HTML), so the job fails at once. Otherwise it is retried like
+    any other failure, up to the kind's ``max_attempts``.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+class JobInputGone(JobError):
     """Raised by a job function whose input no longer exists (an article deleted, say).
 
     The job ends ``failed`` at once with this reason and is never retried.
     """
 
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__(f"Input gone: {reason}")
         self.reason = reason
 
 

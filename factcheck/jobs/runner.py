@@ -32,7 +32,7 @@ from sqlalchemy import or_, select, update
 
 from factcheck.database import utcnow
 from factcheck.jobs.models import Job, JobState
-from factcheck.jobs.registry import JobInputGone, get_kind
+from factcheck.jobs.registry import JobError, get_kind
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,8 @@ def claim_job(session, job_id: int, *, settings: RunSettings, now: datetime | No
 
 
 def _error_text(error: BaseException) -> str:
+    if isinstance(error, JobError):
+        return error.message[:MAX_ERROR_CHARS]  # meant for people: no traceback
     lines = traceback.format_exception(type(error), error, error.__traceback__)
     text = f"{type(error).__name__}: {error}\n\n" + "".join(lines[-6:])
     return text[:MAX_ERROR_CHARS]
@@ -153,6 +155,14 @@ def _end(session, job_id: int, attempt: int, **values) -> bool:
     return matched == 1
 
 
+def _record_failure(session, job_id: int, owner_id: int | None, kind: str, error: str) -> None:
+    """The audit record of a job that failed for good (its owner is notified from it)."""
+    from factcheck.audit.operations import record_audit
+
+    record_audit(session, actor=None, action="job.failed", object_type="jobs", object_id=job_id,
+                 after={"user_id": owner_id, "kind": kind, "error": (error or "")[:500]})
+
+
 def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings()) -> Outcome:
     """Claim and run job ``job_id`` in a session of its own; store its end.
 
@@ -164,10 +174,12 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
         if job is None:
             return Outcome(job_id, None)
         attempt, max_attempts, kind_name = job.attempts, job.max_attempts, job.kind
+        owner_id = job.owner_id
         kind = get_kind(kind_name)
         if kind is None:
             _end(session, job_id, attempt, state=JobState.FAILED, finished_at=utcnow(),
                  lease_until=None, error=f"No job function for the kind {kind_name!r}.")
+            _record_failure(session, job_id, owner_id, kind_name, "no job function")
             session.commit()
             return Outcome(job_id, JobState.FAILED)
         context = JobContext(session, job, settings)
@@ -187,15 +199,15 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
             log.warning("job %s: attempt %s lost its lease; its work was rolled back",
                         job_id, attempt)
             return Outcome(job_id, None)
-        except JobInputGone as gone:
-            session.rollback()
-            _end(session, job_id, attempt, state=JobState.FAILED, finished_at=utcnow(),
-                 lease_until=None, error=f"Input gone: {gone.reason}")
-            session.commit()
-            return Outcome(job_id, JobState.FAILED, error=gone.reason)
         except Exception as error:  # any failure of the job is recorded, never lost
             session.rollback()
             text = _error_text(error)
+            if isinstance(error, JobError) and error.permanent:
+                _end(session, job_id, attempt, state=JobState.FAILED, finished_at=utcnow(),
+                     lease_until=None, error=text)
+                _record_failure(session, job_id, owner_id, kind_name, text)
+                session.commit()
+                return Outcome(job_id, JobState.FAILED, error=text)
             log.warning("job %s (%s) attempt %s/%s failed: %s", job_id, kind_name, attempt,
                         max_attempts, error)
             if attempt < max_attempts:
@@ -207,6 +219,7 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
                 return Outcome(job_id, JobState.QUEUED, retry_in=delay, error=text)
             _end(session, job_id, attempt, state=JobState.FAILED, error=text,
                  finished_at=utcnow(), lease_until=None)
+            _record_failure(session, job_id, owner_id, kind_name, text)
             session.commit()
             return Outcome(job_id, JobState.FAILED, error=text)
 

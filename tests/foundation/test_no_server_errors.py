@@ -60,7 +60,7 @@ def demo_ids(app, runner):
         "source_id": db.session.scalar(select(Source.id)),
         "slug": "x", "token": "x", "filename": "desk.css",
         "name": "mark_checkable", "action": "mark_checkable",
-        "notification_id": 1, "comment_id": 1, "view_id": 1, "format_": "csv",
+        "notification_id": 1, "comment_id": 1, "view_id": 1, "format_": "csv", "job_id": 1,
     }
     db.session.commit()
     return ids
