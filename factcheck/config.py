@@ -31,6 +31,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "PROXY_FIX": int,
     "LOGIN_RATE_LIMIT": str,
     "LOGIN_FREE_ATTEMPTS": int,
+    "CLAIMS_MAX_STORED": int,
+    "ARTICLE_CLAIMS_PER_PAGE": int,
     "LOGIN_LOCK_AFTER": int,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
@@ -63,6 +65,10 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         # Per account, counted in the database (accounts/throttle.py): free
         # failures, then doubling delays, then a lock only an admin lifts.
         "LOGIN_FREE_ATTEMPTS": 10,
+        # Budgets (docs/architecture.md): an article keeps its best CLAIMS_MAX_STORED
+        # candidates; its page lists claims this many at a time.
+        "CLAIMS_MAX_STORED": 500,
+        "ARTICLE_CLAIMS_PER_PAGE": 200,
         "LOGIN_LOCK_AFTER": 30,
         # Secure cookies unless the site itself is plain HTTP (local development).
         "SESSION_COOKIE_SECURE": None,

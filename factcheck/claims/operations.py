@@ -171,17 +171,41 @@ def _audit_created(session, claims: Iterable[Claim], actor: User | None, action:
         )
 
 
-def create_detected_claims(session, article: Article, *, actor: User | None) -> list[Claim]:
-    """Detect the claims of a newly imported ``article`` and store them, in text order.
+# An article keeps at most this many candidates, the best by score (setting
+# FACTCHECK_CLAIMS_MAX_STORED); texts over DETECTION_SYNC_MAX_CHARS are detected
+# by a job (claims/jobs.py), never in a request.
+MAX_STORED_CLAIMS = 500
 
-    Each claim is in state ``detected`` with its offsets, score, kind, reasons
-    (and the words that triggered them) and the model version. Use
-    :func:`redetect_article_claims` for an article that already has claims.
-    """
+
+def _setting(name: str, default: int) -> int:
+    from flask import current_app, has_app_context
+
+    return int(current_app.config.get(name, default)) if has_app_context() else default
+
+
+def run_detection(text: str):
+    """Detect the candidate claims of ``text`` (pure and slow: call it outside a transaction)."""
     from factcheck.claims.detection import detect_claims
 
-    result = detect_claims(article.text)
-    candidates = sorted(result.candidates, key=lambda c: (c.start, c.end))
+    return detect_claims(text)
+
+
+def create_detected_claims(session, article: Article, *, actor: User | None,
+                           result=None) -> list[Claim]:
+    """Store the claims detected in a newly imported ``article``, in text order.
+
+    ``result`` is what :func:`run_detection` found, run before the write
+    transaction opened; None runs it here. At most ``MAX_STORED_CLAIMS`` (the
+    best by score) are kept, and the article's warnings say how many were left
+    out. Each claim is in state ``detected`` with its offsets, score, kind,
+    reasons (and the words that triggered them) and the model version. Use
+    :func:`redetect_article_claims` for an article that already has claims.
+    """
+    result = result if result is not None else run_detection(article.text)
+    limit = _setting("CLAIMS_MAX_STORED", MAX_STORED_CLAIMS)
+    kept = sorted(result.candidates, key=lambda c: (-c.score, c.start))[:limit]
+    left_out = len(result.candidates) - len(kept)
+    candidates = sorted(kept, key=lambda c: (c.start, c.end))
     claims = [
         _add_detected(session, article, _candidate_values(article.text, c, result.model_version),
                       actor)
@@ -190,13 +214,17 @@ def create_detected_claims(session, article: Article, *, actor: User | None) -> 
     article.detection_model = result.model_version
     # Shown on the article page with the import's own warnings (e.g. "not English").
     known = list(article.warnings or [])
-    article.warnings = known + [w for w in result.warnings if w not in known]
+    found = list(result.warnings)
+    if left_out:
+        found.append(f"Detection found {len(result.candidates):,} candidate claims; the best "
+                     f"{len(kept):,} by score are kept and {left_out:,} were left out.")
+    article.warnings = known + [w for w in found if w not in known]
     session.flush()
     _audit_created(session, claims, actor, "claim.detected")
     record_audit(
         session, actor=actor, action="article.claims_detected", target=article,
         after={"claims": len(claims), "model_version": result.model_version,
-               "warnings": list(result.warnings)},
+               "warnings": list(result.warnings), "left_out": left_out},
     )
     session.flush()
     return claims

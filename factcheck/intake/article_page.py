@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.highlight import Segment, paragraphs, segment_text
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
+from factcheck.ids import parse_id
 from factcheck.intake.forms import MergeForm, SpanForm, SplitForm
 from factcheck.intake.models import Article
 from factcheck.intake.operations import ArticleFields
@@ -57,9 +58,17 @@ def article_context(article: Article, *, span_form: SpanForm | None = None,
     shortest (most specific) claim comes first in a segment's list, so a click
     opens the atomic claim rather than the sentence around it.
     """
+    # A long text may have thousands of claims: the page shows them a page at a
+    # time (best first), and highlights in the text only the claims shown.
+    per_page = int(current_app.config.get("ARTICLE_CLAIMS_PER_PAGE", 200))
+    total = db.session.scalar(select(func.count()).select_from(Claim)
+                              .where(Claim.article_id == article.id)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, parse_id(request.args.get("claims_page")) or 1), pages)
     claims = list(db.session.scalars(
         select(Claim).where(Claim.article_id == article.id)
-        .order_by(Claim.score.desc(), Claim.start_offset, Claim.id)))
+        .order_by(Claim.score.desc(), Claim.start_offset, Claim.id)
+        .limit(per_page).offset((page - 1) * per_page)))
     preferred = sorted(claims, key=lambda c: (c.end_offset - c.start_offset, -c.score, c.id))
     history = list(db.session.scalars(
         select(AuditRecord).where(AuditRecord.object_type == Article.__tablename__,
@@ -84,6 +93,10 @@ def article_context(article: Article, *, span_form: SpanForm | None = None,
         "merge_ticked": merge_ticked,
         "history": history,
         "text_length": len(article.text),
+        "claims_total": total,
+        "claims_page": page,
+        "claims_pages": pages,
+        "claims_first": (page - 1) * per_page + 1,
         # The workflow's one rule decides which claims offer split and merge.
         "may_reshape": lambda claim: may(db.session, claim, "reshape", current_user),
     }

@@ -226,8 +226,12 @@ def _check_fields(fields: ArticleFields) -> None:
 
 
 def import_article(session, values: Mapping[str, Any], *, actor: User | None,
-                   fields: ArticleFields | None = None, detect: bool = True) -> Article:
+                   fields: ArticleFields | None = None, detect: bool = True,
+                   detected=None) -> Article:
     """Save an article from ``values`` (see :func:`inspection_values`) and detect its claims.
+
+    ``detected``: the detection result, when the caller ran it before the
+    write transaction opened (so the write lock is held only for the write).
 
     ``fields`` are the reviewer's corrections of the metadata read (None:
     keep what was read). Raises :class:`DuplicateArticleError` when the same
@@ -278,7 +282,7 @@ def import_article(session, values: Mapping[str, Any], *, actor: User | None,
     if detect:
         from factcheck.claims.operations import create_detected_claims
 
-        create_detected_claims(session, article, actor=actor)
+        create_detected_claims(session, article, actor=actor, result=detected)
     session.flush()
     return article
 

@@ -167,9 +167,18 @@ def review(token: str):
     if form.validate_on_submit():
         # A long text is saved at once and its claims detected by a job (its page shows it).
         detect_now = len(draft.text) <= current_app.config["DETECTION_SYNC_MAX_CHARS"]
+        detected = None
+        if detect_now:
+            # Detection is slow and needs no database: it runs before the write
+            # transaction, which then holds the lock only for the write itself.
+            text = draft.text
+            db.session.rollback()
+            detected = claim_ops.run_detection(text)
+            draft = _draft_or_404(token)
         try:
             article = ops.import_draft(db.session, draft, actor=current_user,
-                                       fields=form.fields(), detect=detect_now)
+                                       fields=form.fields(), detect=detect_now,
+                                       detected=detected)
         except ops.DuplicateArticleError as error:
             db.session.rollback()
             duplicate, status = (error.existing, error.reason), 409
