@@ -11,7 +11,7 @@ busy database is a 503 that keeps what the user typed, never a 500.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 from sqlalchemy.exc import OperationalError
 
 from factcheck.database import WRITE_INTENT
@@ -33,7 +33,14 @@ def is_lock_timeout(error: BaseException) -> bool:
 
 
 def _set_write_intent():
-    WRITE_INTENT.set(request.method not in _READ_ONLY_METHODS)
+    g.write_intent_token = WRITE_INTENT.set(request.method not in _READ_ONLY_METHODS)
+
+
+def _reset_write_intent(_error=None):
+    # Work after the request in the same thread (a command, a job) writes again.
+    token = g.pop("write_intent_token", None)
+    if token is not None:
+        WRITE_INTENT.reset(token)
 
 
 def _handle_operational_error(error: OperationalError):
@@ -59,5 +66,7 @@ def _handle_operational_error(error: OperationalError):
 
 def init_app(app: Flask) -> None:
     """Install the write-intent switch and the busy handler."""
-    app.before_request(_set_write_intent)
+    # First of all before-request functions: signing the user in already reads.
+    app.before_request_funcs.setdefault(None, []).insert(0, _set_write_intent)
+    app.teardown_request(_reset_write_intent)
     app.register_error_handler(OperationalError, _handle_operational_error)
