@@ -1,0 +1,149 @@
+"""Readers against a long writer: 20 s of desk pages while another connection keeps
+taking the write lock for 3 s at a time (docs/architecture.md, "The locking model").
+
+A throw-away SQLite database (and, with ``FACTCHECK_DATABASE_URL`` pointing at an
+empty scratch PostgreSQL database, that too) gets one article with claims. The app
+is served by a threaded local server; 8 signed-in readers load the desk home, the
+queue, the article and a claim page in a loop while a writer holds the lock 3 s of
+every 3.5 s (on SQLite ``BEGIN IMMEDIATE``, on PostgreSQL every claim row locked).
+Printed: requests, errors (anything but 200: expected 0), median and p95.
+
+Run with ``.venv/bin/python -m bench locking``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SECONDS = 20
+READERS = 8
+HOLD = 3.0
+PASSWORD = "bench password not for production"  # noqa: S105 (a throw-away database's user)
+
+
+def _settings(url: str) -> dict:
+    return {
+        "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key", "WTF_CSRF_ENABLED": False,
+        "SITE_URL": "http://127.0.0.1", "ORG_NAME": "Bench Checkers",
+        "ORG_URL": "http://127.0.0.1", "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+    }
+
+
+def _seed(db) -> dict:
+    from sqlalchemy import select
+
+    from factcheck.accounts import operations
+    from factcheck.accounts.models import Role
+    from factcheck.claims.models import Claim
+    from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE
+    from factcheck.intake.inspect import inspect_text
+    from factcheck.intake.operations import import_article, inspection_values
+    from factcheck.review.scale import current_scale
+
+    user = operations.create_user(db.session, email="reader@bench.example", name="Reader",
+                                  role=Role.REVIEWER, password=PASSWORD, actor=None)
+    current_scale(db.session)
+    inspection = inspect_text(SEED_FILE.read_text(encoding="utf-8"), title=SEED_HEADLINE)
+    article = import_article(db.session, inspection_values(inspection, source="text"),
+                             actor=user)
+    claim = db.session.scalar(select(Claim.id).where(Claim.article_id == article.id).limit(1))
+    return {"article": article.id, "claim": claim}
+
+
+def _writer(url: str, stop: threading.Event) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    while not stop.is_set():
+        with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.execute(text("UPDATE claims SET priority = priority"))
+            stop.wait(HOLD)
+            connection.commit()
+        stop.wait(HOLD / 6)
+    engine.dispose()
+
+
+def _reader(base: str, pages: list[str], stop: threading.Event, results: list) -> None:
+    import requests
+
+    browser = requests.Session()
+    browser.post(f"{base}/login", data={"email": "reader@bench.example", "password": PASSWORD},
+                 timeout=30)
+    while not stop.is_set():
+        for page in pages:
+            started = time.perf_counter()
+            try:
+                status = browser.get(base + page, timeout=30).status_code
+            except Exception:
+                status = 0
+            results.append((status, time.perf_counter() - started))
+
+
+def _run_on(url: str, label: str) -> None:
+    from flask_migrate import upgrade
+    from sqlalchemy import func, select
+    from werkzeug.serving import make_server
+
+    from factcheck import create_app
+    from factcheck.extensions import db
+    from factcheck.intake.models import Article
+
+    app = create_app(_settings(url))
+    with app.app_context():
+        upgrade()
+        if db.session.scalar(select(func.count()).select_from(Article)):
+            print(f"{label}: the database already holds articles; use an empty scratch one.")
+            return
+        try:
+            ids = _seed(db)
+            db.session.commit()
+            server = make_server("127.0.0.1", 0, app, threaded=True)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            base = f"http://127.0.0.1:{server.server_port}"
+            pages = ["/", "/claims", f"/articles/{ids['article']}", f"/claims/{ids['claim']}"]
+            stop, results = threading.Event(), []
+            threads = [threading.Thread(target=_writer, args=(url, stop))]
+            threads += [threading.Thread(target=_reader, args=(base, pages, stop, results))
+                        for _ in range(READERS)]
+            for thread in threads:
+                thread.start()
+            time.sleep(SECONDS)
+            stop.set()
+            for thread in threads:
+                thread.join(60)
+            server.shutdown()
+            errors = sum(1 for status, _ in results if status != 200)
+            times = sorted(seconds * 1000 for _, seconds in results) or [0.0]
+            print(f"{label}: {len(results)} requests in {SECONDS} s with a writer holding the "
+                  f"lock {HOLD:.0f} s at a time: {errors} errors, median "
+                  f"{statistics.median(times):.0f} ms, p95 {times[int(len(times) * 0.95)]:.0f} ms",
+                  flush=True)
+        finally:
+            db.session.rollback()
+            if not url.startswith("sqlite"):
+                tables = ", ".join(f'"{t.name}"' for t in reversed(db.metadata.sorted_tables))
+                with db.engine.begin() as connection:
+                    connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+            db.engine.dispose()
+
+
+def run() -> None:
+    """Readers and a long writer on SQLite (and PostgreSQL when configured)."""
+    with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as folder:
+        os.environ["FACTCHECK_INSTANCE_PATH"] = folder
+        _run_on(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "SQLite")
+    postgres = os.environ.get("FACTCHECK_DATABASE_URL")
+    if postgres and postgres.startswith("postgres"):
+        _run_on(postgres, "PostgreSQL")
+
+
+if __name__ == "__main__":
+    run()
