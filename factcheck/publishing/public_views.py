@@ -115,6 +115,39 @@ def public_scale(session) -> tuple[list[ScaleEntry], int | None, int | None]:
     return entries, best, worst
 
 
+@dataclass(frozen=True)
+class ScaleVersion:
+    """An older version of the scale: the fact-checks rated on it keep it."""
+
+    name: str
+    entries: list[ScaleEntry]
+    best: int | None
+    worst: int | None
+    since: datetime | None
+    until: datetime | None
+
+
+def scale_versions(session) -> tuple[datetime | None, list[ScaleVersion]]:
+    """When the current scale came into use, and the older versions, newest first."""
+    current_since = session.scalar(
+        select(RatingScale.created_at).where(RatingScale.is_current.is_(True))
+        .order_by(RatingScale.id))
+    older = []
+    for scale in session.scalars(
+        select(RatingScale).where(RatingScale.retired_at.is_not(None))
+        .order_by(RatingScale.retired_at.desc(), RatingScale.id.desc())
+    ):
+        labels = session.scalars(
+            select(RatingLabel).where(RatingLabel.scale_id == scale.id)
+            .order_by(RatingLabel.position))
+        entries = [ScaleEntry(label.label, label.value, label.meaning,
+                              rating_tone(label.value, scale.best, scale.worst))
+                   for label in labels]
+        older.append(ScaleVersion(scale.name, entries, scale.best, scale.worst,
+                                  scale.created_at, scale.retired_at))
+    return current_since, older
+
+
 def _cacheable(body, status: int = 200):
     response = current_app.make_response((body, status))
     response.headers["Cache-Control"] = PUBLIC_CACHE
@@ -224,8 +257,10 @@ def retraction_notice(publication: Publication, site_url: str) -> dict:
 def methodology():
     """The rating scale with its numbers and meanings, and how we check."""
     scale, best, worst = public_scale(db.session)
+    since, older = scale_versions(db.session)
     return _cacheable(render_template(
-        "public/methodology.html", scale=scale, best=best, worst=worst,
+        "public/methodology.html", scale=scale, best=best, worst=worst, since=since,
+        older=older,
     ))
 
 
