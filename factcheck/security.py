@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from factcheck.text_rules import strip_controls
+from factcheck.text_rules import CONTROL_CHARS, strip_controls
 
 # img-src adds data: URIs for the small SVG icons Pico CSS embeds in its
 # stylesheet (select arrows, search icon); scripts and everything else stay
@@ -83,17 +83,19 @@ def _strip_control_characters():
     # are cleaned by intake with the same rule (text_rules.strip_controls).
     if request.method != "POST" or not request.form:
         return
-    removed = 0
+    removed: list[str] = []
     cleaned = []
     for name, value in request.form.items(multi=True):
         if "password" not in name.lower():
-            value, count = strip_controls(value)
-            removed += count
+            removed += CONTROL_CHARS.findall(value)
+            value, _count = strip_controls(value)
         cleaned.append((name, value))
     if removed:
         request.form = ImmutableMultiDict(cleaned)
-        flash(f"{removed} invisible control character{'s were' if removed != 1 else ' was'} "
-              "removed from what you sent (they cannot be published).", "warning")
+        codes = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(removed))
+        count = len(removed)
+        flash(f"{count} invisible control character{'s were' if count != 1 else ' was'} "
+              f"removed from what you sent ({codes}): they cannot be published.", "warning")
 
 
 def init_app(app: Flask) -> None:

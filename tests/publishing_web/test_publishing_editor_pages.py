@@ -26,7 +26,8 @@ def test_publish_page_previews_the_markup(client, users, auth):
     assert "&#34;@type&#34;: &#34;ClaimReview&#34;" in html
     assert "http://localhost/fact-checks/shi-jinping-received-the-taliban-ambassador" in html
     # A warning (no claim date) is shown next to its field and does not block.
-    assert "claim.date-missing" in html
+    assert "Add when the claim was made" in html
+    assert "claim.date-missing" not in html  # the sentence, not the validator's code
     assert '<button type="submit" >Publish</button>' in html or \
         '<button type="submit">Publish</button>' in html
 

@@ -56,6 +56,7 @@ def test_control_characters_are_removed_from_every_form_and_the_user_told(client
         follow_redirects=True)
     assert response.status_code == 200
     assert "3 invisible control characters were removed" in response.get_data(as_text=True)
+    assert "U+0007, U+0085, U+FFFE" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).claim_reviewed == "Xi met the envoy"
 
