@@ -31,6 +31,11 @@ _ENV_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    # Claim detection: which model scores (encoder or linear), up to how many
+    # sentences a text goes to the encoder, and another encoder folder.
+    "CLAIMS_MODEL": str,
+    "CLAIMS_ENCODER_MAX_SENTENCES": int,
+    "CLAIMS_ENCODER_DIR": str,
 }
 
 MEGABYTE = 1024 * 1024

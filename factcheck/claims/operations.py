@@ -112,20 +112,39 @@ def enclosing_sentences(text: str, start: int, end: int) -> str:
 
 
 def score_span(text: str, start: int, end: int) -> dict[str, Any]:
-    """Score ``text[start:end]`` as one claim: score, kind, reasons and model version."""
-    from factcheck.claims.detection import MODEL_VERSION, score_sentences
-    from factcheck.claims.detection.cues import find_cues, kind_of
-    from factcheck.claims.detection.detector import explain_score
-    from factcheck.claims.detection.model import default_model
+    """Score ``text[start:end]`` as one claim: score, kind, reasons and model version.
 
+    The model is the one the desk uses for a text as long as ``text``, so a
+    claim added by hand sorts among the detected ones of its article.
+    """
+    from factcheck.claims.detection.cues import find_cues, kind_of
+    from factcheck.claims.detection.detector import explain_score, text_scorer
+
+    scorer = text_scorer(text)
     piece = text[start:end]
     cues = find_cues(piece, start)
-    score = _bounded(score_sentences([piece])[0])
-    reasons = explain_score(piece, start, cues, score, default_model().threshold)
+    score = _bounded(scorer.score_pieces([(piece, cues)])[0].score)
+    reasons = explain_score(piece, start, cues, score, scorer.threshold)
     return {
         "score": score, "kind": kind_of(cues), "reasons": [r.to_dict() for r in reasons],
-        "model_version": MODEL_VERSION,
+        "model_version": scorer.version,
     }
+
+
+def articles_with_changed_model(session) -> list[int]:
+    """Ids of articles whose claims were detected by another model (or calibration) than
+    the one the desk would use for them now (``redetect --model-changed``)."""
+    from factcheck.claims.detection.detector import text_scorer
+
+    rows = session.execute(
+        select(Article.id, Article.detection_model).order_by(Article.id)
+    ).all()
+    stale = []
+    for article_id, version in rows:
+        text = session.scalar(select(Article.text).where(Article.id == article_id))
+        if version != text_scorer(text or "").version:
+            stale.append(article_id)
+    return stale
 
 
 def _bounded(score: float) -> float:

@@ -4,7 +4,8 @@ After a model update, untouched candidates (still ``detected``, never changed
 by a person) get the new scores, kinds and reasons; text no claim covers gets
 new candidates; reviewers' claims stay exactly as they are (see
 :func:`factcheck.claims.operations.redetect_article_claims`). Each article is
-committed on its own.
+committed on its own. ``--model-changed`` takes only the articles detected
+by another model or calibration than the desk would use now (after an upgrade).
 """
 
 from __future__ import annotations
@@ -22,13 +23,16 @@ from flask.cli import with_appcontext
 @click.option("--user", "user_email", metavar="EMAIL",
               help="Record the change as this user (default: the system).")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+@click.option("--model-changed", is_flag=True,
+              help="Only articles detected by an older model or calibration.")
 @with_appcontext
-def redetect_command(article_ids: tuple[int, ...], user_email: str | None, as_json: bool) -> None:
+def redetect_command(article_ids: tuple[int, ...], user_email: str | None, as_json: bool,
+                     model_changed: bool) -> None:
     """Run claim detection again without touching reviewers' work."""
     from sqlalchemy import select
 
     from factcheck.accounts.operations import find_user_by_email
-    from factcheck.claims.operations import redetect_article_claims
+    from factcheck.claims.operations import articles_with_changed_model, redetect_article_claims
     from factcheck.extensions import db
     from factcheck.intake.models import Article
 
@@ -44,6 +48,9 @@ def redetect_command(article_ids: tuple[int, ...], user_email: str | None, as_js
     missing = sorted(set(article_ids) - set(ids))
     if missing:
         raise click.ClickException("No article with the id " + ", ".join(map(str, missing)) + ".")
+    if model_changed:
+        stale = set(articles_with_changed_model(db.session))
+        ids = [i for i in ids if i in stale]
     reports = []
     with click.progressbar(ids, label="re-detecting", file=sys.stderr,
                            hidden=len(ids) < 5) as bar:
