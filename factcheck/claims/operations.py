@@ -131,19 +131,25 @@ def score_span(text: str, start: int, end: int) -> dict[str, Any]:
     }
 
 
-def articles_with_changed_model(session) -> list[int]:
-    """Ids of articles whose claims were detected by another model (or calibration) than
-    the one the desk would use for them now (``redetect --model-changed``)."""
+def articles_with_changed_model(session, article_ids: Sequence[int] = ()) -> list[tuple[int, str]]:
+    """``(article id, version it would get now)`` of the detected articles whose claims came
+    from another model or calibration than the desk would use for them today.
+
+    The version depends on the text: the encoder's up to the configured number of
+    sentences, the linear model's beyond (see :mod:`factcheck.claims.detection.scoring`).
+    """
     from factcheck.claims.detection.detector import text_scorer
 
-    rows = session.execute(
-        select(Article.id, Article.detection_model).order_by(Article.id)
-    ).all()
+    query = select(Article.id, Article.detection_model).where(
+        Article.detection_model.is_not(None)).order_by(Article.id)
+    if article_ids:
+        query = query.where(Article.id.in_(article_ids))
     stale = []
-    for article_id, version in rows:
+    for article_id, version in session.execute(query).all():
         text = session.scalar(select(Article.text).where(Article.id == article_id))
-        if version != text_scorer(text or "").version:
-            stale.append(article_id)
+        expected = text_scorer(text or "").version
+        if version != expected:
+            stale.append((article_id, expected))
     return stale
 
 

@@ -4,6 +4,7 @@
 |-------------------------------------------|------------------------|-----------|
 | GET      /articles/                       | articles.index         | signed in |
 | GET/POST /articles/new?tab=text|html|url  | articles.new           | reviewer  |
+|          (a URL becomes a job: → jobs.show, then → articles.review)       |           |
 | GET/POST /articles/review/<token>         | articles.review        | its maker |
 | POST     /articles/review/<token>/discard | articles.discard       | its maker |
 | GET      /articles/<id>                   | articles.show          | signed in |
@@ -55,6 +56,7 @@ from factcheck.intake.forms import (
     UrlImportForm,
 )
 from factcheck.intake.models import Article
+from factcheck.jobs import enqueue
 from factcheck.security import CONTENT_SECURITY_POLICY
 
 articles_bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -114,8 +116,14 @@ def new():
     tab = request.args.get("tab", "text")
     if tab not in TABS:
         tab = "text"
-    form = TABS[tab]()
+    # "Try again" from a failed URL import's page brings its URL back into the form.
+    form = TABS[tab](url=request.args.get("url", "")[:2048]) if tab == "url" else TABS[tab]()
     status = 200
+    if form.validate_on_submit() and tab == "url":
+        # Fetching may take seconds: a job does it, and its page shows the progress.
+        job = enqueue("intake.fetch_url", {"url": form.url.data.strip()}, actor=current_user)
+        db.session.commit()
+        return redirect(url_for("jobs.show", job_id=job.id))
     if form.validate_on_submit():
         try:
             inspection, source_url = _inspect_submission(tab, form)
@@ -157,9 +165,11 @@ def review(token: str):
     duplicate = ops.find_duplicate(db.session, sha256=draft.sha256, canonical_url=canonical)
     status = 200
     if form.validate_on_submit():
+        # A long text is saved at once and its claims detected by a job (its page shows it).
+        detect_now = len(draft.text) <= current_app.config["DETECTION_SYNC_MAX_CHARS"]
         try:
             article = ops.import_draft(db.session, draft, actor=current_user,
-                                       fields=form.fields())
+                                       fields=form.fields(), detect=detect_now)
         except ops.DuplicateArticleError as error:
             db.session.rollback()
             duplicate, status = (error.existing, error.reason), 409
@@ -168,6 +178,12 @@ def review(token: str):
             form.canonical_url.errors.append(error.message)
             status = 400
         else:
+            if not detect_now:
+                job = enqueue("claims.detect", {}, actor=current_user, target=article,
+                              key=f"claims.detect:{article.id}")
+                db.session.commit()
+                flash("Article saved; its claims are being detected in the background.", "info")
+                return redirect(url_for("jobs.show", job_id=job.id))
             count = db.session.scalar(select(func.count()).where(Claim.article_id == article.id))
             db.session.commit()
             flash(f"Article saved; {count} candidate claims detected.", "success")
