@@ -202,11 +202,19 @@ def evaluate_command(data: Path, model_names: tuple[str, ...], errors: int) -> N
 
     examples = read_labelled(data)
     labels = [e.positive for e in examples]
-    rows = []
+    from factcheck.encoders import ModelFileError
+
+    rows, missing = [], []
     for name in model_names or ("linear", "encoder"):
-        scorer = scorer_named(name)
-        if hasattr(scorer, "load"):
-            scorer.load()  # loading is timed by `make bench`, not here
+        try:
+            scorer = scorer_named(name)
+            if hasattr(scorer, "load"):
+                scorer.load()  # loading is timed by `make bench`, not here
+        except ModelFileError as error:
+            if model_names:
+                raise click.ClickException(str(error)) from error
+            missing.append(f"{name}: not available ({error})")
+            continue
         started = time.perf_counter()
         scored = scorer.score_pieces([(e.text, find_cues(e.text)) for e in examples])
         elapsed = time.perf_counter() - started
@@ -220,6 +228,8 @@ def evaluate_command(data: Path, model_names: tuple[str, ...], errors: int) -> N
         click.echo(f"{name:<8} {scorer.version:<22} {scorer.threshold:>9.4f} "
                    f"{report['precision']:>9.3f} {report['recall']:>7.3f} {report['f1']:>6.3f} "
                    f"{rate:>12,.0f}")
+    for line in missing:
+        click.echo(line)
     for name, scorer, scores, _, _ in rows if errors else ():
         ranked = sorted(zip(scores, examples, strict=True), key=lambda p: p[0])
         misses = [p for p in ranked if p[1].positive and p[0] < scorer.threshold][:errors]

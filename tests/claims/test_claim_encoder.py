@@ -74,7 +74,8 @@ def test_corrupt_or_missing_file_is_refused_naming_file_and_hash(tiny: Path) -> 
     graph.unlink()
     with pytest.raises(ModelFileError) as missing:
         EncoderPieces(tiny).load()
-    assert str(graph) in str(missing.value) and card["sha256"] in str(missing.value)
+    assert str(graph) in str(missing.value)
+    assert card["sha256"] in str(missing.value)
 
 
 def test_app_does_not_start_with_a_corrupt_encoder(tiny: Path, tmp_path: Path) -> None:
@@ -113,7 +114,8 @@ def test_detection_with_the_encoder_keeps_cues_as_reasons(tiny: Path) -> None:
 
 def test_truncated_claims_say_so(tmp_path: Path) -> None:
     scorer = EncoderPieces(build_tiny_encoder(tmp_path / "short", max_tokens=4))
-    (candidate,) = detect_claims("Exports rose 12% in 2022 after the war.", scorer=scorer).candidates
+    text = "Exports rose 12% in 2022 after the war."
+    (candidate,) = detect_claims(text, scorer=scorer).candidates
     assert candidate.truncated
     assert candidate.to_dict()["truncated"] is True
     assert "truncated" in {r.code for r in candidate.reasons}
