@@ -17,11 +17,13 @@ from factcheck.accounts.models import Role, User
 from factcheck.extensions import db
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The suite's own small fixtures (pages, feeds, labelled sentences), written for it.
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
 SHARED_DIR = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO_ROOT.parent / "shared"))
 
 
 def _shared_required() -> bool:
-    """In CI (or with FACTCHECK_REQUIRE_SHARED) a missing shared folder fails; elsewhere it skips."""
+    """In CI (or with FACTCHECK_REQUIRE_SHARED) a missing shared folder fails, else it skips."""
     return bool(os.environ.get("CI") or os.environ.get("FACTCHECK_REQUIRE_SHARED"))
 
 
