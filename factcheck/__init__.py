@@ -134,8 +134,10 @@ def _register_commands(app: Flask) -> None:
     from factcheck.accounts.cli import users_cli
     from factcheck.claims.cli import claims_cli
     from factcheck.demo import demo_command
+    from factcheck.factchecks.cli import factchecks_cli
     from factcheck.intake.cli import articles_cli
     from factcheck.publishing.cli import markup_cli
 
-    for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli):
+    for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli,
+                    factchecks_cli):
         app.cli.add_command(command)

@@ -31,6 +31,8 @@ _ENV_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "FACTCHECKS_MAX_BYTES": int,
+    "FACTCHECKS_PAGE_DELAY": float,
 }
 
 MEGABYTE = 1024 * 1024
@@ -57,6 +59,10 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "FETCH_ALLOW_PRIVATE": False,
         "FETCH_ALLOWED_PORTS": [80, 443],
         "PROXY_FIX": 0,
+        # Known fact-checks import: a document larger than this is refused (a feed
+        # that never ends); pages of a sitemap are fetched this many seconds apart.
+        "FACTCHECKS_MAX_BYTES": 1_000_000_000,
+        "FACTCHECKS_PAGE_DELAY": 1.0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_ENGINE_OPTIONS": {},
     }
@@ -67,6 +73,8 @@ def _parse(value: str, kind: type) -> Any:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if kind is int:
         return int(value)
+    if kind is float:
+        return float(value)
     if kind is list:
         items = [item.strip() for item in value.split(",") if item.strip()]
         return [int(item) if item.isdigit() else item for item in items]

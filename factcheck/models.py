@@ -3,6 +3,7 @@
 from factcheck.accounts.models import Role, User, UserSession
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
+from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
@@ -15,7 +16,9 @@ __all__ = [
     "Claim",
     "ClaimKind",
     "ClaimState",
+    "FactCheckSource",
     "ImportDraft",
+    "KnownFactCheck",
     "NotCheckableReason",
     "Publication",
     "PublicationChange",

@@ -236,10 +236,13 @@ def _walk_typed(nodes: list[Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _from_microdata(item: Any, depth: int = 0) -> Any:
-    """Turn extruct's ``{"type", "properties"}`` items into JSON-LD-shaped nodes."""
+def from_microdata(item: Any, depth: int = 0) -> Any:
+    """Turn extruct's ``{"type", "properties"}`` items into JSON-LD-shaped nodes.
+
+    Public: the known fact-checks library reads ClaimReviews in microdata the same way.
+    """
     if isinstance(item, list):
-        return [_from_microdata(v, depth + 1) for v in item[:100]]
+        return [from_microdata(v, depth + 1) for v in item[:100]]
     if not isinstance(item, dict) or depth > 30:
         return item
     if "properties" not in item and "type" not in item:
@@ -250,7 +253,7 @@ def _from_microdata(item: Any, depth: int = 0) -> Any:
     if item.get("id"):
         node["@id"] = item["id"]
     for key, value in (item.get("properties") or {}).items():
-        node[key] = _from_microdata(value, depth + 1)
+        node[key] = from_microdata(value, depth + 1)
     if not item.get("properties") and isinstance(item.get("value"), str):
         node["name"] = item["value"]
     return node
@@ -337,7 +340,7 @@ def extract_metadata(tree: lxml.etree._Element, *, url: str | None = None) -> Ar
     ld_nodes = _walk_typed(ld_tops)
     try:
         items = MicrodataExtractor().extract_items(tree, base_url=base)
-        md_tops = [_from_microdata(item) for item in items]
+        md_tops = [from_microdata(item) for item in items]
         md_nodes = _walk_typed(md_tops)
     except (RecursionError, ValueError, TypeError, KeyError) as error:
         md_tops, md_nodes = [], []

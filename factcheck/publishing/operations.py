@@ -25,6 +25,7 @@ from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
 from factcheck.database import utcnow
+from factcheck.factchecks.operations import record_our_publication, withdraw_our_publication
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.publishing.slugs import unique_slug
 from factcheck.publishing.snapshot import PreparedFactCheck, findings_by_field, prepare_fact_check
@@ -176,6 +177,8 @@ def publish_fact_check(
     session.add(PublicationChange(publication=publication, kind=kind, note=note,
                                   editor_id=editor.id, created_at=now))
     session.flush()
+    # Every fact-check we publish is known from then on: claims are matched against it.
+    record_our_publication(session, publication)
     record_audit(
         session, actor=editor, action=f"publication.{kind}", target=publication,
         after={"slug": publication.slug, "content_hash": approved_hash,
@@ -248,6 +251,7 @@ def retract_fact_check(
     session.add(PublicationChange(publication=publication, kind="retracted", note=note.strip(),
                                   editor_id=editor.id, created_at=now))
     session.flush()
+    withdraw_our_publication(session, publication)
     record_audit(session, actor=editor, action="publication.retracted", target=publication,
                  before={"state": "published"}, after={"state": "retracted"},
                  comment=note.strip(), address=address)

@@ -1,0 +1,133 @@
+"""``factcheck factchecks``: import known fact-checks, list sources, poll the scheduled ones.
+
+``import SOURCE…`` takes files and URLs: a fact-checker's page, a JSON-LD
+document or schema.org DataFeed, a Fact Check Tools ``claims:search``
+response, or a sitemap of fact-check pages. Each source is read whole before
+anything is stored (see ``factcheck.factchecks.importing``); a source that
+fails stores nothing and the others go on. The exit code is 1 when any
+source failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.group(name="factchecks", help="The library of known fact-checks (ours and others').")
+def factchecks_cli() -> None:
+    """Known fact-check commands."""
+
+
+def _print_report(report) -> None:
+    if report.error:
+        click.echo(f"failed     {report.location}: {report.error}")
+        return
+    click.echo(f"imported   {report.location} ({report.format}): {report.added} added, "
+               f"{report.updated} updated, {report.unchanged} unchanged, "
+               f"{report.skipped} skipped")
+    for item in report.skipped_items[:20]:
+        click.echo(f"  skipped  {item['where']}: {item['reason']}")
+    if report.skipped > 20:
+        click.echo(f"  … and {report.skipped - 20} more skipped")
+    for warning in report.warnings[:10]:
+        click.echo(f"  warning  {warning}")
+
+
+@factchecks_cli.command("import")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE_OR_URL...")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+@with_appcontext
+def import_command(sources: tuple[str, ...], as_json: bool) -> None:
+    """Import fact-checks from pages, JSON-LD documents, DataFeeds, API responses or sitemaps.
+
+    Re-importing updates what is known (the key is the review URL); it never
+    duplicates. Bad items are skipped with a reason; a source that cannot be
+    read stores nothing.
+    """
+    from sqlalchemy import select
+
+    from factcheck.extensions import db
+    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.models import FactCheckSource
+
+    reports = []
+    for location in sources:
+        source = db.session.scalar(select(FactCheckSource)
+                                   .where(FactCheckSource.location == location))
+        settings = settings_from_config(current_app.config, location)
+        report = import_source(db.session, location, settings=settings, source=source)
+        reports.append(report)
+        if not as_json:
+            _print_report(report)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+    if any(r.error for r in reports):
+        click.get_current_context().exit(1)
+
+
+@factchecks_cli.command("add-source")
+@click.argument("location")
+@click.option("--name", default="", help="A name shown on the admin page.")
+@click.option("--every", "poll_hours", type=int, default=None,
+              help="Poll it every N hours (feeds); without it, run it by hand.")
+@with_appcontext
+def add_source_command(location: str, name: str, poll_hours: int | None) -> None:
+    """Register a source of fact-checks (a URL or a file), optionally on a schedule."""
+    from factcheck.extensions import db
+    from factcheck.factchecks.operations import SourceRefused, add_source
+
+    try:
+        source = add_source(db.session, location, actor=None, name=name, poll_hours=poll_hours)
+    except SourceRefused as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"source #{source.id} added: {source.location}")
+
+
+@factchecks_cli.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
+@with_appcontext
+def sources_command(as_json: bool) -> None:
+    """List the sources, their schedules and their last runs."""
+    from sqlalchemy import select
+
+    from factcheck.extensions import db
+    from factcheck.factchecks.models import FactCheckSource
+
+    rows = db.session.scalars(select(FactCheckSource).order_by(FactCheckSource.id)).all()
+    data = [{"id": s.id, "location": s.location, "name": s.name, "poll_hours": s.poll_hours,
+             "next_run_at": s.next_run_at and s.next_run_at.isoformat(),
+             "last_run_at": s.last_run_at and s.last_run_at.isoformat(),
+             "last_status": s.last_status, "last_error": s.last_error,
+             "last_counts": s.last_counts} for s in rows]
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    for s in data:
+        every = f"every {s['poll_hours']} h" if s["poll_hours"] else "by hand"
+        click.echo(f"#{s['id']:<4} {every:<12} {s['last_status'] or 'never run':<9} "
+                   f"{s['location']}")
+
+
+@factchecks_cli.command("poll")
+@with_appcontext
+def poll_command() -> None:
+    """Import every scheduled source that is due (what the job queue runs periodically)."""
+    from factcheck.extensions import db
+    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.operations import due_sources
+
+    due = due_sources(db.session)
+    for source in due:
+        report = import_source(db.session, source.location,
+                               settings=settings_from_config(current_app.config,
+                                                             source.location),
+                               source=source)
+        _print_report(report)
+    if not due:
+        click.echo("No source is due.", err=sys.stderr.isatty())

@@ -1,0 +1,347 @@
+"""Import known fact-checks from a source: read it all, then store it in short batches.
+
+Two phases, so that a broken source never leaves half an import behind:
+
+1. **Read.** The source (a file or a URL: a fact-checker's page, a JSON-LD
+   document or DataFeed, a Fact Check Tools response, a sitemap of pages) is
+   read item by item; each usable fact-check is written to a temporary spool
+   file (one JSON line each) and each unusable item is counted with its
+   reason. Memory stays flat: only one item is held at a time. Malformed
+   JSON, a document that never ends or an unreachable source stops the
+   import here, before anything is stored.
+2. **Store.** The spool is read back in batches of ``BATCH_SIZE``; each batch
+   is one short transaction (SQLite writers queue on one lock, so no
+   transaction is held across the whole import). Each batch is an upsert by
+   review URL, so a run cut off half-way is completed, not duplicated, by
+   running it again.
+
+Pages of a sitemap are fetched one after the other through intake's safe
+fetcher, ``PAGE_DELAY`` seconds apart (politeness), and parsed in intake's
+killable worker; a page that fails is a skipped item, not a failed import.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from factcheck.factchecks import FactCheckImportError
+from factcheck.factchecks.documents import DEFAULT_MAX_BYTES, read_document
+from factcheck.factchecks.reading import KnownReview, Skipped
+
+BATCH_SIZE = 500
+MAX_SKIPPED_KEPT = 200  # reasons kept on the source for the admin page; the count is exact
+MAX_SITEMAP_PAGES = 2000  # one run; the rest waits for the next
+MAX_NESTED_SITEMAPS = 50
+PAGE_DELAY = 1.0
+FEED_TIMEOUT = 60.0
+FEED_MAX_BYTES = 100_000_000
+JSON_TYPES = {"application/ld+json": "json", "application/json": "json"}
+XML_TYPES = {"application/xml": "xml", "text/xml": "xml"}
+
+
+@dataclass
+class ReadSettings:
+    """How to read sources: fetcher arguments, limits, and the delay between pages."""
+
+    fetch: Mapping[str, Any] = field(default_factory=dict)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    page_delay: float = PAGE_DELAY
+    max_pages: int = MAX_SITEMAP_PAGES
+    sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass
+class ImportReport:
+    """What one import of one source did."""
+
+    location: str
+    format: str | None = None
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    skipped_items: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    stored_ids: list[int] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """``failed`` (nothing stored), ``partial`` (items skipped) or ``ok``."""
+        if self.error:
+            return "failed"
+        return "partial" if self.skipped else "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready values (``--json``)."""
+        return {"source": self.location, "format": self.format, "status": self.status,
+                "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "skipped": self.skipped, "skipped_items": self.skipped_items,
+                "warnings": self.warnings, "error": self.error}
+
+    def skip(self, item: Skipped) -> None:
+        """Count an unusable item and keep its reason (the first ``MAX_SKIPPED_KEPT``)."""
+        self.skipped += 1
+        if len(self.skipped_items) < MAX_SKIPPED_KEPT:
+            self.skipped_items.append({"where": item.where, "reason": item.reason})
+
+
+def is_url(location: str) -> bool:
+    """Whether a source is a URL (else a file path)."""
+    return location.lower().startswith(("http://", "https://"))
+
+
+# --- phase 1: reading --------------------------------------------------------------
+
+
+def read_source(location: str, settings: ReadSettings,
+                report: ImportReport) -> Iterator[KnownReview | Skipped]:
+    """Every fact-check of a source, one at a time. Raises :class:`FactCheckImportError`."""
+    if is_url(location):
+        yield from _read_url(location, settings, report)
+        return
+    path = Path(location)
+    if not path.is_file():
+        raise FactCheckImportError("No such file." if not path.exists() else "Not a file.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(2048)
+            handle.seek(0)
+            yield from _read_stream(handle, head, None, settings, report)
+    except OSError as error:
+        raise FactCheckImportError(f"The file could not be read ({error.strerror}).") from error
+
+
+def _kind_of(head: bytes) -> str:
+    from factcheck.factchecks.pages import looks_like_sitemap
+
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"{", b"["):
+        return "document"
+    if looks_like_sitemap(head):
+        return "sitemap"
+    return "page"
+
+
+def _read_stream(stream: IO[bytes], head: bytes, url: str | None, settings: ReadSettings,
+                 report: ImportReport) -> Iterator[KnownReview | Skipped]:
+    kind = _kind_of(head)
+    report.format = kind
+    if kind == "document":
+        if head.startswith(b"\xef\xbb\xbf"):
+            stream.read(3)
+        yield from read_document(stream, page_url=url, max_bytes=settings.max_bytes)
+    elif kind == "sitemap":
+        yield from _read_sitemap(_bounded_read(stream, settings.max_bytes), settings, report)
+    else:
+        from factcheck.intake.inspect import DEFAULT_LIMITS
+
+        body = _bounded_read(stream, DEFAULT_LIMITS.max_bytes)
+        yield from _page_results(body, url, None, report)
+
+
+def _bounded_read(stream: IO[bytes], limit: int) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise FactCheckImportError(f"The file is larger than {limit / 1e6:g} MB.")
+    return data
+
+
+def _fetch(url: str, settings: ReadSettings, *, feed: bool):
+    """Fetch with intake's guarded fetcher; feeds get a longer deadline and a larger cap."""
+    from factcheck.intake.fetch import ALLOWED_TYPES, fetch_url
+
+    kwargs = dict(settings.fetch)
+    if feed:
+        kwargs["timeout"] = max(float(kwargs.get("timeout", 0)), FEED_TIMEOUT)
+        kwargs["max_bytes"] = max(int(kwargs.get("max_bytes", 0)), FEED_MAX_BYTES)
+    return fetch_url(url, allowed_types={**ALLOWED_TYPES, **JSON_TYPES, **XML_TYPES}, **kwargs)
+
+
+def _read_url(location: str, settings: ReadSettings,
+              report: ImportReport) -> Iterator[KnownReview | Skipped]:
+    from factcheck.intake.fetch import FetchError
+
+    try:
+        page = _fetch(location, settings, feed=True)
+    except FetchError as error:
+        raise FactCheckImportError(f"The source could not be fetched: {error.message}") from error
+    yield from _read_stream(io.BytesIO(page.body), page.body[:2048], page.final_url, settings,
+                            report)
+
+
+def _page_results(body: bytes, url: str | None, declared: str | None,
+                  report: ImportReport) -> Iterator[KnownReview | Skipped]:
+    """Parse one fact-checker's page in intake's killable worker."""
+    from factcheck.factchecks.pages import reviews_from_page
+    from factcheck.intake import IntakeError
+    from factcheck.intake.inspect import DEFAULT_LIMITS, decode_html
+    from factcheck.intake.worker import get_pool
+
+    where = url or "the page"
+    text, _encoding, _warnings = decode_html(body, declared)
+    try:
+        results, warnings = get_pool(DEFAULT_LIMITS.memory_limit).run(
+            reviews_from_page, text.encode("utf-8"), url, time_limit=DEFAULT_LIMITS.time_limit)
+    except IntakeError as error:
+        yield Skipped(where, error.message)
+        return
+    report.warnings.extend(f"{where}: {w}" for w in warnings[:5])
+    if not results:
+        yield Skipped(where, "The page has no ClaimReview (JSON-LD, microdata or RDFa).")
+    yield from results
+
+
+def _read_sitemap(xml: bytes, settings: ReadSettings,
+                  report: ImportReport) -> Iterator[KnownReview | Skipped]:
+    from factcheck.factchecks.pages import urls_from_sitemap
+
+    try:
+        pages, nested = urls_from_sitemap(xml)
+    except ValueError as error:
+        raise FactCheckImportError(str(error)) from error
+    for sitemap_url in nested[:MAX_NESTED_SITEMAPS]:
+        if len(pages) >= settings.max_pages:
+            break
+        try:
+            more, _ = urls_from_sitemap(_fetch(sitemap_url, settings, feed=True).body)
+        except Exception as error:
+            yield Skipped(sitemap_url, _message(error))
+            continue
+        pages.extend(more)
+    if len(pages) > settings.max_pages:
+        report.warnings.append(f"The sitemap lists {len(pages)} pages; the first "
+                               f"{settings.max_pages} were read this time.")
+    for number, url in enumerate(pages[:settings.max_pages]):
+        if number:
+            settings.sleep(settings.page_delay)
+        yield from fetch_page_reviews(url, settings, report)
+
+
+def fetch_page_reviews(url: str, settings: ReadSettings,
+                       report: ImportReport) -> Iterator[KnownReview | Skipped]:
+    """Fetch one fact-checker's page and read its ClaimReviews; a failure is a skipped item."""
+    from factcheck.intake.fetch import FetchError
+
+    try:
+        page = _fetch(url, settings, feed=False)
+    except FetchError as error:
+        yield Skipped(url, f"The page could not be fetched: {error.message}")
+        return
+    yield from _page_results(page.body, page.final_url, page.encoding, report)
+
+
+def _message(error: Exception) -> str:
+    return getattr(error, "message", None) or str(error) or type(error).__name__
+
+
+def spool_source(location: str, settings: ReadSettings,
+                 report: ImportReport) -> IO[str] | None:
+    """Phase 1: read the whole source into a temporary spool file (rewound), or ``None``.
+
+    ``None`` means the source failed as a whole; ``report.error`` says why.
+    """
+    spool = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (returned)
+    try:
+        for result in read_source(location, settings, report):
+            if isinstance(result, Skipped):
+                report.skip(result)
+            else:
+                spool.write(json.dumps(result.as_dict(), ensure_ascii=False) + "\n")
+    except FactCheckImportError as error:
+        spool.close()
+        report.error = error.message
+        return None
+    spool.seek(0)
+    return spool
+
+
+def spooled_batches(spool: IO[str], size: int = BATCH_SIZE) -> Iterator[list[KnownReview]]:
+    """Phase 2's input: the spooled reviews, ``size`` at a time."""
+    batch: list[KnownReview] = []
+    for line in spool:
+        batch.append(KnownReview(**json.loads(line)))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- phase 2: storing --------------------------------------------------------------
+
+
+def import_source(
+    session, location: str, *, settings: ReadSettings, actor=None, source=None,
+    after_batch: Callable[[Any, list], None] | None = None,
+) -> ImportReport:
+    """Read ``location`` and store its fact-checks in the library, committing batch by batch.
+
+    ``source`` (a :class:`~factcheck.factchecks.models.FactCheckSource`) gets
+    the run's counts, error and schedule. ``after_batch(session, rows)`` runs
+    inside each batch's transaction, after the rows are flushed (the matching
+    index is kept in step there). Commits ``session``.
+    """
+    from factcheck.audit.operations import record_audit
+    from factcheck.database import utcnow
+    from factcheck.factchecks.operations import StoreCounts, store_reviews
+
+    report = ImportReport(location)
+    session.rollback()  # no transaction is held while the source is read
+    spool = spool_source(location, settings, report)
+    counts = StoreCounts()
+    if spool is not None:
+        with spool:
+            for batch in spooled_batches(spool):
+                if source is not None:
+                    source = session.merge(source)
+                done, rows = store_reviews(session, batch, source=source,
+                                           source_format=report.format or "document")
+                if after_batch is not None:
+                    after_batch(session, rows)
+                session.commit()
+                counts.add(done)
+                report.stored_ids.extend(row.id for row in rows)
+    report.added, report.updated, report.unchanged = counts.added, counts.updated, \
+        counts.unchanged
+    if source is not None:
+        source = session.merge(source)
+        now = utcnow()
+        source.last_run_at = now
+        source.last_status = report.status
+        source.last_error = report.error
+        source.last_counts = {"added": report.added, "updated": report.updated,
+                              "unchanged": report.unchanged, "skipped": report.skipped}
+        source.last_skipped = report.skipped_items[:50]
+        if source.poll_hours:
+            source.next_run_at = now + timedelta(hours=source.poll_hours)
+    record_audit(session, actor=actor, action="factchecks.imported",
+                 object_type="factcheck_sources", object_id=source.id if source else None,
+                 after={"source": _shown(location), **report.as_dict(),
+                        "skipped_items": report.skipped_items[:10]})
+    session.commit()
+    return report
+
+
+def _shown(location: str) -> str:
+    return location if is_url(location) else Path(location).name or urlsplit(location).path
+
+
+def settings_from_config(config: Mapping[str, Any], location: str = "") -> ReadSettings:
+    """Read settings from the app's configuration (fetcher, size limit, page delay)."""
+    from factcheck.intake.operations import fetch_settings
+
+    return ReadSettings(
+        fetch=fetch_settings(config, location, own_port=True),
+        max_bytes=int(config.get("FACTCHECKS_MAX_BYTES") or DEFAULT_MAX_BYTES),
+        page_delay=float(config.get("FACTCHECKS_PAGE_DELAY", PAGE_DELAY)),
+    )

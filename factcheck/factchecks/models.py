@@ -1,0 +1,106 @@
+"""The library of known fact-checks, and the sources it is imported from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from factcheck.database import Base, utcnow
+
+SOURCE_KINDS = ("auto", "page", "document", "sitemap")
+ORIGINS = ("ours", "imported")
+
+
+class FactCheckSource(Base):
+    """Where known fact-checks come from: a page, a feed or document, or a sitemap.
+
+    A source with ``poll_hours`` is a feed the job queue re-reads on that
+    schedule (``next_run_at``); the others are read when someone asks. The
+    last run's counts, error and skipped items (with reasons) stay here for
+    the admin page.
+    """
+
+    __tablename__ = "factcheck_sources"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {SOURCE_KINDS!r}", name="kind_known"),
+        CheckConstraint("poll_hours IS NULL OR poll_hours > 0", name="poll_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location: Mapped[str] = mapped_column(String(2000), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default="auto")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    poll_hours: Mapped[int | None] = mapped_column(Integer)
+    next_run_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_status: Mapped[str | None] = mapped_column(String(16))  # ok, partial, failed
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_counts: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    last_skipped: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class KnownFactCheck(Base):
+    """One published fact-check, ours or another publisher's. The review URL is its key.
+
+    Re-importing a URL updates its row; it never adds a second one. Our own
+    publications enter (and follow corrections and retractions) from the
+    publishing operations, with ``origin`` "ours" and their ``publication_id``.
+    """
+
+    __tablename__ = "known_fact_checks"
+    __table_args__ = (CheckConstraint(f"origin IN {ORIGINS!r}", name="origin_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    claim_reviewed: Mapped[str] = mapped_column(Text)
+    rating_label: Mapped[str | None] = mapped_column(String(200))
+    rating_value: Mapped[float | None] = mapped_column(Float)
+    best_rating: Mapped[float | None] = mapped_column(Float)
+    worst_rating: Mapped[float | None] = mapped_column(Float)
+    publisher_name: Mapped[str | None] = mapped_column(String(300), index=True)
+    publisher_site: Mapped[str | None] = mapped_column(String(255))
+    # As published: ISO 8601 text, since sources give dates, date-times and zones alike.
+    date_published: Mapped[str | None] = mapped_column(String(40), index=True)
+    date_modified: Mapped[str | None] = mapped_column(String(40))
+    claim_date: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(35))
+    claimant: Mapped[str | None] = mapped_column(String(300))
+    appearances: Mapped[list[str]] = mapped_column(JSON, default=list)
+    findings: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    origin: Mapped[str] = mapped_column(String(16), default="imported")
+    source_format: Mapped[str] = mapped_column(String(16))  # page, document, sitemap, ours
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("factcheck_sources.id", ondelete="SET NULL"), index=True)
+    publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("publications.id", ondelete="SET NULL"), unique=True)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)  # retracted by its publisher
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    source: Mapped[FactCheckSource | None] = relationship()
+
+    @property
+    def error_count(self) -> int:
+        """How many of the validator's findings are errors."""
+        return sum(1 for f in self.findings or [] if f.get("severity") == "error")
+
+    def summary(self) -> dict[str, Any]:
+        """The fields a badge or a panel shows."""
+        return {"publisher": self.publisher_name, "verdict": self.rating_label,
+                "date": (self.date_published or "")[:10] or None, "url": self.url,
+                "ours": self.origin == "ours"}
