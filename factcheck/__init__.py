@@ -98,8 +98,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     limiter.init_app(app)
     from factcheck.accounts import sessions
+    from factcheck.jobs import queue
 
     sessions.init_app(app)
+    queue.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -107,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.views import admin_bp, auth_bp
     from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
+    from factcheck.factchecks.views import factchecks_bp
     from factcheck.intake.views import articles_bp
     from factcheck.publishing.feeds import feeds_bp
     from factcheck.publishing.public_views import public_bp
@@ -118,6 +121,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)
+    from factcheck.jobs.views import jobs_bp
+
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(scale_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(publishing_bp)
@@ -128,16 +134,31 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(triage_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(factchecks_bp)
+    from factcheck.comments.views import comments_bp
+    from factcheck.export.views import export_bp
+    from factcheck.notifications import views as notification_views
+    from factcheck.triage.bulk_views import bulk_bp
+
+    notification_views.init_app(app)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(bulk_bp)
+    app.register_blueprint(export_bp)
 
 
 def _register_commands(app: Flask) -> None:
     from factcheck.accounts.cli import users_cli
     from factcheck.claims.cli import claims_cli
     from factcheck.demo import demo_command
+    from factcheck.export.cli import export_command
     from factcheck.factchecks.cli import factchecks_cli
     from factcheck.intake.cli import articles_cli
+    from factcheck.jobs.cli import jobs_cli, worker_command
+    from factcheck.matching.cli import matching_cli
+    from factcheck.notifications.cli import notifications_cli
     from factcheck.publishing.cli import markup_cli
 
     for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli,
-                    factchecks_cli):
+                    factchecks_cli, export_command, notifications_cli, matching_cli, jobs_cli,
+                    worker_command):
         app.cli.add_command(command)

@@ -31,8 +31,16 @@ _ENV_SETTINGS: dict[str, type] = {
     "LOGIN_RATE_LIMIT": str,
     "SESSION_IDLE_MINUTES": int,
     "SESSION_ABSOLUTE_HOURS": int,
+    "QUEUE_URL": str,
+    "QUEUE_NAME": str,
+    "JOB_LEASE_SECONDS": int,
+    "JOB_RETRY_DELAY_SECONDS": int,
+    "JOB_SCHEDULES": str,
+    "WORKER_CONCURRENCY": int,
     "FACTCHECKS_MAX_BYTES": int,
     "FACTCHECKS_PAGE_DELAY": float,
+    "SMTP_URL": str,
+    "EMAIL_FROM": str,
 }
 
 MEGABYTE = 1024 * 1024
@@ -66,6 +74,20 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "FACTCHECKS_PAGE_DELAY": 1.0,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Background jobs (factcheck.jobs): empty QUEUE_URL = a SQLite queue file.
+        "QUEUE_URL": "",
+        "QUEUE_NAME": "factcheck",
+        "JOB_LEASE_SECONDS": 300,
+        "JOB_RETRY_DELAY_SECONDS": 10,
+        "JOB_SCHEDULES": "",
+        "WORKER_CONCURRENCY": 2,
+        # Notification email (docs/team.md): smtp://user:password@host:port, or
+        # smtp+starttls://…; none means notifications stay in the desk only.
+        "SMTP_URL": None,
+        "EMAIL_FROM": "factcheck-desk@localhost",
+        # Retries of a failed send: after 2, 4, 8… seconds, this many times in all.
+        "EMAIL_RETRY_BASE_SECONDS": 2.0,
+        "EMAIL_MAX_ATTEMPTS": 5,
     }
 
 

@@ -3,11 +3,15 @@
 from factcheck.accounts.models import Role, User, UserSession
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
+from factcheck.comments.models import Comment
 from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
+from factcheck.jobs.models import Job, JobState
+from factcheck.notifications.models import EmailPreference, Notification
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.review.models import Approval, RatingLabel, RatingScale, Source, Stance, Verdict
+from factcheck.triage.models import SavedView
 
 __all__ = [
     "Approval",
@@ -16,15 +20,21 @@ __all__ = [
     "Claim",
     "ClaimKind",
     "ClaimState",
+    "Comment",
+    "EmailPreference",
     "FactCheckSource",
     "ImportDraft",
+    "Job",
+    "JobState",
     "KnownFactCheck",
     "NotCheckableReason",
+    "Notification",
     "Publication",
     "PublicationChange",
     "RatingLabel",
     "RatingScale",
     "Role",
+    "SavedView",
     "SiteText",
     "Source",
     "Stance",

@@ -14,6 +14,7 @@ from factcheck.accounts.models import Role
 NAV_LINKS = [
     ("articles.index", "Articles"),
     ("triage.queue", "Claims"),
+    ("factchecks.library", "Known fact-checks"),
 ]
 PUBLIC_SITE_ENDPOINT = "public.index"
 _DESK_WORD = re.compile(r"\bdesk\b", re.IGNORECASE)

@@ -23,7 +23,7 @@ SHARED_DIR = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO_ROOT.parent / "sha
 
 
 def _shared_required() -> bool:
-    """In CI (or with FACTCHECK_REQUIRE_SHARED) a missing shared folder fails, else it skips."""
+    """In CI (or with FACTCHECK_REQUIRE_SHARED) a missing shared folder fails; else it skips."""
     return bool(os.environ.get("CI") or os.environ.get("FACTCHECK_REQUIRE_SHARED"))
 
 
@@ -114,6 +114,9 @@ def _test_settings(url: str) -> dict:
         "ORG_NAME": "Test Checkers",
         "ORG_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Jobs run in the process that commits them; tests/jobs also runs real workers.
+        "QUEUE_URL": "immediate",
+        "JOB_RETRY_DELAY_SECONDS": 0,
     }
 
 

@@ -18,6 +18,7 @@ from factcheck.database import utcnow
 from factcheck.desk import dashboard
 from factcheck.desk.charts import daily_chart, distribution_chart
 from factcheck.extensions import db
+from factcheck.jobs import get_queue, job_counts
 from factcheck.triage.rows import open_url
 
 desk_bp = Blueprint("desk", __name__)
@@ -55,6 +56,8 @@ def home():
                    if current_user.has_role(Role.ADMIN) else None),
         open_url=open_url,
         now=now,
+        job_counts=job_counts(db.session, now=now),
+        queue_available=get_queue().available(),
     )
 
 

@@ -82,7 +82,8 @@ def add_source_command(location: str, name: str, poll_hours: int | None) -> None
     from factcheck.factchecks.operations import SourceRefused, add_source
 
     try:
-        source = add_source(db.session, location, actor=None, name=name, poll_hours=poll_hours)
+        source = add_source(db.session, location, actor=None, name=name, poll_hours=poll_hours,
+                            allow_files=True)
     except SourceRefused as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()

@@ -322,8 +322,9 @@ def import_source(
         source.last_counts = {"added": report.added, "updated": report.updated,
                               "unchanged": report.unchanged, "skipped": report.skipped}
         source.last_skipped = report.skipped_items[:50]
-        if source.poll_hours:
-            source.next_run_at = now + timedelta(hours=source.poll_hours)
+        # Scheduled sources come round again; a run asked for by hand is done.
+        source.next_run_at = now + timedelta(hours=source.poll_hours) if source.poll_hours \
+            else None
     record_audit(session, actor=actor, action="factchecks.imported",
                  object_type="factcheck_sources", object_id=source.id if source else None,
                  after={"source": _shown(location), **report.as_dict(),

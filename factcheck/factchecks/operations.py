@@ -137,10 +137,12 @@ def withdraw_our_publication(session, publication) -> None:
 
 def add_source(
     session, location: str, *, actor: User | None, kind: str = "auto", name: str = "",
-    poll_hours: int | None = None, address: str | None = None,
+    poll_hours: int | None = None, address: str | None = None, allow_files: bool = False,
 ) -> FactCheckSource:
-    """Register a source (a URL, or a file path from the shell); schedule it when ``poll_hours``.
+    """Register a source (a URL, or with ``allow_files`` a file path); schedule it when asked.
 
+    Only the shell passes ``allow_files``: a source added on the web must be
+    an http(s) address, or the poller would read the server's own files.
     Raises :class:`SourceRefused` for an unusable location, kind or schedule,
     or a location already registered.
     """
@@ -150,8 +152,8 @@ def add_source(
     if location.lower().startswith(("http://", "https://")):
         if normalise_url(location) is None:
             raise SourceRefused("The address is not a valid http or https URL.")
-    elif actor is not None and actor.role != "admin":
-        raise SourceRefused("Only addresses (http or https) can be added here.")
+    elif not allow_files:
+        raise SourceRefused("Give an http or https address.")
     if kind not in SOURCE_KINDS:
         raise SourceRefused(f"Unknown kind {kind!r}.")
     _check_poll(poll_hours)
@@ -199,10 +201,19 @@ def remove_source(session, source: FactCheckSource, *, actor: User | None,
     session.flush()
 
 
+def request_run(session, source: FactCheckSource, *, actor: User | None,
+                address: str | None = None) -> FactCheckSource:
+    """Make the source due now: the next poll reads it (the admin page's "Run now")."""
+    source.next_run_at = utcnow()
+    session.flush()
+    record_audit(session, actor=actor, action="factcheck_source.run_requested", target=source,
+                 address=address)
+    return source
+
+
 def due_sources(session, now=None) -> list[FactCheckSource]:
-    """The scheduled sources whose next run is due (for the job queue's periodic poll)."""
+    """The sources whose next run is due: scheduled ones, and those asked to run now."""
     now = now or utcnow()
     return list(session.scalars(
-        select(FactCheckSource).where(FactCheckSource.poll_hours.is_not(None),
-                                      FactCheckSource.next_run_at <= now)
+        select(FactCheckSource).where(FactCheckSource.next_run_at <= now)
         .order_by(FactCheckSource.next_run_at, FactCheckSource.id)))

@@ -4,6 +4,7 @@
 |-------------------------------------------|------------------------|-----------|
 | GET      /articles/                       | articles.index         | signed in |
 | GET/POST /articles/new?tab=text|html|url  | articles.new           | reviewer  |
+|          (a URL becomes a job: → jobs.show, then → articles.review)       |           |
 | GET/POST /articles/review/<token>         | articles.review        | its maker |
 | POST     /articles/review/<token>/discard | articles.discard       | its maker |
 | GET      /articles/<id>                   | articles.show          | signed in |
@@ -55,6 +56,7 @@ from factcheck.intake.forms import (
     UrlImportForm,
 )
 from factcheck.intake.models import Article
+from factcheck.jobs import enqueue
 from factcheck.security import CONTENT_SECURITY_POLICY
 
 articles_bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -114,8 +116,14 @@ def new():
     tab = request.args.get("tab", "text")
     if tab not in TABS:
         tab = "text"
-    form = TABS[tab]()
+    # "Try again" from a failed URL import's page brings its URL back into the form.
+    form = TABS[tab](url=request.args.get("url", "")[:2048]) if tab == "url" else TABS[tab]()
     status = 200
+    if form.validate_on_submit() and tab == "url":
+        # Fetching may take seconds: a job does it, and its page shows the progress.
+        job = enqueue("intake.fetch_url", {"url": form.url.data.strip()}, actor=current_user)
+        db.session.commit()
+        return redirect(url_for("jobs.show", job_id=job.id))
     if form.validate_on_submit():
         try:
             inspection, source_url = _inspect_submission(tab, form)

@@ -100,6 +100,36 @@ def _conditions(filters: QueueFilters, viewer_id: int | None) -> list:
     return conditions
 
 
+def filters_from_args(args, *, default_state: str = DEFAULT_STATE) -> QueueFilters:
+    """Filters from query-string-like arguments; a value that is not valid is ignored.
+
+    The queue page reads its filters through its form; saved views and exports
+    read stored or passed arguments through this, with the same meaning.
+    """
+    states = {state.value for state in ClaimState} | {ANY}
+    kinds = {kind.value for kind in ClaimKind}
+    state = args.get("state") or default_state
+    assignee = str(args.get("assignee") or "")
+    if assignee not in ("", "me", "none") and parse_id(assignee) is None:
+        assignee = ""
+    kind = args.get("kind") or ""
+    sort = args.get("sort") or "score"
+    per_page = parse_id(str(args.get("per_page") or "")) or QueueFilters.per_page
+    return QueueFilters(
+        state=state if state in states else default_state,
+        article_id=parse_id(str(args.get("article") or "")),
+        assignee=assignee,
+        kind=kind if kind in kinds else "",
+        sort=sort if sort in SORTS else "score",
+        per_page=per_page if per_page in PAGE_SIZES else QueueFilters.per_page,
+    )
+
+
+def queue_conditions(filters: QueueFilters, viewer_id: int | None) -> list:
+    """The WHERE conditions of ``filters`` (the queue, saved views and exports share them)."""
+    return _conditions(filters, viewer_id)
+
+
 def _order(sort: str) -> list:
     if sort == "newest":
         return [Claim.created_at.desc(), Claim.id.desc()]

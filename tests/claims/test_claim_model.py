@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -96,10 +97,33 @@ def test_training_set_excludes_held_out_sentences(claimbuster: Path) -> None:
     assert len(everything) - len(train) == 16
 
 
+def _assert_same_model(shipped, rebuilt, path: str = "") -> None:
+    """Same features, same cues, same metadata; weights equal to within 1e-3.
+
+    Training is seeded and deterministic for one set of library versions, but
+    scikit-learn, SciPy and BLAS releases move the solver's last digits (seen:
+    at most 4e-4 on a weight). A real change of data or features moves
+    vocabulary or weights by far more than that.
+    """
+    if isinstance(shipped, dict):
+        assert sorted(shipped) == sorted(rebuilt), path
+        for key in shipped:
+            _assert_same_model(shipped[key], rebuilt[key], f"{path}/{key}")
+    elif isinstance(shipped, list):
+        assert len(shipped) == len(rebuilt), path
+        for a, b in zip(shipped, rebuilt, strict=True):
+            _assert_same_model(a, b, path)
+    elif isinstance(shipped, float) or isinstance(rebuilt, float):
+        assert rebuilt == pytest.approx(shipped, abs=1e-3), path
+    else:
+        assert rebuilt == shipped, path
+
+
 @pytest.mark.shared
-def test_training_reproduces_the_shipped_model_byte_for_byte(claimbuster: Path) -> None:
-    rebuilt = train_model(claimbuster)
-    assert rebuilt == MODEL_PATH.read_bytes()
+def test_training_reproduces_the_shipped_model(claimbuster: Path) -> None:
+    rebuilt = json.loads(gzip.decompress(train_model(claimbuster)))
+    shipped = json.loads(gzip.decompress(MODEL_PATH.read_bytes()))
+    _assert_same_model(shipped, rebuilt)
 
 
 def test_model_version_is_a_hash_of_the_model_file() -> None:

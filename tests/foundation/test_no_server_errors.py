@@ -30,6 +30,7 @@ FIELDS = [
     "new_password", "current_password", "email", "name", "label", "value", "best", "worst",
     "colour", "meaning", "direction", "text", "headline", "description", "authors",
     "date_published", "language", "content_hash", "q", "page", "tab", "html", "author",
+    "body", "up_to", "resolved", "claims", "reason", "records", "since", "state", "article",
 ]
 HOSTILE_VALUES = {
     "huge numbers": "99999999999999999999999",
@@ -53,6 +54,7 @@ def demo_ids(app, runner):
         "source_id": db.session.scalar(select(Source.id)),
         "slug": "x", "token": "x", "filename": "desk.css",
         "name": "mark_checkable", "action": "mark_checkable",
+        "notification_id": 1, "comment_id": 1, "view_id": 1, "format_": "csv", "job_id": 1,
     }
     db.session.commit()
     return ids

@@ -12,7 +12,9 @@ from factcheck.security import CONTENT_SECURITY_POLICY
 
 # The endpoints anyone may reach. A new public endpoint must be added here on
 # purpose, so the test fails when one becomes public by accident.
-EXPECTED_PUBLIC = {"static", "auth.login", "health"}
+EXPECTED_PUBLIC = {"static", "auth.login", "health",
+                   # an email's unsubscribe link: a signed token, no login (docs/team.md)
+                   "notifications.unsubscribe", "notifications.confirm_unsubscribe"}
 EXPECTED_PUBLIC_PREFIXES = ("public.", "feeds.")
 
 

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from factcheck.extensions import db
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
+from factcheck.jobs.models import Job
 from tests.conftest import FIXTURES
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -154,8 +155,9 @@ def test_a_fetched_url_is_read_and_saved(local_fetch, client, reviewer):
     local_fetch.expect_request("/harbour").respond_with_data(
         PAGE, content_type="text/html; charset=utf-8")
     url = local_fetch.url_for("/harbour")
-    token, review = _review_page(client, client.post("/articles/new?tab=url",
-                                                     data={"url": url}))
+    response = client.post("/articles/new?tab=url", data={"url": url})
+    assert re.fullmatch(r"/jobs/\d+", response.headers["Location"])  # the job's page, at once
+    token, review = _review_page(client, client.get(response.headers["Location"]))
     assert "Harbour traffic rose 12% in 2023" in review
     assert "a fetched URL" in review
     client.post(f"/articles/review/{token}", data={
@@ -166,11 +168,16 @@ def test_a_fetched_url_is_read_and_saved(local_fetch, client, reviewer):
 
 
 def _refused(client, url: str, message: str) -> None:
+    """The import's job page names the failure and offers the form again with the URL."""
     response = client.post("/articles/new?tab=url", data={"url": url})
-    assert response.status_code == 400, response.status_code
-    page = response.get_data(as_text=True)
+    assert response.status_code == 302, response.status_code
+    job = db.session.scalars(select(Job)).one()
+    assert job.state == "failed"
+    assert job.error.startswith(message), job.error
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert message in page, page[:3000]
-    assert f'value="{url}"' in page
+    again = re.search(r'<a href="([^"]+)" role="button">Try again', page)[1]
+    assert f'value="{url}"' in client.get(again.replace("&amp;", "&")).get_data(as_text=True)
     assert _counts() == (0, 0)
 
 

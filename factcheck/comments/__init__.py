@@ -1,0 +1,1 @@
+"""Comment threads on claims: Markdown, @mentions, resolved review remarks."""
