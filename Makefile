@@ -26,10 +26,12 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(DEV_STAMP) $(RUN_STAMP)
 
+# The web server and a job worker together; Ctrl-C stops both. Both take the
+# site address from HOST and PORT (see SERVED above).
 run: $(RUN_STAMP)
 	$(BIN)/factcheck db upgrade
 	$(SERVED) $(BIN)/factcheck demo
-	$(BIN)/factcheck run --host $(HOST) --port $(PORT)
+	$(SERVED) $(BIN)/factcheck start --host $(HOST) --port $(PORT)
 
 test: $(DEV_STAMP)
 	$(BIN)/pytest -q

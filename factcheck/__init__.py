@@ -154,11 +154,12 @@ def _register_commands(app: Flask) -> None:
     from factcheck.factchecks.cli import factchecks_cli
     from factcheck.intake.cli import articles_cli
     from factcheck.jobs.cli import jobs_cli, worker_command
+    from factcheck.jobs.supervise import start_command
     from factcheck.matching.cli import matching_cli
     from factcheck.notifications.cli import notifications_cli
     from factcheck.publishing.cli import markup_cli
 
     for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli,
                     factchecks_cli, export_command, notifications_cli, matching_cli, jobs_cli,
-                    worker_command):
+                    worker_command, start_command):
         app.cli.add_command(command)

@@ -55,3 +55,7 @@ cli.add_command(_run_command())
 def main() -> None:
     """Entry point of the ``factcheck`` console script."""
     cli.main(prog_name="factcheck")
+
+
+if __name__ == "__main__":
+    main()

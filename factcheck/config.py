@@ -37,6 +37,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "JOB_RETRY_DELAY_SECONDS": int,
     "JOB_SCHEDULES": str,
     "WORKER_CONCURRENCY": int,
+    "DETECTION_SYNC_MAX_CHARS": int,
     "FACTCHECKS_MAX_BYTES": int,
     "FACTCHECKS_PAGE_DELAY": float,
     "SMTP_URL": str,
@@ -81,6 +82,8 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "JOB_RETRY_DELAY_SECONDS": 10,
         "JOB_SCHEDULES": "",
         "WORKER_CONCURRENCY": 2,
+        # Texts longer than this have their claims detected by a job, not in the request.
+        "DETECTION_SYNC_MAX_CHARS": 50_000,
         # Notification email (docs/team.md): smtp://user:password@host:port, or
         # smtp+starttls://…; none means notifications stay in the desk only.
         "SMTP_URL": None,

@@ -17,6 +17,7 @@ from factcheck.claims.models import ClaimState
 from factcheck.database import utcnow
 from factcheck.desk import dashboard
 from factcheck.desk.charts import daily_chart, distribution_chart
+from factcheck.desk.team_board import team_board
 from factcheck.extensions import db
 from factcheck.jobs import get_queue, job_counts
 from factcheck.triage.rows import open_url
@@ -56,6 +57,7 @@ def home():
                    if current_user.has_role(Role.ADMIN) else None),
         open_url=open_url,
         now=now,
+        team=team_board(db.session, current_user, now),
         job_counts=job_counts(db.session, now=now),
         queue_available=get_queue().available(),
     )

@@ -155,6 +155,14 @@ def _end(session, job_id: int, attempt: int, **values) -> bool:
     return matched == 1
 
 
+def _record_failure(session, job_id: int, owner_id: int | None, kind: str, error: str) -> None:
+    """The audit record of a job that failed for good (its owner is notified from it)."""
+    from factcheck.audit.operations import record_audit
+
+    record_audit(session, actor=None, action="job.failed", object_type="jobs", object_id=job_id,
+                 after={"user_id": owner_id, "kind": kind, "error": (error or "")[:500]})
+
+
 def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings()) -> Outcome:
     """Claim and run job ``job_id`` in a session of its own; store its end.
 
@@ -166,10 +174,12 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
         if job is None:
             return Outcome(job_id, None)
         attempt, max_attempts, kind_name = job.attempts, job.max_attempts, job.kind
+        owner_id = job.owner_id
         kind = get_kind(kind_name)
         if kind is None:
             _end(session, job_id, attempt, state=JobState.FAILED, finished_at=utcnow(),
                  lease_until=None, error=f"No job function for the kind {kind_name!r}.")
+            _record_failure(session, job_id, owner_id, kind_name, "no job function")
             session.commit()
             return Outcome(job_id, JobState.FAILED)
         context = JobContext(session, job, settings)
@@ -195,6 +205,7 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
             if isinstance(error, JobError) and error.permanent:
                 _end(session, job_id, attempt, state=JobState.FAILED, finished_at=utcnow(),
                      lease_until=None, error=text)
+                _record_failure(session, job_id, owner_id, kind_name, text)
                 session.commit()
                 return Outcome(job_id, JobState.FAILED, error=text)
             log.warning("job %s (%s) attempt %s/%s failed: %s", job_id, kind_name, attempt,
@@ -208,6 +219,7 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
                 return Outcome(job_id, JobState.QUEUED, retry_in=delay, error=text)
             _end(session, job_id, attempt, state=JobState.FAILED, error=text,
                  finished_at=utcnow(), lease_until=None)
+            _record_failure(session, job_id, owner_id, kind_name, text)
             session.commit()
             return Outcome(job_id, JobState.FAILED, error=text)
 

@@ -129,6 +129,8 @@ def _after_flush_postexec(session: Session, _context) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the real commit is still to come
     pending = session.info.pop(_PENDING_KEY, None)
     if pending:
         from factcheck.notifications import email
@@ -137,6 +139,8 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # only a SAVEPOINT rolled back (one claim of a bulk action)
     session.info.pop(_PENDING_KEY, None)
     session.info.pop(_CREATED_KEY, None)
 

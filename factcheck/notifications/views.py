@@ -181,5 +181,9 @@ def _bell_context() -> dict:
 def init_app(app) -> None:
     """The blueprint, the bell in every desk page and the listener that derives notifications."""
     operations.install_listeners()
+    if app.config.get("SMTP_URL"):
+        from factcheck.notifications.jobs import schedule_email_jobs
+
+        schedule_email_jobs()
     app.register_blueprint(notifications_bp)
     app.context_processor(_bell_context)

@@ -6,7 +6,10 @@
  *
  *   j / k      focus the next / previous claim
  *   c          checkable
- *   x          not checkable: a dialog asks why (1-4 or arrows, Enter)
+ *   n          not checkable: a dialog asks why (1-4 or arrows, Enter)
+ *   x          select the claim for a bulk action (toggle); Shift+j / Shift+k
+ *              select while moving (the bulk bar above the queue acts on them)
+ *   z          undo the last action (undo.js)
  *   d          duplicate of: a dialog searches claims by their words or number
  *   a          assign to me
  *   u          assign to someone: focuses the row's assignee list
@@ -351,6 +354,42 @@
     announce("The server could not be reached. Nothing was changed.");
   });
 
+  /* --- Selection for bulk actions ------------------------------------------------------------ */
+
+  var bulkCount = document.getElementById("bulk-count");
+
+  function selectedCount() {
+    return queue.querySelectorAll(".row-select:checked").length;
+  }
+
+  function showSelection() {
+    rows().forEach(function (row) {
+      var box = row.querySelector(".row-select");
+      row.classList.toggle("selected", Boolean(box && box.checked));
+    });
+    if (bulkCount) {
+      var count = selectedCount();
+      bulkCount.textContent = count ? count + " selected" : "No claim selected";
+    }
+  }
+
+  function setSelected(row, on) {
+    var box = row ? row.querySelector(".row-select") : null;
+    if (!box) {
+      return;
+    }
+    box.checked = on;
+    showSelection();
+    announce("Claim " + row.dataset.claimId + (on ? " selected. " : " not selected. ") +
+             selectedCount() + " selected.");
+  }
+
+  queue.addEventListener("change", function (event) {
+    if (event.target.matches(".row-select")) {
+      showSelection();
+    }
+  });
+
   /* --- The keys ------------------------------------------------------------------------------ */
 
   document.addEventListener("keydown", function (event) {
@@ -381,6 +420,14 @@
       event.preventDefault();
       return;
     }
+    if (key === "J" || key === "K") {
+      // Shift+j/k: select the claim one is on and the one one moves to.
+      setSelected(currentRow(), true);
+      move(key === "J" ? 1 : -1);
+      setSelected(currentRow(), true);
+      event.preventDefault();
+      return;
+    }
     var row = currentRow();
     if (!row) {
       return;
@@ -397,6 +444,9 @@
     } else if (key === "c") {
       submit(row, "mark_checkable");
     } else if (key === "x") {
+      var box = row.querySelector(".row-select");
+      setSelected(row, box ? !box.checked : false);
+    } else if (key === "n") {
       openReason(row);
     } else if (key === "d") {
       openDuplicate(row);

@@ -41,6 +41,8 @@ from factcheck.ids import parse_id
 from factcheck.intake.models import Article
 from factcheck.review.workflow import WorkflowError
 from factcheck.triage import operations, rows
+from factcheck.triage.bulk import new_audit_records
+from factcheck.triage.bulk_views import bulk_context, pending_undo, remember_undo
 from factcheck.triage.forms import (
     AssignForm,
     PriorityForm,
@@ -81,17 +83,29 @@ def _back_url(claim_id: int | None = None) -> str:
     return f"{target}#claim-{claim_id}" if claim_id else target
 
 
-def _render_row(claim_id: int, *, message: str, kind: str = "status", status: int = 200):
+def _render_row(claim_id: int, *, message: str, kind: str = "status", status: int = 200,
+                undo: dict | None = None):
     claim = load_row_claim(db.session, claim_id) or abort(404)
     context = rows.row_context(people=_people(), next_url=_back_url())
-    return render_template("triage/_row.html", claim=claim, message=message,
-                           message_kind=kind, **context), status
+    html = render_template("triage/_row.html", claim=claim, message=message,
+                           message_kind=kind, **context)
+    if undo is not None:  # the undo bar travels with the row (htmx out-of-band swap)
+        html += render_template("triage/_undo.html", undo=undo, oob=True,
+                                next_url=_back_url())
+    return html, status
+
+
+def _commit_undoable(label: str) -> None:
+    """Commit, and offer to undo what the action just wrote (bulk_views.remember_undo)."""
+    records = new_audit_records(db.session)
+    db.session.commit()
+    remember_undo(records, label)
 
 
 def _finish(claim_id: int, message: str):
     """After a successful action: the row for htmx, a redirect back otherwise."""
     if _is_htmx():
-        return _render_row(claim_id, message=message)
+        return _render_row(claim_id, message=message, undo=pending_undo() or {})
     flash(f"Claim {claim_id}: {message}", "success")
     return redirect(_back_url(claim_id))
 
@@ -133,6 +147,7 @@ def queue():
     return render_template(
         "triage/queue.html", form=form, page=page, filters=page.filters,
         **rows.row_context(people=people, next_url=request.full_path.rstrip("?")),
+        **bulk_context(),
     )
 
 
@@ -153,7 +168,7 @@ def transition(claim_id: int, action: str):
             duplicate_of_id=form.duplicate_of_id.data, address=request.remote_addr)
     except WorkflowError as error:
         return _refuse(claim_id, error.message, status=error.status, rule=error.rule)
-    db.session.commit()
+    _commit_undoable(f"Claim {claim_id}: {DONE_MESSAGES[action]}")
     return _finish(claim_id, DONE_MESSAGES[action])
 
 
@@ -172,7 +187,7 @@ def assign(claim_id: int):
                                 seen_version=form.version.data, address=request.remote_addr)
     except WorkflowError as error:
         return _refuse(claim_id, error.message, status=error.status, rule=error.rule)
-    db.session.commit()
+    _commit_undoable(f"Claim {claim_id}: assignment changed.")
     if assignee is None:
         return _finish(claim_id, "Now assigned to nobody.")
     who = "you" if assignee.id == current_user.id else assignee.name
@@ -192,7 +207,7 @@ def priority(claim_id: int):
                                 seen_version=form.version.data, address=request.remote_addr)
     except WorkflowError as error:
         return _refuse(claim_id, error.message, status=error.status, rule=error.rule)
-    db.session.commit()
+    _commit_undoable(f"Claim {claim_id}: priority set to {form.priority.data}.")
     return _finish(claim_id, f"Priority set to {form.priority.data}.")
 
 

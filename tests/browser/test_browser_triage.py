@@ -73,10 +73,10 @@ def test_reviewer_triages_the_seed_article_with_the_keyboard(page, users):
     assert "Marked checkable." in _row(page, first).inner_text()
     assert _focused_claim(page) == str(first.id)  # the focus stays on the re-rendered row
 
-    # x asks why, 2 answers "prediction".
+    # n asks why, 2 answers "prediction".
     page.keyboard.press("j")
     assert _focused_claim(page) == str(second.id)
-    page.keyboard.press("x")
+    page.keyboard.press("n")
     dialog = page.locator("#reason-dialog")
     assert dialog.is_visible()
     page.keyboard.press("2")
@@ -85,9 +85,9 @@ def test_reviewer_triages_the_seed_article_with_the_keyboard(page, users):
     assert not dialog.is_visible()
     assert _focused_claim(page) == str(second.id)
 
-    # x again on the third, choosing with the arrow keys and Enter.
+    # n again on the third, choosing with the arrow keys and Enter.
     page.keyboard.press("j")
-    page.keyboard.press("x")
+    page.keyboard.press("n")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")

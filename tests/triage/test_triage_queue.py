@@ -102,7 +102,7 @@ def test_triggering_words_are_emphasised_and_everything_is_escaped(signed_in, ap
 
 def test_queue_shows_the_keys_and_loads_the_script(signed_in, queue_claims):
     body = signed_in.get("/claims").get_data(as_text=True)
-    for key in ("j", "k", "c", "x", "d", "a", "Enter"):
+    for key in ("j", "k", "c", "n", "x", "z", "d", "a", "Enter"):
         assert f"<kbd>{key}</kbd>" in body
     assert '<script src="/static/triage.js"></script>' in body
     assert "<script>" not in body  # no inline script (the CSP forbids them)
