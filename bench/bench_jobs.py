@@ -123,6 +123,16 @@ def _url_import(app, db, name: str, port: int) -> None:
                          password="bench password 123", actor=None)  # noqa: S106
     db.session.commit()
     client = app.test_client()
+    # Each request in an app context of its own, as in production: sharing the bench's
+    # context would share its session, and its open SQLite transaction would lock out the
+    # worker.
+    real_open = client.open
+
+    def isolated_open(*args, **kwargs):
+        with app.app_context():
+            return real_open(*args, **kwargs)
+
+    client.open = isolated_open
     client.post("/login", data={"email": email, "password": "bench password 123"})
     _Page.body = ("<html><head><title>Seed</title></head><body><article><h1>Seed</h1>"
                   + "".join(f"<p>{p}</p>" for p in SEED.split("\n\n"))
