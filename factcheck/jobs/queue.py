@@ -38,6 +38,7 @@ _PENDING = "factcheck.jobs.pending"
 # Every feature module that declares job kinds; create_app imports them all.
 JOB_MODULES: list[str] = [
     "factcheck.jobs.builtin",
+    "factcheck.factchecks.jobs",
     "factcheck.intake.jobs",
     "factcheck.claims.jobs",
     "factcheck.notifications.jobs",
