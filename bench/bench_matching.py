@@ -1,8 +1,9 @@
 """Claim matching: encoder load and speed; hybrid query latency at 10,000 and 100,000 items.
 
 Run with ``.venv/bin/python -m bench matching``. The known items are
-generated (clustered random vectors, texts of random words from the seed
-article), inserted straight into ``match_items`` of a throw-away database:
+generated (clustered random vectors; texts drawn by Zipf's law from the
+seed article's words and 20,000 made-up ones), inserted straight into
+``match_items`` of a throw-away database:
 SQLite in a temporary folder, and PostgreSQL when ``FACTCHECK_BENCH_PG_URL``
 (or ``FACTCHECK_DATABASE_URL``) names one; its tables are dropped and
 migrated. Latency is wall-clock per query, after the process's vector index
@@ -26,7 +27,7 @@ import numpy as np
 SEED_TEXT = Path(__file__).resolve().parents[1] / "factcheck" / "demo_data" / "seed-article.txt"
 _SIZES = os.environ.get("FACTCHECK_BENCH_MATCHING_SIZES", "10000,100000")
 SIZES = tuple(int(size) for size in _SIZES.split(","))
-QUERIES = 100
+QUERIES = 50
 
 
 def _rss_mb() -> float:
@@ -41,10 +42,27 @@ def _percentiles(values: list[float]) -> str:
     return f"p50 {p50 * 1000:6.1f} ms, p95 {p95 * 1000:6.1f} ms"
 
 
-def _vocabulary() -> list[str]:
-    from factcheck.matching.text import words
+class _Words:
+    """Texts with a newsroom-like word distribution: the seed article's words and
+    20,000 made-up ones, drawn by Zipf's law (a few words are everywhere, most
+    are rare), so the full-text side sees realistic posting lists."""
 
-    return sorted(set(words(SEED_TEXT.read_text(encoding="utf-8")))) or ["claim"]
+    def __init__(self, seed: int) -> None:
+        from factcheck.matching.text import words
+
+        real = sorted(set(words(SEED_TEXT.read_text(encoding="utf-8"))))
+        rng = random.Random(0)  # noqa: S311 (reproducible text, not secrets)
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        made_up = ["".join(rng.choices(letters, k=rng.randint(4, 10))) for _ in range(20_000)]
+        self.vocabulary = real + made_up
+        weights = 1.0 / np.arange(1, len(self.vocabulary) + 1) ** 1.05
+        self.cumulative = np.cumsum(weights / weights.sum())
+        self.rng = np.random.default_rng(seed)
+
+    def text(self, low: int, high: int) -> str:
+        count = int(self.rng.integers(low, high + 1))
+        picks = np.searchsorted(self.cumulative, self.rng.random(count))
+        return " ".join(self.vocabulary[min(i, len(self.vocabulary) - 1)] for i in picks)
 
 
 def _synthetic(count: int, dimensions: int, rng: np.random.Generator):
@@ -67,9 +85,8 @@ def bench_encoder() -> None:
         f"{(time.perf_counter() - started) * 1000:.0f} ms; "
         f"resident memory +{_rss_mb() - before:.0f} MB ({_rss_mb():.0f} MB)"
     )
-    vocabulary = _vocabulary()
-    rng = random.Random(3)  # noqa: S311 (reproducible text, not secrets)
-    texts = [" ".join(rng.choices(vocabulary, k=30)) for _ in range(200)]
+    generator = _Words(3)
+    texts = [generator.text(25, 35) for _ in range(200)]
     tokens = np.mean([len(e.ids) for e in encoder._tokenizer.encode_batch(texts)])
     encoder.embed(texts[:10])
     wall, cpu = time.perf_counter(), time.process_time()
@@ -106,9 +123,8 @@ def _run_on(url: str, label: str) -> None:
     from factcheck.matching import store
 
     encoder = default_encoder()
-    vocabulary = _vocabulary()
+    vocabulary = _Words(5)
     rng = np.random.default_rng(11)
-    texts_rng = random.Random(5)  # noqa: S311
     app = _app(url)
     filled = 0
     vectors = _synthetic(max(SIZES), encoder.dimensions, rng)
@@ -117,7 +133,7 @@ def _run_on(url: str, label: str) -> None:
             seconds = _fill_more(db.session, filled, size, encoder.version, vectors, vocabulary)
             filled = size
             print(f"{label}, {size:,} items (inserted in {seconds:.0f} s):")
-            query_texts = [" ".join(texts_rng.choices(vocabulary, k=14)) for _ in range(QUERIES)]
+            query_texts = [vocabulary.text(12, 16) for _ in range(QUERIES)]
             query_vectors = vectors[rng.integers(0, size, QUERIES)] + 0.05 * rng.standard_normal(
                 (QUERIES, encoder.dimensions)
             ).astype(np.float32)
@@ -135,10 +151,24 @@ def _run_on(url: str, label: str) -> None:
                     store.find_matches(db.session, vector, query_text=text, limit=10)
                     timings.append(time.perf_counter() - started)
                     db.session.rollback()
+                vector_only = []
+                for vector in query_vectors:
+                    started = time.perf_counter()
+                    store.find_matches(db.session, vector, limit=10)
+                    vector_only.append(time.perf_counter() - started)
+                    db.session.rollback()
                 print(
                     f"  {mode:5} vectors ({len(index):,} in memory, loaded in {loaded:.1f} s, "
-                    f"{_rss_mb():.0f} MB resident): hybrid query {_percentiles(timings)}"
+                    f"{_rss_mb():.0f} MB resident): hybrid query {_percentiles(timings)}; "
+                    f"vector side alone {_percentiles(vector_only)}"
                 )
+            timings = []
+            for text in query_texts:
+                started = time.perf_counter()
+                store.lexical_candidates(db.session, text, encoder.version, None, 50)
+                timings.append(time.perf_counter() - started)
+                db.session.rollback()
+            print(f"  full-text side alone (12-16-word queries): {_percentiles(timings)}")
             timings = []
             for text in query_texts[:30]:
                 started = time.perf_counter()
@@ -156,7 +186,6 @@ def _fill_more(session, have: int, want: int, model, vectors, vocabulary) -> flo
     from factcheck.matching.models import MatchItem
     from factcheck.matching.store import _bump, _random_key
 
-    rng = random.Random(want)  # noqa: S311
     started = time.perf_counter()
     table = MatchItem.__table__
     for start in range(have, want, 5000):
@@ -166,7 +195,7 @@ def _fill_more(session, have: int, want: int, model, vectors, vocabulary) -> flo
                 "kind": "factcheck" if i % 4 else "claim",
                 "item_id": i,
                 "model": model,
-                "text": " ".join(rng.choices(vocabulary, k=rng.randint(8, 25))),
+                "text": vocabulary.text(8, 25),
                 "vector": vectors[i].astype("<f4").tobytes(),
                 "created_at": _now(),
             }
