@@ -307,7 +307,7 @@ def lexical_candidates(session, query: str, model: str, kinds, limit: int) -> di
     if connection.dialect.name == "sqlite":
         params["q"] = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
         statement = text(
-            "SELECT m.key, -bm25(match_items_fts) AS score FROM match_items_fts "  # noqa: S608
+            "SELECT m.key, -bm25(match_items_fts) AS score FROM match_items_fts "  # noqa: S608  # nosec B608
             "JOIN match_items m ON m.id = match_items_fts.rowid "
             "WHERE match_items_fts MATCH :q AND m.model = :model" + kind_filter + " "
             "ORDER BY bm25(match_items_fts) LIMIT :limit"
@@ -317,7 +317,7 @@ def lexical_candidates(session, query: str, model: str, kinds, limit: int) -> di
         params.update(dict(zip(names, terms, strict=True)))
         tsquery = " || ".join(f"plainto_tsquery('english', :{n})" for n in names)
         statement = text(
-            "SELECT m.key, ts_rank(m.match_items_fts_tsv, q.q, 1) AS score "  # noqa: S608
+            "SELECT m.key, ts_rank(m.match_items_fts_tsv, q.q, 1) AS score "  # noqa: S608  # nosec B608
             f"FROM match_items m, (SELECT {tsquery} AS q) q "
             "WHERE m.match_items_fts_tsv @@ q.q AND m.model = :model"
             + kind_filter
