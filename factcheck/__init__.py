@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(Path(app.instance_path))
     settings.finish_settings(app.config)
+    _check_claim_models(app)
 
     _use_bounded_integer_urls(app)
     _init_extensions(app)
@@ -54,6 +55,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     return app
+
+
+def _check_claim_models(app: Flask) -> None:
+    """Choose the claim model from the settings; a missing or damaged file stops start-up."""
+    from factcheck.claims.detection import scoring
+
+    desk = scoring.DeskSettings.from_mapping(app.config)
+    scoring.configure(desk)
+    scoring.check_models(desk)
 
 
 def _use_bounded_integer_urls(app: Flask) -> None:
@@ -155,11 +165,12 @@ def _register_commands(app: Flask) -> None:
     from factcheck.factchecks.cli import factchecks_cli
     from factcheck.intake.cli import articles_cli
     from factcheck.jobs.cli import jobs_cli, worker_command
+    from factcheck.jobs.supervise import start_command
     from factcheck.matching.cli import matching_cli
     from factcheck.notifications.cli import notifications_cli
     from factcheck.publishing.cli import markup_cli
 
     for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli,
                     factchecks_cli, export_command, notifications_cli, matching_cli, jobs_cli,
-                    worker_command):
+                    worker_command, start_command):
         app.cli.add_command(command)

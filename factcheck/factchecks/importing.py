@@ -57,6 +57,8 @@ class ReadSettings:
     page_delay: float = PAGE_DELAY
     max_pages: int = MAX_SITEMAP_PAGES
     sleep: Callable[[float], None] = time.sleep
+    # Told how many pages a sitemap import has read (a job renews its lease there).
+    progress: Callable[[int], None] | None = None
 
 
 @dataclass
@@ -225,6 +227,8 @@ def _read_sitemap(xml: bytes, settings: ReadSettings,
         if number:
             settings.sleep(settings.page_delay)
         yield from fetch_page_reviews(url, settings, report)
+        if settings.progress is not None:
+            settings.progress(number + 1)
 
 
 def fetch_page_reviews(url: str, settings: ReadSettings,
@@ -283,38 +287,42 @@ def spooled_batches(spool: IO[str], size: int = BATCH_SIZE) -> Iterator[list[Kno
 def import_source(
     session, location: str, *, settings: ReadSettings, actor=None, source=None,
     after_batch: Callable[[Any, list], None] | None = None,
+    commit: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Read ``location`` and store its fact-checks in the library, committing batch by batch.
 
     ``source`` (a :class:`~factcheck.factchecks.models.FactCheckSource`) gets
     the run's counts, error and schedule. ``after_batch(session, rows)`` runs
     inside each batch's transaction, after the rows are flushed (the matching
-    index is kept in step there). Commits ``session``.
+    index is kept in step there). Commits ``session`` after each batch and at the
+    end, through ``commit`` when given (a job commits with its progress).
     """
     from factcheck.audit.operations import record_audit
     from factcheck.database import utcnow
+    from factcheck.factchecks.models import FactCheckSource
     from factcheck.factchecks.operations import StoreCounts, store_reviews
 
     report = ImportReport(location)
+    commit = commit or session.commit
+    source_id = source.id if source is not None else None
     session.rollback()  # no transaction is held while the source is read
     spool = spool_source(location, settings, report)
     counts = StoreCounts()
     if spool is not None:
         with spool:
             for batch in spooled_batches(spool):
-                if source is not None:
-                    source = session.merge(source)
+                source = session.get(FactCheckSource, source_id) if source_id else None
                 done, rows = store_reviews(session, batch, source=source,
                                            source_format=report.format or "document")
                 if after_batch is not None:
                     after_batch(session, rows)
-                session.commit()
+                commit()
                 counts.add(done)
                 report.stored_ids.extend(row.id for row in rows)
     report.added, report.updated, report.unchanged = counts.added, counts.updated, \
         counts.unchanged
+    source = session.get(FactCheckSource, source_id) if source_id else None
     if source is not None:
-        source = session.merge(source)
         now = utcnow()
         source.last_run_at = now
         source.last_status = report.status
@@ -329,7 +337,7 @@ def import_source(
                  object_type="factcheck_sources", object_id=source.id if source else None,
                  after={"source": _shown(location), **report.as_dict(),
                         "skipped_items": report.skipped_items[:10]})
-    session.commit()
+    commit()
     return report
 
 

@@ -290,15 +290,18 @@ def import_article(session, values: Mapping[str, Any], *, actor: User | None,
 
 
 def import_draft(session, draft: ImportDraft, *, actor: User,
-                 fields: ArticleFields | None = None) -> Article:
-    """Save the reviewed ``draft`` as an article (with its claims) and delete the draft."""
+                 fields: ArticleFields | None = None, detect: bool = True) -> Article:
+    """Save the reviewed ``draft`` as an article (with its claims) and delete the draft.
+
+    ``detect=False`` leaves detection to a job (a text over the request's budget).
+    """
     values = {
         "source": draft.source, "source_url": draft.source_url, "original": draft.original,
         "original_type": draft.original_type, "original_encoding": draft.original_encoding,
         "sha256": draft.sha256, "text": draft.text, "metadata_": draft.metadata_,
         "warnings": draft.warnings, "captured_at": draft.created_at,
     }
-    article = import_article(session, values, actor=actor, fields=fields)
+    article = import_article(session, values, actor=actor, fields=fields, detect=detect)
     session.delete(draft)
     session.flush()
     return article

@@ -165,9 +165,11 @@ def review(token: str):
     duplicate = ops.find_duplicate(db.session, sha256=draft.sha256, canonical_url=canonical)
     status = 200
     if form.validate_on_submit():
+        # A long text is saved at once and its claims detected by a job (its page shows it).
+        detect_now = len(draft.text) <= current_app.config["DETECTION_SYNC_MAX_CHARS"]
         try:
             article = ops.import_draft(db.session, draft, actor=current_user,
-                                       fields=form.fields())
+                                       fields=form.fields(), detect=detect_now)
         except ops.DuplicateArticleError as error:
             db.session.rollback()
             duplicate, status = (error.existing, error.reason), 409
@@ -176,6 +178,12 @@ def review(token: str):
             form.canonical_url.errors.append(error.message)
             status = 400
         else:
+            if not detect_now:
+                job = enqueue("claims.detect", {}, actor=current_user, target=article,
+                              key=f"claims.detect:{article.id}")
+                db.session.commit()
+                flash("Article saved; its claims are being detected in the background.", "info")
+                return redirect(url_for("jobs.show", job_id=job.id))
             count = db.session.scalar(select(func.count()).where(Claim.article_id == article.id))
             db.session.commit()
             flash(f"Article saved; {count} candidate claims detected.", "success")

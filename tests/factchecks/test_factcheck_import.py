@@ -178,3 +178,31 @@ def test_an_import_never_overwrites_one_of_ours(runner, app, users, tmp_path):
     report = json.loads(_run(runner, "import", str(feed), "--json").output)[0]
     assert (report["added"], report["unchanged"]) == (0, 1)
     assert _known()[0].rating_label == "False"
+
+
+def test_the_job_queue_polls_due_sources_and_imports_them(app, tmp_path):
+    from factcheck.factchecks.operations import add_source
+    from factcheck.jobs import enqueue
+    from factcheck.jobs.models import Job
+
+    feed = tmp_path / "feed.json"
+    shutil.copy(FIXTURES / "datafeed.json", feed)
+    add_source(db.session, str(feed), actor=None, poll_hours=24, allow_files=True)
+    db.session.commit()
+    enqueue("factchecks.poll", {})
+    db.session.commit()  # immediate mode in tests: the poll runs, then the import it enqueued
+    db.session.expire_all()
+    jobs = {job.kind: job for job in db.session.scalars(select(Job))}
+    assert jobs["factchecks.poll"].state == "done"
+    assert jobs["factchecks.poll"].result == {"enqueued": 1}
+    assert jobs["factchecks.import_source"].state == "done", jobs["factchecks.import_source"].error
+    assert jobs["factchecks.import_source"].result["added"] == 2
+    assert len(_known()) == 2
+    source = db.session.scalar(select(FactCheckSource))
+    assert source.last_status == "partial"
+    # Polled again before its next run: nothing to do.
+    enqueue("factchecks.poll", {}, key="second poll")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.scalar(select(Job).where(Job.key == "second poll")).result == \
+        {"enqueued": 0}

@@ -1,0 +1,58 @@
+"""Job kinds of the known fact-checks library, run by the job queue (``factcheck.jobs``).
+
+* ``factchecks.poll`` (every 10 minutes): enqueue an import of each source that is
+  due (scheduled feeds, and sources an admin asked to run now). The job key names
+  the source and its due time, so two polls never make two imports of one run.
+* ``factchecks.import_source``: read one source and store what it holds (see
+  ``importing``). A sitemap's pages are fetched one after the other, politely
+  spaced, inside this job; each page renews the job's lease.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from factcheck.jobs.registry import JobInputGone, job, periodic
+
+POLL_SCHEDULE = "*/10 * * * *"
+
+
+@job("factchecks.poll", max_attempts=1, title="Known fact-checks: poll due sources")
+def poll_sources(ctx) -> dict:
+    """Enqueue an import for every due source."""
+    from factcheck.factchecks.operations import due_sources
+    from factcheck.jobs.operations import enqueue
+
+    due = due_sources(ctx.session)
+    for source in due:
+        enqueue("factchecks.import_source", {"source_id": source.id},
+                key=f"factchecks:source:{source.id}:{source.next_run_at.isoformat()}",
+                target=source, session=ctx.session)
+    return {"enqueued": len(due)}
+
+
+@job("factchecks.import_source", max_attempts=2, title="Known fact-checks: import a source")
+def import_source_job(ctx) -> dict:
+    """Import one source into the library (idempotent: an upsert by review URL)."""
+    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.models import FactCheckSource
+
+    source = ctx.session.get(FactCheckSource, int(ctx.payload.get("source_id", 0)))
+    if source is None:
+        raise JobInputGone("the source was removed")
+    location = source.location
+    settings = settings_from_config(current_app.config, location)
+    done = {"items": 0}
+
+    def read_progress(count: int) -> None:
+        done["items"] = count
+        ctx.progress(count, None, f"read {count} item(s) of {location[:120]}")
+
+    settings.progress = read_progress
+    ctx.done_reading()
+    report = import_source(ctx.session, location, settings=settings, source=source,
+                           commit=lambda: ctx.progress(done["items"]))
+    return report.as_dict() | {"skipped_items": report.skipped_items[:20]}
+
+
+periodic("factchecks.poll", POLL_SCHEDULE)
