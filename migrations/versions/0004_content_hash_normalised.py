@@ -11,7 +11,7 @@ Two articles that were duplicates under the new rule cannot share a hash (the
 column is unique): the later one keeps its old hash, and nothing is deleted.
 
 Revision ID: 0004
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 12:30:00
 
 """
@@ -24,7 +24,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0004"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
