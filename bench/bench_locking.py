@@ -71,12 +71,19 @@ def _writer(url: str, stop: threading.Event) -> None:
     engine.dispose()
 
 
-def _reader(base: str, pages: list[str], stop: threading.Event, results: list) -> None:
+def _signed_in(base: str):
     import requests
 
     browser = requests.Session()
-    browser.post(f"{base}/login", data={"email": "reader@bench.example", "password": PASSWORD},
-                 timeout=30)
+    response = browser.post(f"{base}/login", allow_redirects=False, timeout=30,
+                            data={"email": "reader@bench.example", "password": PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"sign-in failed: {response.status_code}")
+    return browser
+
+
+def _reader(browser, base: str, pages: list[str], stop: threading.Event,
+            results: list) -> None:
     while not stop.is_set():
         for page in pages:
             started = time.perf_counter()
@@ -88,6 +95,8 @@ def _reader(base: str, pages: list[str], stop: threading.Event, results: list) -
 
 
 def _run_on(url: str, label: str) -> None:
+    import logging
+
     from flask_migrate import upgrade
     from sqlalchemy import func, select
     from werkzeug.serving import make_server
@@ -96,6 +105,8 @@ def _run_on(url: str, label: str) -> None:
     from factcheck.extensions import db
     from factcheck.intake.models import Article
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("factcheck.security").setLevel(logging.ERROR)
     app = create_app(_settings(url))
     with app.app_context():
         upgrade()
@@ -110,9 +121,11 @@ def _run_on(url: str, label: str) -> None:
             base = f"http://127.0.0.1:{server.server_port}"
             pages = ["/", "/claims", f"/articles/{ids['article']}", f"/claims/{ids['claim']}"]
             stop, results = threading.Event(), []
+            browsers = [_signed_in(base) for _ in range(READERS)]
             threads = [threading.Thread(target=_writer, args=(url, stop))]
-            threads += [threading.Thread(target=_reader, args=(base, pages, stop, results))
-                        for _ in range(READERS)]
+            threads += [threading.Thread(target=_reader, args=(browser, base, pages, stop,
+                                                               results))
+                        for browser in browsers]
             for thread in threads:
                 thread.start()
             time.sleep(SECONDS)

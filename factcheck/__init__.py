@@ -38,19 +38,30 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(Path(app.instance_path))
     settings.validate_settings(app.config)
     settings.finish_settings(app.config)
+    _check_claim_models(app)
 
     _use_bounded_integer_urls(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
 
-    from factcheck import busy, errors, security, templating
+    from factcheck import busy, compression, errors, security, templating
 
+    compression.init_app(app)  # registered first, so its hook runs last, after the headers
     busy.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     return app
+
+
+def _check_claim_models(app: Flask) -> None:
+    """Choose the claim model from the settings; a missing or damaged file stops start-up."""
+    from factcheck.claims.detection import scoring
+
+    desk = scoring.DeskSettings.from_mapping(app.config)
+    scoring.configure(desk)
+    scoring.check_models(desk)
 
 
 def _use_bounded_integer_urls(app: Flask) -> None:
