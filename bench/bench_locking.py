@@ -3,7 +3,7 @@ taking the write lock for 3 s at a time (docs/architecture.md, "The locking mode
 
 A throw-away SQLite database (and, with ``FACTCHECK_DATABASE_URL`` pointing at an
 empty scratch PostgreSQL database, that too) gets one article with claims. The app
-is served by a threaded local server; 8 signed-in readers load the desk home, the
+is served by a threaded local server; 4 signed-in readers load the desk home, the
 queue, the article and a claim page in a loop while a writer holds the lock 3 s of
 every 3.5 s (on SQLite ``BEGIN IMMEDIATE``, on PostgreSQL every claim row locked).
 Printed: requests, errors (anything but 200: expected 0), median and p95.
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 SECONDS = 20
-READERS = 8
+READERS = 4
 HOLD = 3.0
 PASSWORD = "bench password not for production"  # noqa: S105 (a throw-away database's user)
 
@@ -134,9 +134,10 @@ def _run_on(url: str, label: str) -> None:
                 thread.join(60)
             server.shutdown()
             errors = sum(1 for status, _ in results if status != 200)
+            kinds = sorted({status for status, _ in results if status != 200})
             times = sorted(seconds * 1000 for _, seconds in results) or [0.0]
             print(f"{label}: {len(results)} requests in {SECONDS} s with a writer holding the "
-                  f"lock {HOLD:.0f} s at a time: {errors} errors, median "
+                  f"lock {HOLD:.0f} s at a time: {errors} errors {kinds or ''}, median "
                   f"{statistics.median(times):.0f} ms, p95 {times[int(len(times) * 0.95)]:.0f} ms",
                   flush=True)
         finally:
