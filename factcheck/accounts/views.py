@@ -123,7 +123,7 @@ def _refuse_login(form, email: str, refusal: throttle.Refusal):
         message = (f"Too many failed sign-ins for this account. Wait {refusal.retry_after} "
                    "seconds, then try again.")
         headers = {"Retry-After": str(refusal.retry_after)}
-    flash(message, "error")
+    form.email.errors = [*form.email.errors, message]
     return render_template("auth/login.html", form=form), 429, headers
 
 

@@ -66,6 +66,8 @@ NOT_A_CLAIM_CHANGE = {
     "review.preview_verdict": "renders Markdown, writes nothing",
     "articles.make_claim": "creates a new claim from a span; no existing claim changes",
     "articles.redetect": "editors only; refreshes only claims no reviewer has touched",
+    "bulk.apply": "applies triage.operations (assign_claim, set_priority, triage_claim) to "
+                  "each ticked claim; each asks claim_problem, as the routes above prove",
     "comments.add": "a comment in the claim's discussion; the claim itself does not change",
 }
 
