@@ -42,6 +42,7 @@ from factcheck.accounts.forms import (
 )
 from factcheck.accounts.models import Role, User
 from factcheck.accounts.sessions import role_required
+from factcheck.database import WRITE_INTENT
 from factcheck.extensions import db, limiter
 from factcheck.security import leave_session_untouched, log_security_event
 
@@ -87,7 +88,14 @@ def login():
             return _refuse_login(form, email, refusal)
         if throttle.just_locked(db.session, email, limits["lock_after"]):
             log_security_event("login.locked", email=email)
-        user = operations.authenticate(db.session, form.email.data, form.password.data)
+        # The password check is slow (argon2id): it reads in a DEFERRED
+        # transaction, so it never holds the write lock other sign-ins need.
+        intent = WRITE_INTENT.set(False)
+        try:
+            user = operations.authenticate(db.session, form.email.data, form.password.data)
+            db.session.commit()
+        finally:
+            WRITE_INTENT.reset(intent)
         if user is not None:
             throttle.record_success(db.session, email)
         if user is None:

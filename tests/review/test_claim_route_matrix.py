@@ -68,6 +68,8 @@ NOT_A_CLAIM_CHANGE = {
     "articles.redetect": "editors only; refreshes only claims no reviewer has touched",
     "bulk.apply": "applies triage.operations (assign_claim, set_priority, triage_claim) to "
                   "each ticked claim; each asks claim_problem, as the routes above prove",
+    "bulk.undo": "reverses one's own queue action through apply_transition, assign_claim and "
+                 "set_priority, which ask claim_problem",
     "comments.add": "a comment in the claim's discussion; the claim itself does not change",
 }
 
