@@ -36,8 +36,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.read_settings(test_config, Path(app.instance_path)))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(Path(app.instance_path))
-    settings.validate_settings(app.config)
     settings.finish_settings(app.config)
+    settings.validate_settings(app.config)
     _check_claim_models(app)
 
     _use_bounded_integer_urls(app)

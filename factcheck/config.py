@@ -241,6 +241,8 @@ def validate_settings(config: dict[str, Any]) -> None:
     """Refuse settings that cannot be right, naming the setting and what it needs."""
     problems = []
     for name in ("SITE_URL", "ORG_URL"):
+        if name == "ORG_URL" and config.get(name) is None:
+            continue  # optional: the organisation then has no link
         if not _is_http_url(config.get(name)):
             problems.append(f"{ENV_PREFIX}{name} must be an absolute http:// or https:// URL; "
                             f"it is {config.get(name)!r}.")

@@ -70,6 +70,8 @@ NOT_A_CLAIM_CHANGE = {
                   "each ticked claim; each asks claim_problem, as the routes above prove",
     "bulk.undo": "reverses one's own queue action through apply_transition, assign_claim and "
                  "set_priority, which ask claim_problem",
+    "bulk.save_view": "saves a queue filter, not a claim",
+    "bulk.delete_view": "deletes a saved queue filter, not a claim",
     "comments.add": "a comment in the claim's discussion; the claim itself does not change",
 }
 

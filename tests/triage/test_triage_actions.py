@@ -96,7 +96,7 @@ def test_action_by_htmx_answers_with_the_row(client, auth, users, queue_claims, 
     if name == "assign":
         # Given to an editor, the claim is no longer the reviewer's to act on:
         # the row offers them nothing (the workflow's assignee rule).
-        assert "<form" not in body
+        assert 'data-action=' not in body  # (undo of one's own action may remain)
     else:
         assert f'name="next" value="{BACK.replace("&", "&amp;")}"' in body
     after = _fresh(claim)
