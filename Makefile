@@ -41,7 +41,7 @@ bench: $(DEV_STAMP)
 
 # Two gunicorn app servers and two job workers on PostgreSQL and Redis, under load for
 # 60 s, one of each killed and restarted mid-run (scripts/cluster_test.py).
-cluster-test: $(STAMP)
+cluster-test: $(DEV_STAMP)
 	$(BIN)/python scripts/cluster_test.py
 
 # Rebuild the shipped sentence encoder from the published weights (needs the
