@@ -200,6 +200,10 @@ def create_detected_claims(session, article: Article, *, actor: User | None) -> 
                "warnings": list(result.warnings)},
     )
     session.flush()
+    # Checked before? Each new claim against our claims and the known fact-checks.
+    from factcheck.factchecks.matching import match_claims
+
+    match_claims(session, claims, actor=actor)
     return claims
 
 

@@ -52,7 +52,7 @@ def import_command(sources: tuple[str, ...], as_json: bool) -> None:
     from sqlalchemy import select
 
     from factcheck.extensions import db
-    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
     from factcheck.factchecks.models import FactCheckSource
 
     reports = []
@@ -60,7 +60,8 @@ def import_command(sources: tuple[str, ...], as_json: bool) -> None:
         source = db.session.scalar(select(FactCheckSource)
                                    .where(FactCheckSource.location == location))
         settings = settings_from_config(current_app.config, location)
-        report = import_source(db.session, location, settings=settings, source=source)
+        report = import_source(db.session, location, settings=settings, source=source,
+                               **indexing_hooks())
         reports.append(report)
         if not as_json:
             _print_report(report)
@@ -120,7 +121,7 @@ def sources_command(as_json: bool) -> None:
 def poll_command() -> None:
     """Import every scheduled source that is due (what the job queue runs periodically)."""
     from factcheck.extensions import db
-    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
     from factcheck.factchecks.operations import due_sources
 
     due = due_sources(db.session)
@@ -128,7 +129,7 @@ def poll_command() -> None:
         report = import_source(db.session, source.location,
                                settings=settings_from_config(current_app.config,
                                                              source.location),
-                               source=source)
+                               source=source, **indexing_hooks())
         _print_report(report)
     if not due:
         click.echo("No source is due.", err=sys.stderr.isatty())

@@ -31,6 +31,10 @@ class PublishForm(SeenVersionMixin, FlaskForm):
         "Correction note (shown on the page, dated)",
         validators=[Optional(), Length(max=NOTE_MAX_CHARS)],
     )
+    conflict_reason = TextAreaField(
+        "Why publish a verdict different from ours on the same claim (recorded)",
+        validators=[Optional(), Length(max=2000)],
+    )
 
 
 class ReopenForm(SeenVersionMixin, FlaskForm):

@@ -37,6 +37,7 @@ from factcheck.accounts.sessions import role_required
 from factcheck.claims.models import Claim
 from factcheck.errors import render_error
 from factcheck.extensions import db
+from factcheck.factchecks.matching import matches_for
 from factcheck.ids import parse_id
 from factcheck.intake.models import Article
 from factcheck.review.workflow import WorkflowError
@@ -87,6 +88,7 @@ def _render_row(claim_id: int, *, message: str, kind: str = "status", status: in
                 undo: dict | None = None):
     claim = load_row_claim(db.session, claim_id) or abort(404)
     context = rows.row_context(people=_people(), next_url=_back_url())
+    context["claim_matches"] = matches_for(db.session, [claim_id])
     html = render_template("triage/_row.html", claim=claim, message=message,
                            message_kind=kind, **context)
     if undo is not None:  # the undo bar travels with the row (htmx out-of-band swap)
@@ -146,6 +148,7 @@ def queue():
     page = queue_page(db.session, filters, viewer_id=current_user.id)
     return render_template(
         "triage/queue.html", form=form, page=page, filters=page.filters,
+        claim_matches=matches_for(db.session, [claim.id for claim in page.claims]),
         **rows.row_context(people=people, next_url=request.full_path.rstrip("?")),
         **bulk_context(),
     )
