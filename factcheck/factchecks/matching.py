@@ -301,3 +301,80 @@ def confirm_verdict_conflicts(session, claim, verdict: str | None, reason: str |
                         "conflicts": [{"claim_id": m.claim_id, "verdict": m.verdict}
                                       for m in conflicts]},
                  comment=reason[:2000], address=address)
+
+
+# --- search by meaning -------------------------------------------------------------------
+
+ARTICLE = "article"
+MIN_COSINE = 0.35  # below this a "nearest" text is not related in any useful sense
+RELATED_MIN_COSINE = 0.45
+
+
+def article_text(article) -> str:
+    """What an article is found by: its headline and its opening."""
+    return f"{article.headline or ''}\n{(article.text or '')[:1500]}"
+
+
+def index_articles(session, articles: Sequence, prepared=None) -> int:
+    """Index articles by headline and opening (for the desk's search box); flushes."""
+    if not articles:
+        return 0
+    return _store().index_items(session, [(ARTICLE, a.id, article_text(a)) for a in articles],
+                                encoder=prepared or default_encoder())
+
+
+def search(session, query: str, *, kinds: Sequence[str] = (CLAIM, ARTICLE, KNOWN),
+           limit: int = 20, exclude: Iterable[tuple[str, int]] = ()) -> list:
+    """Items nearest in meaning to ``query``, best first, above ``MIN_COSINE``."""
+    found = _store().find_matches(session, query, kinds=tuple(kinds), limit=limit,
+                                  exclude=tuple(exclude))
+    return [m for m in found if m.cosine >= MIN_COSINE]
+
+
+def similar_claims(session, text: str, *, exclude_id: int, limit: int = 10) -> list[tuple]:
+    """Our claims nearest in meaning to ``text``: (claim, score), best first."""
+    from sqlalchemy.orm import joinedload
+
+    from factcheck.claims.models import Claim
+
+    found = search(session, text, kinds=(CLAIM,), limit=limit, exclude=[(CLAIM, exclude_id)])
+    if not found:
+        return []
+    claims = {c.id: c for c in session.scalars(
+        select(Claim).where(Claim.id.in_([m.id for m in found]))
+        .options(joinedload(Claim.article)))}
+    return [(claims[m.id], m.score) for m in found if m.id in claims]
+
+
+def verdict_labels(session, claim_ids: Sequence[int]) -> dict[int, str]:
+    """Each claim's verdict: as published if it is, else the proposed one."""
+    from factcheck.publishing.models import Publication
+    from factcheck.review.models import RatingLabel, Verdict
+
+    if not claim_ids:
+        return {}
+    labels = dict(session.execute(
+        select(Verdict.claim_id, RatingLabel.label)
+        .join(RatingLabel, RatingLabel.id == Verdict.rating_label_id)
+        .where(Verdict.claim_id.in_(list(claim_ids)))).all())
+    labels.update(dict(session.execute(
+        select(Publication.claim_id, Publication.rating_label)
+        .where(Publication.claim_id.in_(list(claim_ids)))).all()))
+    return labels
+
+
+def related_fact_checks(session, publication, limit: int = 3) -> list[KnownFactCheck]:
+    """Our other published fact-checks nearest in meaning to this one (public pages)."""
+    own = session.scalar(select(KnownFactCheck).where(
+        KnownFactCheck.publication_id == publication.id))
+    if own is None:
+        return []
+    found = search(session, own.claim_reviewed, kinds=(KNOWN,), limit=limit * 4,
+                   exclude=[(KNOWN, own.id)])
+    wanted = [m.id for m in found if m.cosine >= RELATED_MIN_COSINE]
+    if not wanted:
+        return []
+    rows = {k.id: k for k in session.scalars(select(KnownFactCheck).where(
+        KnownFactCheck.id.in_(wanted), KnownFactCheck.origin == "ours",
+        KnownFactCheck.withdrawn.is_(False)))}
+    return [rows[i] for i in wanted if i in rows][:limit]

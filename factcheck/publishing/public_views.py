@@ -30,6 +30,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from sqlalchemy import bindparam, select
 
 from factcheck.extensions import db, limiter
+from factcheck.factchecks.matching import related_fact_checks
 from factcheck.publishing.models import Publication, PublicationChange
 from factcheck.publishing.operations import CORRECTIONS_POLICY, site_text
 from factcheck.publishing.reading import page_cache, read_one
@@ -182,6 +183,7 @@ def _render_page(publication_id: int) -> tuple[str, int]:
         claim_review=snapshot["claim_review"], changes=changes,
         corrections=[c for c in changes if c.kind in ("corrected", "updated")],
         write_up=markdown_to_html(snapshot.get("write_up") or ""),
+        related=related_fact_checks(db.session, publication),
     ), 200
 
 

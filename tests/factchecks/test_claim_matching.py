@@ -194,3 +194,61 @@ def test_empty_or_blank_claim_texts_are_not_indexed(app):
     assert prepared.vector("  ") is None
     assert prepared.vector("A real claim about 40 schools.") is not None
 
+
+
+def test_duplicate_dialog_ranks_by_meaning_with_state_verdict_article(seeded, client, auth,
+                                                                       users):
+    first, second = seeded
+    shi = next(c for c in _claims(second) if SHI in c.sentence)
+    original = next(c for c in _claims(first) if SHI in c.sentence)
+    auth.login_as(users["reviewer"])
+    body = client.get(f"/triage/claims/{shi.id}/original",
+                      headers={"HX-Request": "true"}).get_data(as_text=True)
+    # Without words typed: the nearest claims, the original first.
+    first_offer = body.index('name="duplicate_of_id" value="')
+    assert body[first_offer:first_offer + 60].split('"')[3] in {
+        str(original.id), str(db.session.scalars(select(Publication.claim_id)).first())}
+    assert "similarity" in body
+    assert "in Russia" in body or first.headline[:20] in body
+    typed = client.get(f"/triage/claims/{shi.id}/original?q=China+president+meets+Taliban",
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'value="{original.id}"' in typed
+    assert "verdict False" in typed or "published" in typed
+
+
+def test_search_by_meaning_over_claims_articles_and_known(seeded, client, auth, users):
+    first, _second = seeded
+    auth.login_as(users["reviewer"])
+    page = client.get("/search?q=Xi+Jinping+welcomed+the+Taliban+envoy").get_data(as_text=True)
+    assert "Our claims" in page
+    assert "Known fact-checks" in page
+    assert "(ours)" in page  # the demo's published fact-check
+    assert f'/articles/{first.id}"' in page
+    assert client.get("/search").status_code == 200
+
+
+def test_public_page_lists_related_fact_checks_ours_only(app, users, client):
+    one = make_claim(reviewer=users["reviewer"], editor=users["editor"],
+                     wording="The unemployment rate fell to 3 percent in 2023")
+    two = make_claim(reviewer=users["reviewer"], editor=users["editor"],
+                     wording="Unemployment dropped to three percent last year")
+    far = make_claim(reviewer=users["reviewer"], editor=users["editor"],
+                     wording="The bridge over the river cost ten billion dollars")
+    first = publish(one, users["editor"])
+    second = publish(two, users["editor"])
+    publish(far, users["editor"])
+    from factcheck.factchecks.operations import store_reviews
+    from factcheck.factchecks.reading import KnownReview
+
+    _counts, rows = store_reviews(db.session, [KnownReview(
+        url="https://others.example/unemployment", claim_reviewed="Unemployment fell to 3% "
+        "in 2023", rating_label="True")], source=None, source_format="document")
+    from factcheck.factchecks.matching import index_known
+
+    index_known(db.session, rows)
+    db.session.commit()
+    page = client.get(f"/fact-checks/{first.slug}").get_data(as_text=True)
+    assert "Related fact-checks" in page
+    assert second.snapshot["url"] in page
+    assert "others.example" not in page
+    assert "bridge over the river" not in page
