@@ -8,6 +8,7 @@ from factcheck.factchecks.models import ClaimMatch, FactCheckSource, KnownFactCh
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
 from factcheck.jobs.models import Job, JobState
+from factcheck.matching.models import MatchGeneration, MatchItem
 from factcheck.notifications.models import EmailPreference, Notification
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.review.models import Approval, RatingLabel, RatingScale, Source, Stance, Verdict
@@ -28,6 +29,8 @@ __all__ = [
     "Job",
     "JobState",
     "KnownFactCheck",
+    "MatchGeneration",
+    "MatchItem",
     "NotCheckableReason",
     "Notification",
     "Publication",

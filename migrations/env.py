@@ -7,6 +7,7 @@ from alembic import context
 from flask import current_app
 
 import factcheck.models  # noqa: F401  (every model must be known to autogenerate and check)
+from factcheck.database import include_object
 
 config = context.config
 if config.config_file_name:
@@ -46,6 +47,7 @@ def run_migrations_online() -> None:
     configure_args = dict(migrate_extension.configure_args)
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
     configure_args.setdefault("compare_type", True)
+    configure_args.setdefault("include_object", include_object)
     # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
     configure_args.setdefault("render_as_batch", True)
     with engine.connect() as connection:

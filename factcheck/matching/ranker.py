@@ -74,11 +74,19 @@ class Ranker:
         return np.union1d(by_cosine, by_lexical)
 
     def features_for(self, query: str, query_vector: np.ndarray):
-        """Candidate indexes and their feature rows (what fitting and ranking both use)."""
+        """Candidate indexes and their feature rows (what fitting and ranking both use).
+
+        As in the database, a candidate's lexical score counts only when it is
+        among the query's best ``pool`` by full text; else it is 0.
+        """
         lexical = self.lexical_scores(query)
         chosen = self.candidates(query_vector, lexical)
+        pool = min(self.pool, len(self.ids))
+        in_pool = np.zeros(len(lexical), dtype=bool)
+        in_pool[np.argpartition(-lexical, pool - 1)[:pool]] = True
+        kept = np.where(in_pool[chosen], lexical[chosen], 0.0)
         cosines = self.vectors[chosen] @ query_vector
-        return chosen, cosines, lexical[chosen], features(cosines, lexical[chosen])
+        return chosen, cosines, kept, features(cosines, kept)
 
     def rank(self, queries: Sequence[str], top: int = 5, *, clean: bool = True,
              progress: Callable[[int], None] | None = None) -> list[list[Ranked]]:

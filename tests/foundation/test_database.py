@@ -6,13 +6,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from factcheck.config import normalise_database_url
+from factcheck.database import include_object
 from factcheck.extensions import db
 
 
 def test_models_and_migrations_agree(app):
     """The equivalent of `alembic check`: the migrated schema has nothing the models lack."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

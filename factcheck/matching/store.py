@@ -1,0 +1,391 @@
+"""Hybrid retrieval in the database: full text fused with vector similarity, both engines.
+
+Texts and vectors live in ``match_items`` (see models.py). Full text is the
+database's own index: FTS5 with bm25() on SQLite, ``to_tsvector`` with a GIN
+index and ts_rank on PostgreSQL. Vector search is an in-memory index per
+process, built from the table and kept in step with it across processes
+(``VectorIndex``): exact numpy dot products by default, an HNSW graph
+(usearch) for large tables. Candidates from both sides are scored with the
+same fusion rule as the pure ranker (``fusion.py``).
+
+Why not sqlite-vec or pgvector: Python's sqlite3 here is built without
+``enable_load_extension``, so no SQLite extension can be loaded, and this
+machine's PostgreSQL has no pgvector. See docs/matching.md.
+
+Operations flush only; the caller's commit stores the rows with the rest of
+its work.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import bindparam, delete, select, text, update
+
+from factcheck.matching.fusion import Fusion, default_fusion, features
+from factcheck.matching.models import MatchGeneration, MatchItem
+from factcheck.matching.text import clean_query, clean_text, words
+
+MAX_TEXT = 20_000  # characters kept for full text; the encoder reads 256 word pieces anyway
+MAX_QUERY_WORDS = 32
+HNSW_FROM = int(os.environ.get("FACTCHECK_MATCHING_HNSW_FROM", "50000"))
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    id: int
+    score: float  # fused probability of "same claim", 0..1
+    same_claim: bool  # score at or above the calibrated threshold
+    cosine: float
+    lexical: float
+
+
+def _encoder():
+    from factcheck.encoders import default_encoder
+
+    return default_encoder()
+
+
+def _random_key() -> int:
+    return random.getrandbits(62) + 1
+
+
+def _bump(session) -> None:
+    done = session.execute(
+        update(MatchGeneration).where(MatchGeneration.id == 1).values(generation=_random_key())
+    )
+    if done.rowcount == 0:  # the row was removed (an emptied database): make it again
+        session.add(MatchGeneration(id=1, generation=_random_key()))
+
+
+def index_items(session, items: Iterable[tuple[str, int, str]], *, encoder=None) -> int:
+    """Store (or replace) the text and vector of each ``(kind, id, text)``; returns how many.
+
+    An item whose text is empty after cleaning is removed instead: it has
+    nothing to match.
+    """
+    encoder = encoder or _encoder()
+    items = [(kind, int(item_id), clean_text(body)[:MAX_TEXT]) for kind, item_id, body in items]
+    if not items:
+        return 0
+    for kind, item_id, _ in items:
+        _delete(session, kind, item_id, encoder.version)
+    kept = [item for item in items if item[2]]
+    if kept:
+        vectors = encoder.embed([body for _, _, body in kept]).astype("<f4")
+        session.execute(
+            MatchItem.__table__.insert(),
+            [
+                {
+                    "key": _random_key(),
+                    "kind": kind,
+                    "item_id": item_id,
+                    "model": encoder.version,
+                    "text": body,
+                    "vector": vector.tobytes(),
+                    "created_at": _now(),
+                }
+                for (kind, item_id, body), vector in zip(kept, vectors, strict=True)
+            ],
+        )
+    _bump(session)
+    session.flush()
+    return len(kept)
+
+
+def index_item(session, kind: str, item_id: int, body: str, *, encoder=None) -> None:
+    """Store (or replace) one item's text and vector."""
+    index_items(session, [(kind, item_id, body)], encoder=encoder)
+
+
+def remove_item(session, kind: str, item_id: int) -> None:
+    """Forget an item (every model's row)."""
+    session.execute(delete(MatchItem).where(MatchItem.kind == kind, MatchItem.item_id == item_id))
+    _bump(session)
+    session.flush()
+
+
+def _delete(session, kind: str, item_id: int, model: str) -> None:
+    session.execute(
+        delete(MatchItem).where(
+            MatchItem.kind == kind, MatchItem.item_id == item_id, MatchItem.model == model
+        )
+    )
+
+
+def _now():
+    from factcheck.database import utcnow
+
+    return utcnow()
+
+
+# --- vector side -------------------------------------------------------------------------------
+
+
+class VectorIndex:
+    """The vectors of one model in one database, in memory, in step with ``match_items``.
+
+    Before each search the generation row is read; when it changed, the
+    rows' keys are read and only the rows added since are loaded (rows are
+    never updated in place and each has a new random key, so keys say
+    everything). Works the same in every process and on both engines.
+    """
+
+    def __init__(self, model: str, dimensions: int) -> None:
+        self.model = model
+        self.dimensions = dimensions
+        self.generation: int | None = None
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.kinds = np.zeros(0, dtype=object)
+        self.item_ids = np.zeros(0, dtype=np.int64)
+        self.matrix = np.zeros((0, dimensions), dtype=np.float32)
+        self._hnsw = None
+        self._positions: dict[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def refresh(self, connection) -> None:
+        generation = connection.execute(
+            select(MatchGeneration.generation).where(MatchGeneration.id == 1)
+        ).scalar()
+        if generation == self.generation and generation is not None:
+            return
+        with self._lock:
+            current = np.fromiter(
+                connection.execute(
+                    select(MatchItem.key).where(MatchItem.model == self.model)
+                ).scalars(),
+                dtype=np.int64,
+            )
+            keep = np.isin(self.keys, current)
+            new_ids = np.setdiff1d(current, self.keys)
+            rows = []
+            for start in range(0, len(new_ids), 5000):
+                chunk = [int(i) for i in new_ids[start : start + 5000]]
+                rows.extend(
+                    connection.execute(
+                        select(MatchItem.key, MatchItem.kind, MatchItem.item_id, MatchItem.vector)
+                        .where(MatchItem.key.in_(chunk))
+                    ).all()
+                )
+            removed = self.keys[~keep]
+            self.keys = np.concatenate([self.keys[keep], [r[0] for r in rows]]).astype(
+                np.int64
+            )
+            self.kinds = np.concatenate([self.kinds[keep], np.array([r[1] for r in rows],
+                                                                     dtype=object)])
+            self.item_ids = np.concatenate([self.item_ids[keep], [r[2] for r in rows]]).astype(
+                np.int64
+            )
+            added = (
+                np.frombuffer(b"".join(r[3] for r in rows), dtype="<f4").reshape(
+                    -1, self.dimensions
+                )
+                if rows
+                else np.zeros((0, self.dimensions), dtype=np.float32)
+            )
+            self.matrix = np.concatenate([self.matrix[keep], added]).astype(np.float32, copy=False)
+            self._update_hnsw(removed, [r[0] for r in rows], added)
+            self._positions = None
+            self.generation = generation
+
+    def _update_hnsw(self, removed, added_ids, added) -> None:
+        if self._hnsw is None and len(self.keys) < HNSW_FROM:
+            return
+        from usearch.index import Index
+
+        if self._hnsw is None:
+            self._hnsw = Index(ndim=self.dimensions, metric="ip", dtype="f16")
+            if len(self.keys):
+                self._hnsw.add(self.keys, self.matrix)
+            return
+        for key in removed:
+            self._hnsw.remove(int(key))
+        if len(added_ids):
+            self._hnsw.add(np.asarray(added_ids, dtype=np.int64), added)
+
+    def position_of(self) -> dict[int, int]:
+        """``{row key: position}``."""
+        return {int(r): i for i, r in enumerate(self.keys)}
+
+    def search(self, vector: np.ndarray, count: int, allowed: np.ndarray | None):
+        """Positions and cosines of the best ``count`` rows among the allowed ones."""
+        if not len(self.keys) or count <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if self._hnsw is not None:
+            found = self._search_hnsw(vector, count, allowed)
+            if found is not None:
+                return found
+        scores = self.matrix @ vector
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        count = min(count, int(np.isfinite(scores).sum()))
+        if count <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        best = np.argpartition(-scores, count - 1)[:count]
+        return best, scores[best]
+
+    def _search_hnsw(self, vector, count, allowed):
+        matches = self._hnsw.search(vector, count * 4)
+        lookup = self._lookup()
+        positions = np.array([lookup[int(k)] for k in matches.keys], dtype=np.int64)
+        if allowed is not None:
+            positions = positions[allowed[positions]]
+        if len(positions) < min(count, len(self.keys)) and allowed is not None:
+            return None  # too few of the wanted kinds near the top: exact search instead
+        positions = positions[:count]
+        return positions, self.matrix[positions] @ vector
+
+    def _lookup(self) -> dict[int, int]:
+        if self._positions is None or len(self._positions) != len(self.keys):
+            self._positions = self.position_of()
+        return self._positions
+
+
+_indexes: dict[tuple[str, str], VectorIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def vector_index(session, encoder=None) -> VectorIndex:
+    """This process's index for the session's database and the encoder's model, refreshed."""
+    encoder = encoder or _encoder()
+    connection = session.connection()
+    key = (connection.engine.url.render_as_string(hide_password=True), encoder.version)
+    with _indexes_lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = VectorIndex(encoder.version, encoder.dimensions)
+    index.refresh(connection)
+    return index
+
+
+# --- full-text side ----------------------------------------------------------------------------
+
+
+def _query_words(query: str) -> list[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    seen: list[str] = []
+    for word in words(query):
+        if word not in STOPWORDS_EN and word not in seen and len(word) < 60:
+            seen.append(word)
+    return seen[:MAX_QUERY_WORDS]
+
+
+def lexical_candidates(session, query: str, model: str, kinds, limit: int) -> dict[int, float]:
+    """``{row key: lexical score}`` of the best ``limit`` rows by the engine's full-text rank."""
+    terms = _query_words(query)
+    if not terms:
+        return {}
+    connection = session.connection()
+    kind_filter = " AND m.kind IN :kinds" if kinds else ""
+    params: dict = {"model": model, "limit": limit}
+    if kinds:
+        params["kinds"] = list(kinds)
+    # The SQL below is built from fixed fragments and bind-parameter names only;
+    # every user word travels as a bound value.
+    if connection.dialect.name == "sqlite":
+        params["q"] = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+        statement = text(
+            "SELECT m.key, -bm25(match_items_fts) AS score FROM match_items_fts "  # noqa: S608
+            "JOIN match_items m ON m.id = match_items_fts.rowid "
+            "WHERE match_items_fts MATCH :q AND m.model = :model" + kind_filter + " "
+            "ORDER BY bm25(match_items_fts) LIMIT :limit"
+        )
+    else:
+        names = [f"w{i}" for i in range(len(terms))]
+        params.update(dict(zip(names, terms, strict=True)))
+        tsquery = " || ".join(f"plainto_tsquery('english', :{n})" for n in names)
+        statement = text(
+            "SELECT m.key, ts_rank(to_tsvector('english', m.text), q.q, 1) AS score "  # noqa: S608
+            f"FROM match_items m, (SELECT {tsquery} AS q) q "
+            "WHERE to_tsvector('english', m.text) @@ q.q AND m.model = :model"
+            + kind_filter
+            + " ORDER BY score DESC LIMIT :limit"
+        )
+    if kinds:
+        statement = statement.bindparams(bindparam("kinds", expanding=True))
+    return {int(row[0]): float(row[1]) for row in connection.execute(statement, params)}
+
+
+# --- the fused search --------------------------------------------------------------------------
+
+
+def find_matches(
+    session,
+    query: str | np.ndarray,
+    *,
+    kinds: Sequence[str] | None = None,
+    limit: int = 10,
+    exclude: Iterable[tuple[str, int]] = (),
+    query_text: str | None = None,
+    pool: int = 50,
+    clean: bool = True,
+    encoder=None,
+    fusion: Fusion | None = None,
+) -> list[Match]:
+    """The best ``limit`` items for a text (or a vector), best first.
+
+    ``kinds`` limits the search ("claim", "factcheck", …); ``exclude`` drops
+    given ``(kind, id)`` pairs (the query's own item). A vector query can
+    pass its text as ``query_text`` to add the full-text side. Each match
+    carries the fused probability and whether it passes the calibrated
+    "same claim" threshold.
+    """
+    encoder = encoder or _encoder()
+    fusion = fusion or default_fusion()
+    if isinstance(query, str):
+        query_text = clean_query(query) if clean else clean_text(query)
+        if not words(query_text):
+            return []  # no word at all: nothing to match on
+        vector = encoder.embed([query_text])[0]
+    else:
+        vector = np.asarray(query, dtype=np.float32)
+    index = vector_index(session, encoder)
+    if not len(index):
+        return []
+    excluded = set(exclude)
+    allowed = None
+    if kinds:
+        allowed = np.isin(index.kinds, list(kinds))
+    wanted = pool + len(excluded)
+    positions, _ = index.search(vector, wanted, allowed)
+    lexical = (
+        lexical_candidates(session, query_text, index.model, kinds, wanted) if query_text else {}
+    )
+    lookup = index._lookup()
+    candidates = {int(p) for p in positions}
+    candidates.update(lookup[r] for r in lexical if r in lookup)
+    chosen = np.array(
+        sorted(
+            p
+            for p in candidates
+            if (index.kinds[p], int(index.item_ids[p])) not in excluded
+        ),
+        dtype=np.int64,
+    )
+    if not len(chosen):
+        return []
+    cosines = index.matrix[chosen] @ vector
+    lexical_scores = np.array([lexical.get(int(index.keys[p]), 0.0) for p in chosen])
+    scores = fusion.probabilities(features(cosines, lexical_scores))
+    order = np.argsort(-scores, kind="stable")[:limit]
+    return [
+        Match(
+            kind=str(index.kinds[chosen[i]]),
+            id=int(index.item_ids[chosen[i]]),
+            score=float(scores[i]),
+            same_claim=bool(scores[i] >= fusion.threshold),
+            cosine=float(cosines[i]),
+            lexical=float(lexical_scores[i]),
+        )
+        for i in order
+    ]

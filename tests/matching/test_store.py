@@ -1,0 +1,104 @@
+"""Hybrid retrieval in the database (SQLite here; the suite runs again on PostgreSQL)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from factcheck.encoders import default_encoder
+from factcheck.extensions import db
+from factcheck.matching import store
+from factcheck.matching.models import MatchItem
+
+CLAIMS = [
+    ("claim", 1, "Chinese President Xi Jinping said China will cut coal use by half by 2030."),
+    ("claim", 2, "The city council voted to double the budget for bicycle lanes."),
+    ("factcheck", 10, "Xi Jinping promised that China would halve its coal consumption by 2030."),
+    ("factcheck", 11, "Unemployment in Spain fell below ten percent for the first time in years."),
+    ("factcheck", 12, "A vaccine against measles causes autism, a viral post says."),
+]
+
+
+@pytest.fixture
+def indexed(app):
+    store.index_items(db.session, CLAIMS)
+    db.session.commit()
+    return CLAIMS
+
+
+def test_the_same_claim_in_other_words_comes_first(indexed):
+    matches = store.find_matches(
+        db.session, "China's president Xi says coal use will be cut in half by 2030"
+    )
+    assert {(m.kind, m.id) for m in matches[:2]} == {("claim", 1), ("factcheck", 10)}
+    assert matches[0].same_claim
+    assert all(0.0 <= m.score <= 1.0 for m in matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    unrelated = [m for m in matches if (m.kind, m.id) == ("factcheck", 12)]
+    assert unrelated
+    assert not unrelated[0].same_claim
+
+
+def test_kinds_limit_and_exclude(indexed):
+    query = "Xi Jinping: China will halve coal use by 2030"
+    only_factchecks = store.find_matches(db.session, query, kinds=["factcheck"], limit=2)
+    assert [m.kind for m in only_factchecks] == ["factcheck", "factcheck"]
+    assert only_factchecks[0].id == 10
+    without_own = store.find_matches(db.session, query, exclude=[("claim", 1)])
+    assert ("claim", 1) not in [(m.kind, m.id) for m in without_own]
+
+
+def test_full_text_side_finds_rare_words(indexed):
+    lexical = store.lexical_candidates(
+        db.session, "measles autism", default_encoder().version, None, 10
+    )
+    keys = db.session.execute(
+        db.select(MatchItem.key, MatchItem.item_id)
+    ).all()
+    by_key = dict(keys)
+    assert [by_key[k] for k in lexical] == [12]
+    assert all(score > 0 for score in lexical.values())
+
+
+def test_reindexing_replaces_and_removing_forgets(indexed):
+    store.index_item(db.session, "claim", 2, "Measles vaccines cause autism, says a councillor.")
+    db.session.commit()
+    assert db.session.query(MatchItem).filter_by(kind="claim", item_id=2).count() == 1
+    top = store.find_matches(db.session, "measles vaccine autism", limit=2)
+    assert {(m.kind, m.id) for m in top} == {("claim", 2), ("factcheck", 12)}
+    store.remove_item(db.session, "factcheck", 12)
+    store.index_item(db.session, "claim", 1, "   ")  # nothing left to match: removed
+    db.session.commit()
+    found = {(m.kind, m.id) for m in store.find_matches(db.session, "measles vaccine autism")}
+    assert ("factcheck", 12) not in found
+    assert ("claim", 1) not in found
+
+
+def test_another_process_sees_writes_through_the_generation_row(indexed):
+    first = store.vector_index(db.session)
+    assert len(first) == len(CLAIMS)
+    # What another process holds: a fresh index object for the same model.
+    other = store.VectorIndex(first.model, first.dimensions)
+    other.refresh(db.session.connection())
+    assert sorted(other.item_ids.tolist()) == sorted(i for _, i, _ in CLAIMS)
+    store.index_item(db.session, "article", 7, "A new article about tides and the moon.")
+    db.session.commit()
+    other.refresh(db.session.connection())
+    assert 7 in other.item_ids.tolist()
+    position = other.item_ids.tolist().index(7)
+    expected = default_encoder().embed(["A new article about tides and the moon."])[0]
+    assert np.allclose(other.matrix[position], expected)
+
+
+def test_empty_query_and_empty_table(app):
+    assert store.find_matches(db.session, "anything at all") == []
+    store.index_items(db.session, CLAIMS[:1])
+    assert store.find_matches(db.session, "   ") == []
+    assert store.find_matches(db.session, "#$%^") == []
+
+
+def test_a_vector_query_without_text_uses_cosine_only(indexed):
+    vector = default_encoder().embed(["Spain's unemployment is under 10% for the first time"])[0]
+    matches = store.find_matches(db.session, vector, limit=1)
+    assert (matches[0].kind, matches[0].id) == ("factcheck", 11)
+    assert matches[0].lexical == 0.0
