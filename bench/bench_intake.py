@@ -1,5 +1,9 @@
 """Time article inspection (metadata and body text) on the shared fixture pages.
 
+Without ../shared (FACTCHECK_SHARED_DIR) the suite's own pages in tests/fixtures
+are timed instead. The limits that tests check by mechanism (a worker killed, a
+fetch deadline fired) are timed here: how long after the limit the caller hears.
+
 Everything runs on one core: the process is pinned to a single CPU before the
 parse worker starts, and the pool has one worker, so the figures include the
 worker overhead (sending the page through a pipe and the result back) and no
@@ -9,19 +13,23 @@ one-off costs (first start, replacing a killed worker) are printed too.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import statistics
+import threading
 import time
 from pathlib import Path
 
 from factcheck.intake import inspect as intake
+from factcheck.intake.fetch import FetchTimeoutError, fetch_url
 from factcheck.intake.worker import ParseTimeoutError, get_pool
 
-PAGES = (
-    Path(os.environ.get("FACTCHECK_SHARED_DIR",
-                        Path(__file__).resolve().parents[1].parent / "shared"))
-    / "fixtures" / "pages"
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PAGES = (
+    Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO.parent / "shared")) / "fixtures" / "pages"
 )
+PAGES = SHARED_PAGES if SHARED_PAGES.is_dir() else REPO / "tests" / "fixtures" / "pages"
 RUNS = 15
 LIMITS = intake.ParseLimits(memory_limit=(1 << 30) + 1)  # a pool of its own
 
@@ -48,6 +56,7 @@ def run() -> None:
                         limits=LIMITS)
     cold = time.perf_counter() - start
     print(f"{pinned}; one worker; {RUNS} runs a page; cold start {cold * 1000:.0f} ms")
+    print(f"pages from {PAGES}")
     print(f"{'page':<36}{'size':>8}{'median':>10}{'worst':>10}{'in-proc':>10}")
     every: list[float] = []
     total_pages, total_time = 0, 0.0
@@ -79,3 +88,42 @@ def run() -> None:
     print(f"replacing a killed worker: {(time.perf_counter() - killed) * 1000:.0f} ms "
           f"(kill after the 50 ms limit: {(killed - start) * 1000:.0f} ms)")
     pool.close()
+    _time_limits()
+
+
+def _time_limits() -> None:
+    """How long a hostile page and a trickling server take to be stopped by their limits."""
+    attributes = " ".join(f'a{i}="x"' for i in range(40_000))
+    hostile = f"<html><body><div {attributes}>x</div></body></html>"
+    start = time.perf_counter()
+    with contextlib.suppress(ParseTimeoutError):
+        intake.inspect_html(hostile, limits=intake.ParseLimits(time_limit=1.0))
+    print(f"40,000 attributes, 1 s parse limit: stopped after "
+          f"{time.perf_counter() - start:.2f} s")
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while not stop.wait(0.1):
+                try:
+                    conn.sendall(b"a")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    start = time.perf_counter()
+    with contextlib.suppress(FetchTimeoutError):
+        fetch_url(f"http://127.0.0.1:{port}/", timeout=1.0, allow_private=True,
+                  allowed_ports=(port,))
+    print(f"headers trickled a byte per 0.1 s, 1 s fetch deadline: stopped after "
+          f"{time.perf_counter() - start:.2f} s")
+    stop.set()
+    thread.join(timeout=5)
+    listener.close()

@@ -13,15 +13,12 @@ from pathlib import Path
 
 from factcheck.publishing.validator import validate_document, validate_page
 
-PAGES = (
-    Path(
-        os.environ.get(
-            "FACTCHECK_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared"
-        )
-    )
-    / "fixtures"
-    / "pages"
+REPO = Path(__file__).resolve().parents[1]
+SHARED_PAGES = (
+    Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO.parent / "shared")) / "fixtures" / "pages"
 )
+# Without ../shared, the suite's own pages.
+PAGES = SHARED_PAGES if SHARED_PAGES.is_dir() else REPO / "tests" / "fixtures" / "pages"
 RUNS = 5
 
 

@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(Path(app.instance_path))
     settings.finish_settings(app.config)
+    _check_claim_models(app)
 
     _use_bounded_integer_urls(app)
     _init_extensions(app)
@@ -53,6 +54,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     return app
+
+
+def _check_claim_models(app: Flask) -> None:
+    """Choose the claim model from the settings; a missing or damaged file stops start-up."""
+    from factcheck.claims.detection import scoring
+
+    desk = scoring.DeskSettings.from_mapping(app.config)
+    scoring.configure(desk)
+    scoring.check_models(desk)
 
 
 def _use_bounded_integer_urls(app: Flask) -> None:

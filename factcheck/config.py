@@ -42,6 +42,11 @@ _ENV_SETTINGS: dict[str, type] = {
     "FACTCHECKS_PAGE_DELAY": float,
     "SMTP_URL": str,
     "EMAIL_FROM": str,
+    # Claim detection: which model scores (encoder or linear), up to how many
+    # sentences a text goes to the encoder, and another encoder folder.
+    "CLAIMS_MODEL": str,
+    "CLAIMS_ENCODER_MAX_SENTENCES": int,
+    "CLAIMS_ENCODER_DIR": str,
 }
 
 MEGABYTE = 1024 * 1024
@@ -51,9 +56,10 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
     """The settings every installation starts from."""
     return {
         "DATABASE_URL": f"sqlite:///{instance_path / 'factcheck.sqlite3'}",
-        "SITE_URL": "http://127.0.0.1:5000",
+        # Unset, both follow the address the development server serves (see served_site_url).
+        "SITE_URL": None,
         "ORG_NAME": "Factcheck Desk",
-        "ORG_URL": "http://127.0.0.1:5000",
+        "ORG_URL": None,
         "TRUSTED_HOSTS": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "10 per minute",
@@ -140,13 +146,41 @@ def load_or_create_secret_key(instance_path: Path) -> str:
     return key
 
 
+def served_site_url(environ: dict[str, str] | None = None) -> str:
+    """The public address of a development server: where ``factcheck run`` serves.
+
+    ``factcheck run --host H --port P`` (and ``make run HOST= PORT=``) put the
+    address in ``FLASK_RUN_HOST`` and ``FLASK_RUN_PORT`` before the app is
+    created, so links, the ClaimReview ``url``, the feeds and the sitemap point
+    where the desk really answers. A wildcard host (``0.0.0.0``) is reached
+    locally as 127.0.0.1; other machines need ``FACTCHECK_SITE_URL``.
+    """
+    environ = os.environ if environ is None else environ
+    host = (environ.get("FLASK_RUN_HOST") or "127.0.0.1").strip()
+    port = (environ.get("FLASK_RUN_PORT") or "5000").strip()
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 (naming the wildcard, not binding it)
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def finish_settings(config: dict[str, Any]) -> None:
-    """Derive the settings that depend on others."""
+    """Derive the settings that depend on others.
+
+    ``SITE_URL`` is the one place the public address is decided: the setting
+    (``FACTCHECK_SITE_URL`` or the instance config) when given, else the address
+    the development server serves.
+    """
+    if not config.get("SITE_URL"):
+        config["SITE_URL"] = served_site_url()
+    config["SITE_URL"] = str(config["SITE_URL"]).rstrip("/")
+    if not config.get("ORG_URL"):
+        config["ORG_URL"] = config["SITE_URL"]
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
     if config.get("SESSION_COOKIE_SECURE") is None:
         config["SESSION_COOKIE_SECURE"] = not str(config["SITE_URL"]).startswith("http://")
     config["MAX_FORM_MEMORY_SIZE"] = config["MAX_CONTENT_LENGTH"]
-    config["SITE_URL"] = str(config["SITE_URL"]).rstrip("/")
 
 
 def normalise_database_url(url: str) -> str:

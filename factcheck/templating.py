@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, current_app
 from flask_login import current_user
 
@@ -15,6 +17,16 @@ NAV_LINKS = [
     ("factchecks.library", "Known fact-checks"),
 ]
 PUBLIC_SITE_ENDPOINT = "public.index"
+_DESK_WORD = re.compile(r"\bdesk\b", re.IGNORECASE)
+
+
+def names_the_desk(org_name: str | None) -> bool:
+    """True when the organisation's name already says "desk" (the default "Factcheck Desk").
+
+    The header and footer add "desk" after the organisation's name; for such a
+    name they must not, or the page reads "Factcheck Desk desk".
+    """
+    return bool(_DESK_WORD.search(org_name or ""))
 
 
 def _site_context() -> dict:
@@ -24,6 +36,7 @@ def _site_context() -> dict:
         "nav_links": [(endpoint, label) for endpoint, label in NAV_LINKS if endpoint in views],
         "public_site_endpoint": PUBLIC_SITE_ENDPOINT if PUBLIC_SITE_ENDPOINT in views else None,
         "org_name": config["ORG_NAME"],
+        "org_names_the_desk": names_the_desk(config["ORG_NAME"]),
         "org_url": config["ORG_URL"],
         "site_url": config["SITE_URL"],
         "Role": Role,

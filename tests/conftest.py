@@ -17,6 +17,8 @@ from factcheck.accounts.models import Role, User
 from factcheck.extensions import db
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The suite's own small fixtures (pages, feeds, labelled sentences), written for it.
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
 SHARED_DIR = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO_ROOT.parent / "shared"))
 
 

@@ -112,20 +112,45 @@ def enclosing_sentences(text: str, start: int, end: int) -> str:
 
 
 def score_span(text: str, start: int, end: int) -> dict[str, Any]:
-    """Score ``text[start:end]`` as one claim: score, kind, reasons and model version."""
-    from factcheck.claims.detection import MODEL_VERSION, score_sentences
-    from factcheck.claims.detection.cues import find_cues, kind_of
-    from factcheck.claims.detection.detector import explain_score
-    from factcheck.claims.detection.model import default_model
+    """Score ``text[start:end]`` as one claim: score, kind, reasons and model version.
 
+    The model is the one the desk uses for a text as long as ``text``, so a
+    claim added by hand sorts among the detected ones of its article.
+    """
+    from factcheck.claims.detection.cues import find_cues, kind_of
+    from factcheck.claims.detection.detector import explain_score, text_scorer
+
+    scorer = text_scorer(text)
     piece = text[start:end]
     cues = find_cues(piece, start)
-    score = _bounded(score_sentences([piece])[0])
-    reasons = explain_score(piece, start, cues, score, default_model().threshold)
+    score = _bounded(scorer.score_pieces([(piece, cues)])[0].score)
+    reasons = explain_score(piece, start, cues, score, scorer.threshold)
     return {
         "score": score, "kind": kind_of(cues), "reasons": [r.to_dict() for r in reasons],
-        "model_version": MODEL_VERSION,
+        "model_version": scorer.version,
     }
+
+
+def articles_with_changed_model(session, article_ids: Sequence[int] = ()) -> list[tuple[int, str]]:
+    """``(article id, version it would get now)`` of the detected articles whose claims came
+    from another model or calibration than the desk would use for them today.
+
+    The version depends on the text: the encoder's up to the configured number of
+    sentences, the linear model's beyond (see :mod:`factcheck.claims.detection.scoring`).
+    """
+    from factcheck.claims.detection.detector import text_scorer
+
+    query = select(Article.id, Article.detection_model).where(
+        Article.detection_model.is_not(None)).order_by(Article.id)
+    if article_ids:
+        query = query.where(Article.id.in_(article_ids))
+    stale = []
+    for article_id, version in session.execute(query).all():
+        text = session.scalar(select(Article.text).where(Article.id == article_id))
+        expected = text_scorer(text or "").version
+        if version != expected:
+            stale.append((article_id, expected))
+    return stale
 
 
 def _bounded(score: float) -> float:

@@ -1,7 +1,8 @@
 """``factcheck claims redetect [--article ID] [--model-changed]``: run detection again.
 
 With ``--model-changed`` the work goes to the job queue: one job per article
-whose claims came from another model version (``articles.detection_model``),
+whose claims came from another model version (``articles.detection_model``)
+than the one the desk would use for it now,
 all in one batch, with a progress bar here and on the admin's Jobs page; the
 command waits for the batch unless ``--no-wait``. Enqueueing is idempotent
 (the job key is the article and the model version), so running it twice
@@ -81,31 +82,32 @@ def redetect_command(article_ids: tuple[int, ...], user_email: str | None, as_js
 
 def _enqueue_model_changed(article_ids: tuple[int, ...], actor, *, wait: bool) -> None:
     """One job per article detected by another model; then follow the batch."""
-    from sqlalchemy import select
 
-    from factcheck.claims.detection import MODEL_VERSION
+    from factcheck.claims.operations import articles_with_changed_model
     from factcheck.database import utcnow
     from factcheck.extensions import db
     from factcheck.intake.models import Article
     from factcheck.jobs import enqueue
 
-    query = select(Article).where(Article.detection_model.is_not(None),
-                                  Article.detection_model != MODEL_VERSION)
-    if article_ids:
-        query = query.where(Article.id.in_(article_ids))
-    articles = list(db.session.scalars(query.order_by(Article.id)))
-    if not articles:
-        click.echo(f"Every article is already detected by model {MODEL_VERSION}.")
+    # Per article: the encoder's version for ordinary texts, the linear model's for very
+    # long ones, so a change of either model, its calibration or the settings shows here.
+    stale = articles_with_changed_model(db.session, article_ids)
+    if not stale:
+        from factcheck.claims.detection import MODEL_VERSION
+
+        click.echo(f"Every article is already detected by model {MODEL_VERSION} "
+                   "(or, over the encoder's length limit, the current linear model).")
         return
     batch = f"redetect-{utcnow():%Y%m%dT%H%M%S}"
-    jobs = [enqueue("claims.redetect", {"model_version": MODEL_VERSION}, actor=actor,
-                    target=article, batch=batch,
-                    key=f"claims.redetect:{article.id}:{MODEL_VERSION}")
-            for article in articles]
+    jobs = [enqueue("claims.redetect", {"model_version": version}, actor=actor,
+                    target=db.session.get(Article, article_id), batch=batch,
+                    key=f"claims.redetect:{article_id}:{version}")
+            for article_id, version in stale]
     job_ids = [job.id for job in jobs]
     db.session.commit()
+    versions = ", ".join(sorted({version for _, version in stale}))
     click.echo(f"{len(job_ids)} article(s) queued for re-detection with model "
-               f"{MODEL_VERSION} (batch {batch}).")
+               f"{versions} (batch {batch}).")
     if wait:
         _follow(job_ids)
 

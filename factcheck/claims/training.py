@@ -87,14 +87,19 @@ def featurise(examples: list[Example]) -> Iterator[dict[str, dict[str, float]]]:
 
 def train_model(folder: Path) -> bytes:
     """Train on ``folder`` and return the gzip-compressed JSON model file."""
+    examples = training_examples(folder)
+    doc = fit_document(list(featurise(examples)), [e.positive for e in examples])
+    return _gzip(json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+
+
+def fit_document(feats: list[dict], positives: list[bool]) -> dict:
+    """Fit the logistic regression on raw features; the model document (before gzip)."""
     # Training-only dependencies, imported here so scoring never needs them.
     import numpy as np
     from scipy.sparse import csr_matrix, hstack
     from sklearn.linear_model import LogisticRegression
 
-    examples = training_examples(folder)
-    feats = list(featurise(examples))
-    labels = np.array([e.positive for e in examples], dtype=np.int8)
+    labels = np.array(positives, dtype=np.int8)
     n_docs = len(feats)
 
     matrices, vocabularies, idfs = [], {}, {}
@@ -148,7 +153,61 @@ def train_model(folder: Path) -> bytes:
         "C": C,
         "class_weight": "balanced",
     }
-    return _gzip(json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
+    return doc
+
+
+CALIBRATION_FOLDS = 5
+
+
+def calibrate_model(folder: Path, log=print) -> dict:
+    """Platt calibration of the linear model from out-of-fold scores of the training set.
+
+    The training sentences are split into five folds by debate (``File_id``,
+    so a debate's sentences are never on both sides); a model is fitted on four
+    folds and scores the fifth exactly as the runtime does (margin plus the cue
+    prior). ``a`` and ``b`` are fitted on those out-of-fold raw scores. The
+    decision threshold stays where it was (raw log-odds 0), expressed on the
+    calibrated scale.
+    """
+    from .detection.calibration import fit_platt
+    from .detection.cues import prior
+    from .detection.model import model_from_json
+
+    rows = _rows_with_debates(folder)
+    debates = sorted({debate for _, _, debate in rows})
+    fold_of = {debate: i % CALIBRATION_FOLDS for i, debate in enumerate(debates)}
+    # Features depend on one sentence only, so they are computed once for all folds.
+    feats = list(featurise([Example(t, y) for t, y, _ in rows]))
+    raw: list[float] = []
+    labels: list[bool] = []
+    for fold in range(CALIBRATION_FOLDS):
+        inside = [i for i, r in enumerate(rows) if fold_of[r[2]] != fold]
+        test = [r for r in rows if fold_of[r[2]] == fold]
+        doc = fit_document([feats[i] for i in inside], [rows[i][1] for i in inside])
+        model = model_from_json(json.dumps(doc), "cv")
+        for text, positive, _ in test:
+            cues = find_cues(text)
+            raw.append(model.sentence_margin(text, cues) + prior(cues))
+            labels.append(positive)
+        log(f"fold {fold + 1}/{CALIBRATION_FOLDS}: {len(test)} sentences scored")
+    platt = fit_platt(raw, labels)
+    return {
+        **platt.to_dict(),
+        "threshold": _round(platt(0.0)),
+        "fitted_on": f"out-of-fold raw scores, {CALIBRATION_FOLDS} folds grouped by debate "
+                     f"(File_id), of the {len(rows)} training sentences",
+    }
+
+
+def _rows_with_debates(folder: Path) -> list[tuple[str, bool, str]]:
+    """``(text, positive, debate)`` of the training sentences (as :func:`training_examples`)."""
+    held_out = {normalise(e.text) for e in read_labelled(folder / HELD_OUT_FILE)}
+    with (folder / TRAIN_FILE).open(newline="", encoding="utf-8") as handle:
+        return [
+            (row["Text"], row["Verdict"].strip() == "1", row["File_id"])
+            for row in csv.DictReader(handle)
+            if normalise(row["Text"]) not in held_out
+        ]
 
 
 def _round(value: float) -> float:

@@ -44,6 +44,7 @@ JOB_MODULES: list[str] = [
     "factcheck.notifications.jobs",
 ]
 STATUS_CACHE_SECONDS = 5.0
+REDISPATCH_DELAY_SECONDS = 2.0
 
 
 class QueueUnavailable(Exception):
@@ -111,7 +112,17 @@ class JobQueue:
 
     def _run(self, job_id: int) -> None:
         with self.app.app_context():
-            outcome = runner.run_job(self._session, job_id, settings=self.settings)
+            try:
+                outcome = runner.run_job(self._session, job_id, settings=self.settings)
+            except Exception as error:
+                # The database could not be reached or was locked (claim or bookkeeping
+                # failed, not the job's function): send the id again rather than lose it.
+                # Claiming is idempotent, so a second message is harmless.
+                if self.immediate:
+                    raise
+                log.warning("job %s: could not run now (%s); dispatched again", job_id, error)
+                self.dispatch([job_id], delay=REDISPATCH_DELAY_SECONDS)
+                return
             if outcome.retry_in is not None:
                 self.dispatch([job_id], delay=outcome.retry_in)
 

@@ -255,9 +255,10 @@ def recover_jobs(session, *, redispatch_after: timedelta,
     """
     now = now or utcnow()
     running = session.execute(
-        select(Job.id, Job.attempts, Job.max_attempts, Job.worker, Job.lease_until)
+        select(Job.id, Job.attempts, Job.max_attempts, Job.worker, Job.lease_until,
+               Job.owner_id, Job.kind)
         .where(Job.state == JobState.RUNNING)).all()
-    for job_id, attempts, max_attempts, worker, lease_until in running:
+    for job_id, attempts, max_attempts, worker, lease_until, owner_id, kind in running:
         expired = lease_until is not None and lease_until < now
         if not (expired or _process_is_gone(worker)):
             continue
@@ -266,11 +267,13 @@ def recover_jobs(session, *, redispatch_after: timedelta,
         values: dict[str, Any] = ({"state": JobState.QUEUED, "dispatched_at": None}
                                   if attempts < max_attempts
                                   else {"state": JobState.FAILED, "finished_at": now})
-        session.execute(
+        matched = session.execute(
             update(Job).where(Job.id == job_id, Job.attempts == attempts,
                               Job.state == JobState.RUNNING)
             .values(error=reason, lease_until=None, **values)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)).rowcount
+        if matched == 1 and values["state"] == JobState.FAILED:
+            _record_failure(session, job_id, owner_id, kind, reason)
         log.warning("job %s: %s", job_id, reason)
     due = list(session.scalars(
         select(Job.id).where(

@@ -7,8 +7,8 @@ with a new random ``key``: rows are never updated in place, so the set of
 keys says exactly what a process's in-memory vector index must hold (see
 ``store.VectorIndex``), even where ids are reused (a truncated table).
 Full-text search has its own index beside this table, made by migration
-0007 and outside the models: FTS5 ``match_items_fts`` on SQLite, a GIN index
-on ``to_tsvector('english', text)`` on PostgreSQL.
+0007 and outside the models: FTS5 ``match_items_fts`` on SQLite; on
+PostgreSQL a stored tsvector column ``match_items_fts_tsv`` with a GIN index.
 """
 
 from __future__ import annotations

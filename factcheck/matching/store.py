@@ -32,7 +32,7 @@ from factcheck.matching.models import MatchGeneration, MatchItem
 from factcheck.matching.text import clean_query, clean_text, words
 
 MAX_TEXT = 20_000  # characters kept for full text; the encoder reads 256 word pieces anyway
-MAX_QUERY_WORDS = 32
+MAX_QUERY_WORDS = 16  # a longer post adds little but makes the OR query match everything
 HNSW_FROM = int(os.environ.get("FACTCHECK_MATCHING_HNSW_FROM", "50000"))
 
 
@@ -149,6 +149,7 @@ class VectorIndex:
         self.matrix = np.zeros((0, dimensions), dtype=np.float32)
         self._hnsw = None
         self._positions: dict[int, int] | None = None
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -197,6 +198,7 @@ class VectorIndex:
             self.matrix = np.concatenate([self.matrix[keep], added]).astype(np.float32, copy=False)
             self._update_hnsw(removed, [r[0] for r in rows], added)
             self._positions = None
+            self._masks = {}
             self.generation = generation
 
     def _update_hnsw(self, removed, added_ids, added) -> None:
@@ -213,6 +215,16 @@ class VectorIndex:
             self._hnsw.remove(int(key))
         if len(added_ids):
             self._hnsw.add(np.asarray(added_ids, dtype=np.int64), added)
+
+    def allowed(self, kinds) -> np.ndarray | None:
+        """A boolean mask of the rows of the given kinds (kept until the next refresh)."""
+        if not kinds:
+            return None
+        key = tuple(sorted(kinds))
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self._masks[key] = np.isin(self.kinds, list(key))
+        return mask
 
     def position_of(self) -> dict[int, int]:
         """``{row key: position}``."""
@@ -297,7 +309,7 @@ def lexical_candidates(session, query: str, model: str, kinds, limit: int) -> di
     if connection.dialect.name == "sqlite":
         params["q"] = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
         statement = text(
-            "SELECT m.key, -bm25(match_items_fts) AS score FROM match_items_fts "  # noqa: S608
+            "SELECT m.key, -bm25(match_items_fts) AS score FROM match_items_fts "  # noqa: S608  # nosec B608
             "JOIN match_items m ON m.id = match_items_fts.rowid "
             "WHERE match_items_fts MATCH :q AND m.model = :model" + kind_filter + " "
             "ORDER BY bm25(match_items_fts) LIMIT :limit"
@@ -307,9 +319,9 @@ def lexical_candidates(session, query: str, model: str, kinds, limit: int) -> di
         params.update(dict(zip(names, terms, strict=True)))
         tsquery = " || ".join(f"plainto_tsquery('english', :{n})" for n in names)
         statement = text(
-            "SELECT m.key, ts_rank(to_tsvector('english', m.text), q.q, 1) AS score "  # noqa: S608
+            "SELECT m.key, ts_rank(m.match_items_fts_tsv, q.q, 1) AS score "  # noqa: S608  # nosec B608
             f"FROM match_items m, (SELECT {tsquery} AS q) q "
-            "WHERE to_tsvector('english', m.text) @@ q.q AND m.model = :model"
+            "WHERE m.match_items_fts_tsv @@ q.q AND m.model = :model"
             + kind_filter
             + " ORDER BY score DESC LIMIT :limit"
         )
@@ -355,9 +367,7 @@ def find_matches(
     if not len(index):
         return []
     excluded = set(exclude)
-    allowed = None
-    if kinds:
-        allowed = np.isin(index.kinds, list(kinds))
+    allowed = index.allowed(kinds)
     wanted = pool + len(excluded)
     positions, _ = index.search(vector, wanted, allowed)
     lexical = (

@@ -98,6 +98,8 @@ def notification_link(notification: Notification) -> str:
 
     if notification.claim_id is None:
         return url_for("notifications.index")
+    if notification.section == "approval":  # an editor's part of the claim: its own page
+        return url_for("review.approval", claim_id=notification.claim_id)
     anchor = f"#{notification.section}" if notification.section else ""
     return url_for("review.claim", claim_id=notification.claim_id) + anchor
 

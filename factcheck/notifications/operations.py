@@ -22,7 +22,7 @@ from factcheck.claims.models import Claim
 from factcheck.database import utcnow
 from factcheck.notifications.kinds import DEFAULT_CHOICES, EmailChoice, NotificationKind
 from factcheck.notifications.models import EmailPreference, Notification
-from factcheck.notifications.rules import ClaimFacts, derive, describe
+from factcheck.notifications.rules import ClaimFacts, concerns_anyone, derive, describe
 
 _PENDING_KEY = "factcheck.notifications.pending_email"
 _CREATED_KEY = "factcheck.notifications.created"
@@ -72,6 +72,8 @@ def _email_state(session, user_id: int, kind: NotificationKind, smtp_on: bool) -
 def notifications_for(session, record: AuditRecord, *, smtp_on: bool = False
                       ) -> list[Notification]:
     """The notifications ``record`` gives rise to (added to ``session``, not flushed)."""
+    if not concerns_anyone(record.action):
+        return []
     claim = _claim_of(session, record)
     facts = ClaimFacts(
         owner_id=claim_owner_id(session, claim) if claim is not None else None,

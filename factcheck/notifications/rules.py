@@ -47,6 +47,12 @@ MATCH_ACTIONS = frozenset({"claim.match_found", "match.found", "claim_match.foun
 JOB_FAILED_ACTIONS = frozenset({"job.failed"})
 
 
+def concerns_anyone(action: str) -> bool:
+    """True when records of ``action`` may give rise to notifications (the rest are skipped)."""
+    return action in ("claim.assign", "claim.submit") or action in OWNER_EVENTS \
+        or action in MENTION_ACTIONS or action in MATCH_ACTIONS or action in JOB_FAILED_ACTIONS
+
+
 def _ids(values: Iterable[Any] | None) -> list[int]:
     out = []
     for value in values or ():

@@ -175,7 +175,8 @@ def confirm_unsubscribe(token: str):
 def _bell_context() -> dict:
     if not current_user.is_authenticated:
         return {}
-    return {"unread_notifications": operations.unread_count(db.session, current_user)}
+    return {"unread_notifications": operations.unread_count(db.session, current_user),
+            "notification_link": notification_link}
 
 
 def init_app(app) -> None:

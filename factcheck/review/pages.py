@@ -39,7 +39,8 @@ OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.
 CONTEXT_CHARS = 280  # article text shown on each side of the claim
 SPLIT_LABEL_WORDS = 3  # words shown on each side of a split point
 RESHAPABLE = (ClaimState.DETECTED, ClaimState.CHECKABLE)  # as claims.operations allows
-HIDDEN_AUDIT_KEYS = frozenset({"source_id", "approval_id", "content", "content_hash"})
+HIDDEN_AUDIT_KEYS = frozenset({"source_id", "approval_id", "content", "content_hash",
+                               "comment_id", "new_mentions", "undid"})
 ACTION_LABELS = {
     "claim.edit_wording": "Changed the wording",
     "claim.edit_claimant": "Changed the claimant or appearances",
@@ -59,6 +60,12 @@ ACTION_LABELS = {
     "claim.merged": "Merged other claims into this one",
     "claim.assign": "Assigned",
     "claim.set_priority": "Set the priority",
+    "claim.undo": "Undid the previous action",
+    "comment.add": "Commented",
+    "comment.edit": "Changed a comment",
+    "comment.delete": "Deleted a comment",
+    "comment.resolve": "Marked a comment resolved",
+    "comment.reopen": "Opened a comment again",
 }
 
 

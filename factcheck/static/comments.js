@@ -8,6 +8,7 @@
   const url = box.dataset.mentionsUrl;
   let active = -1;
   let items = [];
+  let asked = 0; // answers that come back out of order are dropped
 
   function currentWord() {
     const upto = box.value.slice(0, box.selectionStart);
@@ -35,9 +36,13 @@
   async function suggest() {
     const word = currentWord();
     if (!word) return close();
+    const ticket = ++asked;
     const response = await fetch(url + "?q=" + encodeURIComponent(word.query), { headers: { "Accept": "application/json" } });
+    if (ticket !== asked) return;
     if (!response.ok) return close();
-    items = await response.json();
+    const found = await response.json();
+    if (ticket !== asked) return;
+    items = found;
     list.replaceChildren(...items.map((person, i) => {
       const li = document.createElement("li");
       li.id = "mention-option-" + i;

@@ -3,8 +3,9 @@
 match_items holds one row per (kind, item, model) with the item's text and
 its sentence vector; match_generation counts writes so other processes know
 when to refresh their in-memory vector index. Full text: an FTS5 table with
-triggers on SQLite, a GIN expression index on PostgreSQL (both outside the
-models; factcheck.database.include_object leaves them out of the comparison).
+triggers on SQLite; on PostgreSQL a stored generated tsvector column with a
+GIN index (both outside the models, named match_items_fts*;
+factcheck.database.include_object leaves them out of the comparison).
 
 Revision ID: 0007
 Revises: 0006
@@ -65,10 +66,12 @@ def upgrade():
             "INSERT INTO match_items_fts(rowid, text) VALUES (new.id, new.text); END"
         )
     else:
+        # A stored tsvector: ts_rank then reads it instead of parsing each text again.
         op.execute(
-            "CREATE INDEX match_items_fts ON match_items "
-            "USING gin (to_tsvector('english', text))"
+            "ALTER TABLE match_items ADD COLUMN match_items_fts_tsv tsvector "
+            "GENERATED ALWAYS AS (to_tsvector('english', text)) STORED"
         )
+        op.execute("CREATE INDEX match_items_fts ON match_items USING gin (match_items_fts_tsv)")
 
 
 def downgrade():
@@ -78,6 +81,7 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS match_items_fts")
     else:
         op.execute("DROP INDEX IF EXISTS match_items_fts")
+        op.execute("ALTER TABLE match_items DROP COLUMN IF EXISTS match_items_fts_tsv")
     op.drop_table("match_generation")
     op.drop_index("ix_match_items_model_kind", table_name="match_items")
     op.drop_table("match_items")

@@ -13,6 +13,7 @@ import json
 
 import pytest
 
+from factcheck.intake.demo_content import SEED_FILE
 from factcheck.publishing.validator import validate_page
 from tests.browser.conftest import sign_in
 from tests.conftest import TEST_PASSWORD
@@ -43,8 +44,8 @@ def _new_page(browser, live_server, email, problems):
     return context, page
 
 
-def test_from_pasted_article_to_published_fact_check(browser, live_server, users, shared_dir):
-    seed = (shared_dir / "seed" / "article.txt").read_text(encoding="utf-8")
+def test_from_pasted_article_to_published_fact_check(browser, live_server, users):
+    seed = SEED_FILE.read_text(encoding="utf-8")
     problems: list[str] = []
     reviewer_context, reviewer = _new_page(browser, live_server, "reviewer@example.org", problems)
     editor_context, editor = _new_page(browser, live_server, "editor@example.org", problems)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,11 +13,12 @@ from factcheck.claims.detection import (
     detect_claims,
     score_sentences,
 )
+from factcheck.intake.demo_content import SEED_FILE
 
 
 @pytest.fixture(scope="module")
-def seed_text(shared_dir: Path) -> str:
-    return (shared_dir / "seed" / "article.txt").read_text(encoding="utf-8")
+def seed_text() -> str:
+    return SEED_FILE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from factcheck.claims.models import Claim
@@ -11,8 +12,12 @@ from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE, load_seed_ar
 from factcheck.intake.models import Article
 
 
-def test_the_seed_article_is_imported_once_with_its_claims(app, shared_dir):
+@pytest.mark.shared
+def test_the_shipped_seed_article_is_the_shared_one(shared_dir):
     assert SEED_FILE.read_bytes() == (shared_dir / "seed" / "article.txt").read_bytes()
+
+
+def test_the_seed_article_is_imported_once_with_its_claims(app):
     ensure_demo_users()
     first = list(load_seed_article())
     db.session.commit()

@@ -198,10 +198,10 @@ def test_a_trickling_server_hits_the_total_deadline(httpserver):
     httpserver.expect_request("/slow").respond_with_handler(
         lambda request: Response(trickle(), content_type="text/html")
     )
-    started = time.monotonic()
+    # Each read arrives within 0.1 s, so only a deadline on the whole body can fire;
+    # without it the 6 s trickle would be read to its end and returned.
     with pytest.raises(FetchTimeoutError, match="1 s time limit"):
         fetch_url(httpserver.url_for("/slow"), timeout=1.0, **_local(httpserver))
-    assert time.monotonic() - started < 3  # the trickle alone lasts 6 s
 
 
 def test_a_gzip_bomb_stops_at_the_size_limit(httpserver):
@@ -273,12 +273,12 @@ def test_a_server_trickling_its_headers_hits_the_total_deadline():
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    started = time.monotonic()
     try:
+        # The headers never end and each byte comes within 0.1 s: only the total
+        # deadline can stop this (without it the call would never return).
         with pytest.raises(FetchTimeoutError, match="1 s time limit"):
             fetch_url(f"http://127.0.0.1:{port}/", timeout=1.0, allow_private=True,
                       allowed_ports=(port,))
-        assert time.monotonic() - started < 3
     finally:
         stop.set()
         thread.join(timeout=5)

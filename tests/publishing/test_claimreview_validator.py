@@ -15,8 +15,10 @@ from factcheck.publishing.validator import (
     validate_document,
     validate_page,
 )
+from tests.conftest import FIXTURES
 
 E, W = "error", "warning"
+PAGES = FIXTURES / "pages"
 
 # Per fixture: the page's own findings, then one list per ClaimReview found,
 # each finding as (severity, rule, path). Order does not matter; count does.
@@ -131,15 +133,17 @@ def _validate_file(path: Path) -> PageReport:
     return validate_page(path.read_bytes())
 
 
-def test_every_fixture_page_has_expected_findings(shared_dir: Path) -> None:
+@pytest.mark.shared
+def test_every_shared_page_has_expected_findings(shared_dir: Path) -> None:
     pages = sorted(
         p.name for p in (shared_dir / "fixtures" / "pages").iterdir() if p.suffix != ".md"
     )
     assert pages == sorted(EXPECTED), "a fixture page was added or removed: add its findings"
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_fixture_findings(shared_dir: Path, name: str) -> None:
+def test_shared_page_findings(shared_dir: Path, name: str) -> None:
     report = _validate_file(shared_dir / "fixtures" / "pages" / name)
     page_expected, reviews_expected = EXPECTED[name]
     assert _keys(report.findings) == sorted(page_expected)
@@ -153,6 +157,7 @@ def test_fixture_findings(shared_dir: Path, name: str) -> None:
         assert finding.message.strip(), finding
 
 
+@pytest.mark.shared
 def test_afp_claim_review_is_found_inside_graph_with_outer_context(shared_dir: Path) -> None:
     page = shared_dir / "fixtures" / "pages" / "cr_afp_factcheck.html"
     report = validate_page(page.read_bytes())
@@ -161,12 +166,20 @@ def test_afp_claim_review_is_found_inside_graph_with_outer_context(shared_dir: P
     assert review.node["reviewRating"]["alternateName"] == "False"
 
 
-def test_page_url_sets_the_publisher_domain(shared_dir: Path) -> None:
-    html = (shared_dir / "fixtures" / "pages" / "cr_lupa.html").read_bytes()
+def test_claim_review_is_found_inside_graph_with_outer_context() -> None:
+    report = validate_page((PAGES / "cr_graph.html").read_bytes())
+    (review,) = report.claim_reviews
+    assert review.node["@context"] == "https://schema.org"
+    assert review.node["reviewRating"]["alternateName"] == "False"
+    assert review.node["author"]["name"] == "Checkpoint"  # the @id reference, resolved
+
+
+def test_page_url_sets_the_publisher_domain() -> None:
+    html = (PAGES / "cr_site_suffix.html").read_bytes()
     elsewhere = validate_page(html, page_url="https://mirror.example.net/copy")
-    home = validate_page(html, page_url="https://piaui.folha.uol.com.br/lupa/2020/08/31/x/")
-    assert ("error", "url.other-domain", "url") in _keys(elsewhere.claim_reviews[0].findings)
-    assert "url.other-domain" not in {f.rule for f in home.claim_reviews[0].findings}
+    home = validate_page(html, page_url="https://www.factdesk.example/fact-check/old-flood-photo")
+    assert _keys(elsewhere.claim_reviews[0].findings) == [(E, "url.other-domain", "url")]
+    assert home.all_findings == []
 
 
 # --- single rules on hand-made nodes ------------------------------------------

@@ -172,3 +172,18 @@ def test_comments_never_reach_public_pages_feeds_or_claimreview(app, users, clie
     assert checked >= 4
     assert re.search(marker, str(db.session.scalar(
         select(AuditRecord.after).where(AuditRecord.action == "comment.add"))))
+
+
+def test_the_history_shows_comment_edits_readably(app, users, client, auth):
+    claim = make_claim(ClaimState.IN_RESEARCH)
+    auth.login_as(users["reviewer"])
+    _comment(client, claim, "first words")
+    comment = db.session.scalar(select(Comment))
+    client.post(f"/comments/{comment.id}/edit", data={"body": "second words", "version": 1})
+    history = client.get(f"/claims/{claim.id}?tab=history").get_data(as_text=True)
+    assert "Commented" in history
+    assert "Changed a comment" in history
+    assert "first" in history
+    assert "second" in history
+    assert "new_mentions" not in history
+    assert "comment_id" not in history

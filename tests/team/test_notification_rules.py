@@ -1,7 +1,7 @@
 """The pure rules that turn an audit record into notifications."""
 
 from factcheck.notifications.kinds import NotificationKind as K
-from factcheck.notifications.rules import ClaimFacts, Derived, derive, describe
+from factcheck.notifications.rules import ClaimFacts, Derived, concerns_anyone, derive, describe
 
 
 def test_assign_tells_the_new_assignee_and_the_previous_one():
@@ -45,6 +45,9 @@ def test_match_and_job_failure():
 def test_other_actions_tell_nobody():
     assert derive("claim.edit_notes", {}, {}, ClaimFacts(owner_id=1)) == []
     assert derive("session.start", {}, {}, ClaimFacts(owner_id=1)) == []
+    assert not concerns_anyone("claim.edit_notes")
+    assert concerns_anyone("claim.approve")
+    assert concerns_anyone("comment.edit")
 
 
 def test_describe_names_who_and_what():

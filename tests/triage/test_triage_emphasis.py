@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factcheck.claims.detection import detect_claims
+from factcheck.intake.demo_content import SEED_FILE
 from factcheck.triage.emphasis import Segment, emphasis_segments, infer_base
 
 
@@ -54,8 +55,8 @@ def test_malformed_reasons_are_ignored():
         assert emphasis_segments(text, 0, reasons) == [Segment(text)]
 
 
-def test_seed_article_claims_emphasise_their_triggering_words(shared_dir):
-    text = (shared_dir / "seed" / "article.txt").read_text(encoding="utf-8")
+def test_seed_article_claims_emphasise_their_triggering_words():
+    text = SEED_FILE.read_text(encoding="utf-8")
     result = detect_claims(text)
     shi = next(c for c in result.candidates if "Shi Jinping" in c.text)
     marked = [s.text for s in emphasis_segments(shi.text, shi.start,

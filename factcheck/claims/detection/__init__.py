@@ -15,10 +15,18 @@ from .detector import (
     looks_english,
     score_sentences,
 )
-from .model import model_version
+from .scoring import desk_scorer
 from .segment import Sentence, split_sentences
 
-MODEL_VERSION = model_version()
+
+def __getattr__(name: str):
+    # MODEL_VERSION: the version the desk records on claims of an ordinary-length
+    # text (encoder or linear, per the settings), read from the model's card when
+    # asked for, so importing detection never needs the model files.
+    if name == "MODEL_VERSION":
+        return desk_scorer(1).version
+    raise AttributeError(name)
+
 
 __all__ = [
     "KINDS",
