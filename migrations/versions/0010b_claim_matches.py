@@ -1,7 +1,7 @@
 """Claim matches: claims found at detection to be the same as one checked before
 
 Revision ID: 0010b
-Revises: 0007
+Revises: 0004b
 Create Date: 2026-12-07 13:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0010b"
-down_revision = "0007"
+down_revision = "0004b"
 branch_labels = None
 depends_on = None
 
