@@ -48,8 +48,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
 
-    from factcheck import errors, security, templating
+    from factcheck import compression, errors, security, templating
 
+    compression.init_app(app)  # registered first, so its hook runs last, after the headers
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

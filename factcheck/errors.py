@@ -6,9 +6,13 @@ visitor sees a generic page.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+logger = logging.getLogger(__name__)
 
 # code: (title, what to do)
 ERROR_TEXTS: dict[int, tuple[str, str]] = {
@@ -21,6 +25,8 @@ ERROR_TEXTS: dict[int, tuple[str, str]] = {
     405: ("Not allowed here", "This address does not accept that kind of request."),
     409: ("Someone else changed this first",
           "Reload the page to see the current version, then make your change again."),
+    410: ("Gone", "This page was removed on purpose."),
+    422: ("Something is missing", "Go back, add what is missing and try again."),
     413: ("Too large", "What you sent is larger than this site accepts. Send something smaller."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Something went wrong on our side",
@@ -78,10 +84,16 @@ def _handle_untrusted_host(error: SecurityError):
     return body, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+RULE_HEADER = "X-Factcheck-Rule"
+
+
 def _handle_workflow_error(error):
-    # A refused workflow action: 403 (role or rule about the person) or 409
-    # (state or version), with the rule named so the user knows what to do.
-    return render_error(error.status, message=error.message, rule=error.rule)
+    # A refused workflow action: 403 (role or rule about the person), 409 (state
+    # or version) or 422 (incomplete). People read the sentence; the rule's code
+    # (e.g. "edit.assignee") goes to the log and a response header for tools.
+    logger.info("refused %s %s: %s", request.method, request.path, error.rule)
+    body, status = render_error(error.status, message=error.message)
+    return body, status, {RULE_HEADER: error.rule} if error.rule else {}
 
 
 def _handle_unexpected(error: Exception):

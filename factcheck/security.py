@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, flash, g, request, session
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from factcheck.text_rules import CONTROL_CHARS, strip_controls
 
 # img-src adds data: URIs for the small SVG icons Pico CSS embeds in its
 # stylesheet (select arrows, search icon); scripts and everything else stay
@@ -68,6 +71,31 @@ def _refuse_nul_characters():
     if any("\x00" in value for value in values):
         abort(400, description="The request contains a NUL character, which no text may "
                                "contain. Remove it and send again.")
+    _strip_control_characters()
+
+
+def _strip_control_characters():
+    # The other control characters (C0 and C1 but tab and line breaks,
+    # U+FFFE/U+FFFF, lone surrogates) are invisible, and they would reach the
+    # public page and break XML and JSON-LD consumers. They are removed here,
+    # for every form of the desk at once, and the user is told. Passwords are
+    # left as typed (never shown, never published). Imported files and pages
+    # are cleaned by intake with the same rule (text_rules.strip_controls).
+    if request.method != "POST" or not request.form:
+        return
+    removed: list[str] = []
+    cleaned = []
+    for name, value in request.form.items(multi=True):
+        if "password" not in name.lower():
+            removed += CONTROL_CHARS.findall(value)
+            value, _count = strip_controls(value)
+        cleaned.append((name, value))
+    if removed:
+        request.form = ImmutableMultiDict(cleaned)
+        codes = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(removed))
+        count = len(removed)
+        flash(f"{count} invisible control character{'s were' if count != 1 else ' was'} "
+              f"removed from what you sent ({codes}): they cannot be published.", "warning")
 
 
 def init_app(app: Flask) -> None:

@@ -9,6 +9,11 @@ The rules (ClaimReview's, see docs/claimreview.md): numbers are optional; when
 the scale has numbers, ``worst >= 1`` and ``best > worst``, every label's
 number lies within them and no two labels share one. A label that a verdict
 uses cannot be deleted (published pages name it), only deactivated.
+
+Numbers never change meaning under a rating already given: a change of the
+bounds, or of the number of a label a verdict uses, makes a new version of
+the scale (``new_scale_version``); verdicts keep the version they were rated
+on, so a fact-check publishes the scale as it was approved.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy import func, select, update
 
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
+from factcheck.database import utcnow
 from factcheck.review.models import RatingLabel, RatingScale, Verdict
 from factcheck.review.workflow import StaleVersion, WorkflowError
 
@@ -37,6 +43,10 @@ class ScaleError(WorkflowError):
 
 
 def _bump(session, scale: RatingScale, seen_version: int, **values) -> None:
+    if scale.retired_at is not None or not scale.is_current:
+        raise ScaleError("This is an older version of the scale, kept as it was for the "
+                         "fact-checks rated with it; it cannot change. Edit the current scale.",
+                         rule="scale.retired")
     changed = session.execute(
         update(RatingScale)
         .where(RatingScale.id == scale.id, RatingScale.version == seen_version)
@@ -105,9 +115,59 @@ def _label_values(label: RatingLabel) -> dict:
             "meaning": label.meaning, "active": label.active, "position": label.position}
 
 
+def numbers_in_use(session, scale: RatingScale) -> list[RatingLabel]:
+    """The scale's numbered labels that a verdict rates with: their numbers mean something.
+
+    A verdict in progress, approved or published names the label; a published
+    page shows its number "on a scale from worst to best". Changing the bounds,
+    or the number of such a label, would change that meaning silently.
+    """
+    return [label for label in _labels(session, scale)
+            if label.value is not None and verdicts_using(session, label)]
+
+
+def new_scale_version(session, scale: RatingScale, *, actor: User, seen_version: int,
+                      name: str | None = None, best: int | None = None,
+                      worst: int | None = None,
+                      values: dict[int, int | None] | None = None) -> RatingScale:
+    """Retire ``scale`` and put a copy in use with the changed bounds or label numbers.
+
+    Verdicts keep the labels (and so the numbers and bounds) they were given:
+    what was approved is what publishes, and older fact-checks keep their
+    scale. New verdicts choose from the new version. ``values`` maps old label
+    ids to their new numbers. The methodology page shows both versions with
+    their dates.
+    """
+    _bump(session, scale, seen_version)  # the admin saw the current version, or 409
+    now = utcnow()
+    scale.is_current = False
+    scale.retired_at = now
+    successor = RatingScale(name=name or scale.name, best=best, worst=worst, is_current=True,
+                            created_at=now, version=1)
+    session.add(successor)
+    session.flush()
+    values = values or {}
+    for label in _labels(session, scale):
+        session.add(RatingLabel(
+            scale_id=successor.id, label=label.label,
+            value=values.get(label.id, label.value), meaning=label.meaning,
+            position=label.position, colour=label.colour, active=label.active))
+    session.flush()
+    record_audit(session, actor=actor, action="scale.new_version", target=successor,
+                 before={"scale_id": scale.id, "best": scale.best, "worst": scale.worst},
+                 after={"scale_id": successor.id, "best": best, "worst": worst,
+                        "values": {str(k): v for k, v in values.items()}})
+    return successor
+
+
 def update_scale(session, scale: RatingScale, *, name: str, best: int | None, worst: int | None,
                  actor: User, seen_version: int) -> RatingScale:
-    """Rename the scale or change its bounds; every numbered label must stay within them."""
+    """Rename the scale or change its bounds; every numbered label must stay within them.
+
+    When a verdict rates with a numbered label, new bounds would change what
+    its number means: the change makes a new version of the scale instead
+    (``new_scale_version``) and the returned scale is that version.
+    """
     check_bounds(best, worst)
     numbered = [label for label in _labels(session, scale) if label.value is not None]
     if best is None and numbered:
@@ -121,6 +181,9 @@ def update_scale(session, scale: RatingScale, *, name: str, best: int | None, wo
         raise ScaleError("These labels' numbers would fall outside the scale: " + ", ".join(
             f"{label.label} ({label.value})" for label in outside) + ".", field="best",
             rule="scale.bounds")
+    if (best, worst) != (scale.best, scale.worst) and numbers_in_use(session, scale):
+        return new_scale_version(session, scale, actor=actor, seen_version=seen_version,
+                                 name=name.strip() or scale.name, best=best, worst=worst)
     before = {"name": scale.name, "best": scale.best, "worst": scale.worst}
     _bump(session, scale, seen_version, name=name.strip() or scale.name, best=best, worst=worst)
     record_audit(session, actor=actor, action="scale.update", target=scale, before=before,
@@ -146,9 +209,23 @@ def add_label(session, scale: RatingScale, *, label: str, value: int | None, col
 
 def update_label(session, label: RatingLabel, *, text: str, value: int | None, colour: str,
                  meaning: str, actor: User, seen_version: int) -> RatingLabel:
-    """Change a label's wording, number, colour or meaning."""
+    """Change a label's wording, number, colour or meaning.
+
+    A new number for a label a verdict uses makes a new version of the scale
+    (the verdicts keep the old number); the returned label is then the new
+    version's copy, with the other changes applied to it.
+    """
     scale = label.scale
     _check_label(session, scale, text=text, value=value, colour=colour, label_id=label.id)
+    if value != label.value and label.value is not None and verdicts_using(session, label):
+        successor = new_scale_version(session, scale, actor=actor, seen_version=seen_version,
+                                      best=scale.best, worst=scale.worst,
+                                      values={label.id: value})
+        label = session.scalar(select(RatingLabel).where(
+            RatingLabel.scale_id == successor.id, RatingLabel.position == label.position,
+            RatingLabel.label == label.label))
+        seen_version = successor.version
+        scale = successor
     before = _label_values(label)
     _bump(session, scale, seen_version)
     label.label, label.value = text.strip(), value

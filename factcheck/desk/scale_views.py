@@ -32,6 +32,9 @@ from factcheck.review.scale import DEFAULT_SCALE, current_scale
 from factcheck.review.workflow import StaleVersion, WorkflowError
 
 scale_bp = Blueprint("scale", __name__, url_prefix="/admin/scale")
+NEW_VERSION = ("Verdicts already rate with these numbers, so a new version of the scale is now "
+               "in use: fact-checks rated before keep the version they were rated on, and the "
+               "methodology page shows both with their dates.")
 
 
 def _existing_scale() -> RatingScale | None:
@@ -93,9 +96,9 @@ def edit():
     if not form.validate():
         return _page(scale, form=form, status=400)
     try:
-        ops.update_scale(db.session, scale, name=form.name.data, best=form.best.data,
-                         worst=form.worst.data, actor=current_user,
-                         seen_version=form.version.data)
+        saved = ops.update_scale(db.session, scale, name=form.name.data, best=form.best.data,
+                                 worst=form.worst.data, actor=current_user,
+                                 seen_version=form.version.data)
     except StaleVersion as error:
         db.session.rollback()
         return _page(_existing_scale(), form=form, status=409, message=error.message)
@@ -104,7 +107,7 @@ def edit():
         _blame(form, error)
         return _page(_existing_scale(), form=form, status=400)
     db.session.commit()
-    flash("The scale is saved.", "success")
+    flash(NEW_VERSION if saved.id != scale.id else "The scale is saved.", "success")
     return redirect(url_for("scale.edit"))
 
 
@@ -158,10 +161,12 @@ def edit_label(label_id: int):
     form = LabelForm()
     status, message = 200, None
     if form.validate():
+        scale_id = label.scale_id
         try:
-            ops.update_label(db.session, label, text=form.label.data, value=form.value.data,
-                             colour=form.colour.data, meaning=form.meaning.data or "",
-                             actor=current_user, seen_version=form.version.data)
+            saved = ops.update_label(db.session, label, text=form.label.data,
+                                     value=form.value.data, colour=form.colour.data,
+                                     meaning=form.meaning.data or "", actor=current_user,
+                                     seen_version=form.version.data)
         except StaleVersion as error:
             status, message = 409, error.message
         except ops.ScaleError as error:
@@ -169,7 +174,8 @@ def edit_label(label_id: int):
             _blame(form, error)
         else:
             db.session.commit()
-            flash(f"“{label.label}” is saved.", "success")
+            flash(NEW_VERSION if saved.scale_id != scale_id else f"“{saved.label}” is saved.",
+                  "success")
             return redirect(url_for("scale.edit"))
         db.session.rollback()
     else:

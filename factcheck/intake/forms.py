@@ -19,9 +19,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from factcheck.form_rules import HttpUrl
 from factcheck.ids import parse_id
 from factcheck.intake.dates import normalize_date
-from factcheck.intake.operations import ArticleFields, is_http_url
+from factcheck.intake.operations import ArticleFields
 
 URL_MAX = 2048
 
@@ -37,17 +38,12 @@ class TextImportForm(FlaskForm):
         DataRequired(message="The text is empty: paste the article's text.")])
     title = StringField("Headline", filters=[_strip], validators=[Optional(), Length(max=500)])
     url = StringField("Address (URL)", filters=[_strip],
-                      validators=[Optional(), Length(max=URL_MAX)])
+                      validators=[Optional(), Length(max=URL_MAX), HttpUrl()])
     author = StringField("Author(s)", filters=[_strip], validators=[Optional(), Length(max=500)],
                          description="Separate several authors with commas.")
     date = StringField("Date published", filters=[_strip],
                        validators=[Optional(), Length(max=64)],
                        description="For example 2024-04-01.")
-
-    def validate_url(self, field):
-        """Only http and https addresses are stored."""
-        if field.data and not is_http_url(field.data):
-            raise ValidationError("Give an http or https address, or leave it empty.")
 
     def validate_date(self, field):
         """A date we can read."""
@@ -61,13 +57,8 @@ class HtmlImportForm(FlaskForm):
     html = TextAreaField("Page HTML", validators=[Optional()])
     file = FileField("…or upload a .html file")
     url = StringField("Page address (URL), if known", filters=[_strip],
-                      validators=[Optional(), Length(max=URL_MAX)],
+                      validators=[Optional(), Length(max=URL_MAX), HttpUrl()],
                       description="Relative links and the canonical URL resolve against it.")
-
-    def validate_url(self, field):
-        """Only http and https addresses are stored."""
-        if field.data and not is_http_url(field.data):
-            raise ValidationError("Give an http or https address, or leave it empty.")
 
     def has_upload(self) -> bool:
         """True when a file was chosen (even an empty one)."""
@@ -98,7 +89,7 @@ class UrlImportForm(FlaskForm):
     """An address the server fetches."""
 
     url = StringField("Article address (URL)", filters=[_strip], validators=[
-        DataRequired(message="Give the article's address."), Length(max=URL_MAX)])
+        DataRequired(message="Give the article's address."), Length(max=URL_MAX), HttpUrl()])
 
 
 class MetadataForm(FlaskForm):
@@ -113,14 +104,9 @@ class MetadataForm(FlaskForm):
                                              "2024-04-01T09:30:00+03:00.")
     publisher = StringField("Publisher", filters=[_strip], validators=[Length(max=300)])
     canonical_url = StringField("Canonical URL", filters=[_strip],
-                                validators=[Length(max=URL_MAX)])
+                                validators=[Length(max=URL_MAX), HttpUrl()])
     language = StringField("Language", filters=[_strip], validators=[Length(max=35)],
                            description="A language tag such as en or pt-BR.")
-
-    def validate_canonical_url(self, field):
-        """Only http and https addresses are stored."""
-        if field.data and not is_http_url(field.data):
-            raise ValidationError("Give an http or https address, or leave it empty.")
 
     def validate_date_published(self, field):
         """A date we can read."""

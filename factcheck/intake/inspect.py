@@ -3,9 +3,9 @@
 ``inspect_html`` reads an HTML page (pasted, uploaded or fetched) and
 ``inspect_text`` a pasted text; both return an :class:`Inspection` with the
 metadata, the body text, the warnings a reviewer should see, and the original
-bytes with their SHA-256, and store nothing. Bad input raises an
-:class:`~factcheck.intake.IntakeError` subclass whose ``message`` says what is
-wrong.
+bytes with the SHA-256 of their normalised text, and store nothing. Bad input
+raises an :class:`~factcheck.intake.IntakeError` subclass whose ``message``
+says what is wrong.
 
 Pure: no Flask, no database; limits come in as arguments. The HTML itself is
 parsed in a killable worker process (see :mod:`factcheck.intake.worker`).
@@ -39,6 +39,7 @@ from factcheck.intake.worker import (
     ParseTimeoutError,
     get_pool,
 )
+from factcheck.text_rules import strip_controls
 
 __all__ = [
     "BinaryInputError", "EmptyInputError", "InputTooLargeError", "Inspection",
@@ -100,7 +101,7 @@ class Inspection:
     metadata: ArticleMetadata
     text: str
     warnings: list[str]
-    sha256: str  # of ``original``
+    sha256: str  # of the decoded text, normalised (``content_sha256``): finds duplicates
     original: bytes = field(repr=False)
     encoding: str
     url: str | None = None
@@ -114,6 +115,45 @@ class Inspection:
             "warnings": list(self.warnings), "sha256": self.sha256,
             "encoding": self.encoding, "size": len(self.original),
         }
+
+
+def content_sha256(text: str) -> str:
+    """The SHA-256 that identifies an import's content, for finding duplicates.
+
+    Computed on the decoded text with line endings made ``\\n`` and Unicode in
+    NFC, so the same article pasted from a browser (which sends CRLF), saved
+    from an editor (LF) or typed in decomposed form hashes the same. The
+    original bytes are stored unchanged beside it.
+    """
+    return hashlib.sha256(normalize_plain_text(text).encode("utf-8")).hexdigest()
+
+
+def _without_controls(inspection: Inspection) -> Inspection:
+    """The text and metadata with control characters removed (``text_rules``), and a warning.
+
+    The original bytes keep them: they are the capture; what the desk stores
+    as text, and may publish, does not.
+    """
+    removed = 0
+
+    def clean(value):
+        nonlocal removed
+        if isinstance(value, str):
+            value, count = strip_controls(value)
+            removed += count
+        elif isinstance(value, list):
+            value = [clean(item) for item in value]
+        return value
+
+    inspection.text = clean(inspection.text)
+    metadata = inspection.metadata
+    for name in ("headline", "description", "authors", "publisher"):
+        setattr(metadata, name, clean(getattr(metadata, name)))
+    if removed:
+        inspection.warnings.append(
+            f"{removed} invisible control character{'s were' if removed != 1 else ' was'} "
+            "removed from the text (they cannot be published).")
+    return inspection
 
 
 def looks_like_html(data: bytes) -> bool:
@@ -244,10 +284,10 @@ def inspect_html(
     metadata, body, page_warnings = pool.run(
         _read_page, text.encode("utf-8"), url, time_limit=limits.time_limit
     )
-    return Inspection(
+    return _without_controls(Inspection(
         source="html", metadata=metadata, text=body, warnings=warnings + page_warnings,
-        sha256=hashlib.sha256(original).hexdigest(), original=original, encoding=used, url=url,
-    )
+        sha256=content_sha256(text), original=original, encoding=used, url=url,
+    ))
 
 
 def inspect_text(
@@ -282,8 +322,8 @@ def inspect_text(
     if _LOOKS_LIKE_HTML.match(text.lstrip().encode("utf-8")[:200]):
         warnings.append("This text looks like HTML; import it as HTML to read its metadata.")
     original = text.encode("utf-8")
-    return Inspection(
+    return _without_controls(Inspection(
         source="text", metadata=metadata, text=normalize_plain_text(text), warnings=warnings,
-        sha256=hashlib.sha256(original).hexdigest(), original=original, encoding="utf-8",
+        sha256=content_sha256(text), original=original, encoding="utf-8",
         url=metadata.canonical_url,
-    )
+    ))

@@ -27,6 +27,7 @@ from extruct.w3cmicrodata import MicrodataExtractor
 
 from factcheck import jsonld
 from factcheck.intake.dates import normalize_date
+from factcheck.text_rules import UrlRefused, normalise_url
 
 # schema.org Article and its subtypes (https://schema.org/Article, "More specific Types").
 ARTICLE_TYPES = (
@@ -196,7 +197,10 @@ def resolve_url(value: object, base: str | None) -> str | None:
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    return text
+    try:
+        return normalise_url(text)  # stored and published in the one normal form
+    except UrlRefused:
+        return None
 
 
 def strip_site_suffix(title: str, site_names: list[str]) -> str:

@@ -30,8 +30,10 @@ class Article(Base):
     """One imported article.
 
     ``text`` never changes after import: every claim is a pair of character
-    offsets into it. ``original`` keeps the bytes as received (HTML or text)
-    with their SHA-256, so the capture can be proved later.
+    offsets into it. ``original`` keeps the bytes as received (HTML or text),
+    so the capture can be proved later; ``sha256`` is of their decoded text with
+    line endings and Unicode normalised (``inspect.content_sha256``), so the
+    same article pasted with CRLF or LF is found as a duplicate.
     """
 
     __tablename__ = "articles"

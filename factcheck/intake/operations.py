@@ -28,6 +28,7 @@ from factcheck.database import utcnow
 from factcheck.intake import IntakeError
 from factcheck.intake.drafts import ImportDraft, create_draft
 from factcheck.intake.models import Article
+from factcheck.text_rules import UrlRefused, normalise_url, url_problem
 
 ORIGINAL_TYPES = {"text": "text/plain", "html": "text/html"}
 # The metadata a reviewer sees and may correct, at import and later.
@@ -95,14 +96,8 @@ class ArticleFields:
 
 
 def is_http_url(value: str | None) -> bool:
-    """True for an absolute http or https URL with a host (the only links we store)."""
-    if not value:
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    """True for a URL we store: absolute http(s), as ``text_rules.normalise_url`` accepts."""
+    return bool(value) and url_problem(value) is None
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -221,8 +216,19 @@ def find_duplicate(session, *, sha256: str | None = None, canonical_url: str | N
 
 
 def _check_fields(fields: ArticleFields) -> None:
-    if fields.canonical_url and not is_http_url(fields.canonical_url):
-        raise IntakeError("The canonical URL must be an http or https address.")
+    if fields.canonical_url:
+        try:
+            fields.canonical_url = normalise_url(fields.canonical_url)
+        except UrlRefused as refused:
+            raise IntakeError(f"The canonical URL cannot be stored: {refused.message}") from None
+
+
+def _stored_url(value: str | None) -> str | None:
+    """A URL in its stored form, or None when it is not one we store."""
+    try:
+        return normalise_url(value) if value else None
+    except UrlRefused:
+        return None
 
 
 def import_article(session, values: Mapping[str, Any], *, actor: User | None,
@@ -250,7 +256,7 @@ def import_article(session, values: Mapping[str, Any], *, actor: User | None,
         "source": values.get("source"), "extracted": read.to_dict(),
     }
     article = Article(
-        headline=fields.headline, source_url=source_url if is_http_url(source_url) else None,
+        headline=fields.headline, source_url=_stored_url(source_url),
         canonical_url=fields.canonical_url, language=fields.language,
         date_published=fields.date_published, original=values["original"],
         original_type=values["original_type"], original_encoding=values.get("original_encoding"),

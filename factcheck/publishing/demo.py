@@ -28,6 +28,10 @@ from factcheck.review.workflow import WorkflowError
 
 SEED_MARKER = "Shi Jinping officially received the Taliban ambassador"
 DEMO_CLAIMANT = "Demo news site"
+# Where the seed article (pasted as text, so with no address of its own) "appeared":
+# a reserved example domain. A ClaimReview without an appearance publishes with a
+# warning, and the demo's fact-checks should publish clean.
+DEMO_APPEARANCE = "https://news.example.com/2024/04/russia-considers-delisting-taliban"
 # The article says "on Monday, April 1" with a forum "from May 14th to 19th this
 # year": 2024. Used when the import read no publication date.
 SEED_ARTICLE_DATE = date(2024, 4, 1)
@@ -177,7 +181,7 @@ def _research(session, claim: Claim, demo: DemoFactCheck, article: Article,
 
     review.edit_claim(session, claim, "wording", {"claim_reviewed": demo.wording},
                       actor=reviewer, seen_version=claim.version)
-    appearance = article.canonical_url or article.source_url
+    appearance = article.canonical_url or article.source_url or DEMO_APPEARANCE
     review.edit_claim(session, claim, "claimant", {
         "claimant_name": (article.metadata_ or {}).get("publisher") or DEMO_CLAIMANT,
         "claimant_url": None,

@@ -185,11 +185,14 @@ def sitemap():
 
 @feeds_bp.route("/feeds/fact-checks.atom")
 def atom():
-    """New and corrected fact-checks, most recently changed first (the latest 50)."""
+    """New, corrected and retracted fact-checks, most recently changed first (the latest 50)."""
 
     def body(last):
+        # Retracted fact-checks stay in the Atom feed as an updated entry that says so:
+        # a reader who saw the verdict must learn it no longer stands (the DataFeed and
+        # the sitemap drop them instead).
         publications = db.session.scalars(
-            select(Publication).where(Publication.state == "published")
+            select(Publication)
             .order_by(Publication.date_modified.desc(), Publication.id.desc())
             .limit(ATOM_ENTRIES)
         ).all()

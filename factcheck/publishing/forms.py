@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
@@ -28,9 +28,14 @@ class PublishForm(SeenVersionMixin, FlaskForm):
 
     change_kind = SelectField("Kind of change", choices=CHANGE_KIND_CHOICES, default="corrected")
     note = TextAreaField(
-        "Correction note (shown on the page, dated)",
+        "Note for readers (shown on the page, dated)",
         validators=[Optional(), Length(max=NOTE_MAX_CHARS)],
     )
+
+    def note_label(self) -> str:
+        """The note's label follows the kind chosen: a correction note or an update note."""
+        kind = "Update" if self.change_kind.data == "updated" else "Correction"
+        return f"{kind} note (shown on the page, dated)"
 
 
 class ReopenForm(SeenVersionMixin, FlaskForm):
@@ -44,13 +49,29 @@ class ReopenForm(SeenVersionMixin, FlaskForm):
 
 
 class RetractForm(SeenVersionMixin, FlaskForm):
-    """Retract a published fact-check."""
+    """Retract a published fact-check: a public reason, an optional successor, a confirmation.
+
+    The view passes the other published fact-checks as ``successor_choices``.
+    """
 
     note = TextAreaField(
-        "Retraction notice (shown at the page's address)",
-        validators=[DataRequired(message="Say why the fact-check is retracted."),
+        "Public reason for the retraction (shown at the page's address and in its .json)",
+        validators=[DataRequired(message="Say, for readers, why the fact-check is retracted."),
                     Length(max=NOTE_MAX_CHARS)],
     )
+    superseded_by = SelectField("Superseded by (optional)", coerce=int, default=0,
+                                validate_choice=True)
+    confirm = BooleanField(
+        "I understand that retracting cannot be undone",
+        validators=[DataRequired(message="Tick the box to confirm: a retraction cannot be "
+                                         "undone.")],
+    )
+
+    def __init__(self, *args, successor_choices: list[tuple[int, str]] | None = None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.superseded_by.choices = [(0, "None: nothing replaces it"),
+                                      *(successor_choices or [])]
 
 
 class CorrectionsPolicyForm(FlaskForm):

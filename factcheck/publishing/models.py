@@ -37,9 +37,12 @@ class Publication(Base):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     retracted_at: Mapped[datetime | None] = mapped_column(DateTime)
     retraction_note: Mapped[str | None] = mapped_column(Text)
+    # The published fact-check that replaces a retracted one, if the editor named one.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     claim: Mapped[Claim] = relationship()
+    superseded_by: Mapped[Publication | None] = relationship(remote_side=[id])
     published_by: Mapped[User | None] = relationship()
     changes: Mapped[list[PublicationChange]] = relationship(
         back_populates="publication", order_by="PublicationChange.created_at"

@@ -232,20 +232,41 @@ def reopen_fact_check(
     return claim
 
 
+def successor_candidates(session, claim: Claim, limit: int = 500) -> list[Publication]:
+    """Published fact-checks that could supersede ``claim``'s (newest first)."""
+    return list(session.scalars(
+        select(Publication)
+        .where(Publication.state == "published", Publication.claim_id != claim.id)
+        .order_by(Publication.date_published.desc(), Publication.id.desc()).limit(limit)))
+
+
 def retract_fact_check(
     session, claim: Claim, *, editor: User, note: str, seen_version: int | None = None,
-    address: str | None = None,
+    superseded_by_id: int | None = None, address: str | None = None,
 ) -> Publication:
-    """Retract a published fact-check: off the index, feeds and sitemap; a notice stays."""
+    """Retract a published fact-check: off the index, feeds and sitemap; a notice stays.
+
+    ``note`` is the public reason (required). ``superseded_by_id`` names another
+    published fact-check that replaces this one; the notice and its .json link it.
+    """
     publication = publication_for(session, claim)
     if publication is None:
         raise WorkflowError("This claim has no publication to retract.", rule="retract.none")
+    if not (note or "").strip():
+        raise WorkflowError("Say, for readers, why the fact-check is retracted.",
+                            rule="retract.reason")
+    if superseded_by_id is not None:
+        successor = session.get(Publication, superseded_by_id)
+        if successor is None or successor.state != "published" or successor.id == publication.id:
+            raise WorkflowError("The fact-check named as its successor is not a published "
+                                "fact-check.", rule="retract.successor")
     apply_transition(session, claim, "retract", actor=editor, seen_version=seen_version,
                      values={"comment": note}, address=address)
     now = utcnow()
     publication.state = "retracted"
     publication.retracted_at = now
     publication.retraction_note = note.strip()
+    publication.superseded_by_id = superseded_by_id
     publication.date_modified = now
     publication.version += 1
     session.add(PublicationChange(publication=publication, kind="retracted", note=note.strip(),
@@ -253,7 +274,8 @@ def retract_fact_check(
     session.flush()
     withdraw_our_publication(session, publication)
     record_audit(session, actor=editor, action="publication.retracted", target=publication,
-                 before={"state": "published"}, after={"state": "retracted"},
+                 before={"state": "published"},
+                 after={"state": "retracted", "superseded_by_id": superseded_by_id},
                  comment=note.strip(), address=address)
     return publication
 

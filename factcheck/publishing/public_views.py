@@ -21,7 +21,6 @@ fact-check (a 200 would keep the old URL indexed as a live page).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -30,10 +29,12 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from sqlalchemy import bindparam, select
 
 from factcheck.extensions import db, limiter
+from factcheck.publishing.claimreview import iso_datetime
+from factcheck.publishing.language import text_direction
 from factcheck.publishing.models import Publication, PublicationChange
 from factcheck.publishing.operations import CORRECTIONS_POLICY, site_text
 from factcheck.publishing.reading import page_cache, read_one
-from factcheck.publishing.slugs import FACT_CHECK_PATH
+from factcheck.publishing.slugs import FACT_CHECK_PATH, SLUG_PATTERN
 from factcheck.publishing.snapshot import rating_tone
 from factcheck.review.markdown import render_markdown
 from factcheck.review.models import RatingLabel, RatingScale
@@ -56,7 +57,7 @@ def _public_reads_are_not_rate_limited() -> bool:
 PAGE_SIZE = 20
 # Every slug we make matches this; anything else (NUL bytes, which PostgreSQL
 # refuses, kilobytes of junk) is a 404 without a query.
-_SLUG = re.compile(r"[a-z0-9-]{1,200}")
+_SLUG = SLUG_PATTERN
 # Built once: constructing a statement costs more than running this one.
 _PAGE_VERSION = (
     select(Publication.id, Publication.version, Publication.date_modified)
@@ -112,6 +113,39 @@ def public_scale(session) -> tuple[list[ScaleEntry], int | None, int | None]:
         for label, value, meaning in rows
     ]
     return entries, best, worst
+
+
+@dataclass(frozen=True)
+class ScaleVersion:
+    """An older version of the scale: the fact-checks rated on it keep it."""
+
+    name: str
+    entries: list[ScaleEntry]
+    best: int | None
+    worst: int | None
+    since: datetime | None
+    until: datetime | None
+
+
+def scale_versions(session) -> tuple[datetime | None, list[ScaleVersion]]:
+    """When the current scale came into use, and the older versions, newest first."""
+    current_since = session.scalar(
+        select(RatingScale.created_at).where(RatingScale.is_current.is_(True))
+        .order_by(RatingScale.id))
+    older = []
+    for scale in session.scalars(
+        select(RatingScale).where(RatingScale.retired_at.is_not(None))
+        .order_by(RatingScale.retired_at.desc(), RatingScale.id.desc())
+    ):
+        labels = session.scalars(
+            select(RatingLabel).where(RatingLabel.scale_id == scale.id)
+            .order_by(RatingLabel.position))
+        entries = [ScaleEntry(label.label, label.value, label.meaning,
+                              rating_tone(label.value, scale.best, scale.worst))
+                   for label in labels]
+        older.append(ScaleVersion(scale.name, entries, scale.best, scale.worst,
+                                  scale.created_at, scale.retired_at))
+    return current_since, older
 
 
 def _cacheable(body, status: int = 200):
@@ -192,24 +226,41 @@ def fact_check_json(slug: str):
     if publication is None:
         return jsonify(error="There is no fact-check at this address."), 404
     if publication.state == "retracted":
-        return _cacheable(jsonify(
-            retracted=True,
-            url=url_for("public.fact_check", slug=slug, _external=False),
-            dateRetracted=publication.retracted_at.isoformat() + "Z"
-            if publication.retracted_at else None,
-            note=publication.retraction_note or "",
-        ), 410)
+        return _cacheable(jsonify(retraction_notice(publication, current_app.config["SITE_URL"])),
+                          410)
     response = _cacheable(jsonify(publication.snapshot["claim_review"]))
     response.mimetype = "application/ld+json"
     return response
+
+
+def retraction_notice(publication: Publication, site_url: str) -> dict:
+    """The .json of a retracted fact-check: absolute URLs, dates as in the ClaimReview."""
+    site = site_url.rstrip("/")
+    notice = {
+        "retracted": True,
+        "url": publication.snapshot.get("url")
+        or site + url_for("public.fact_check", slug=publication.slug),
+        "claimReviewed": publication.snapshot.get("claim_reviewed") or "",
+        "datePublished": iso_datetime(publication.date_published),
+        "dateRetracted": iso_datetime(publication.retracted_at)
+        if publication.retracted_at else None,
+        "note": publication.retraction_note or "",
+    }
+    successor = publication.superseded_by
+    if successor is not None and successor.state == "published":
+        notice["supersededBy"] = successor.snapshot.get("url") or site + url_for(
+            "public.fact_check", slug=successor.slug)
+    return notice
 
 
 @public_bp.route("/methodology")
 def methodology():
     """The rating scale with its numbers and meanings, and how we check."""
     scale, best, worst = public_scale(db.session)
+    since, older = scale_versions(db.session)
     return _cacheable(render_template(
-        "public/methodology.html", scale=scale, best=best, worst=worst,
+        "public/methodology.html", scale=scale, best=best, worst=worst, since=since,
+        older=older,
     ))
 
 
@@ -222,6 +273,12 @@ def corrections_policy():
         "public/corrections_policy.html", policy=markdown_to_html(policy),
         updated_at=text.updated_at if text is not None else None,
     ))
+
+
+@public_bp.app_template_global("text_direction")
+def _text_direction(tag: str | None) -> str:
+    """``rtl`` or ``ltr`` for a language tag (publishing.language)."""
+    return text_direction(tag)
 
 
 @public_bp.app_template_filter("public_date")

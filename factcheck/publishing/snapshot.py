@@ -22,12 +22,12 @@ from sqlalchemy import select
 
 from factcheck.claims.models import Claim
 from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
+from factcheck.publishing.language import language_tag
 from factcheck.publishing.slugs import fact_check_url
 from factcheck.publishing.validator import ERROR, Finding, validate_claim_review
 from factcheck.review.models import RatingLabel, Source, Verdict
 
 SNAPSHOT_SCHEMA = 1
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 # Finding path prefix -> (form field, what the editor calls it). The longest
 # matching prefix wins, so "itemReviewed.author" beats "itemReviewed".
@@ -144,7 +144,7 @@ def prepare_fact_check(
         appearances=(appearance,) if appearance else (),
         first_appearance=first_appearance,
         summary=(verdict.summary.strip() if verdict else "") or None,
-        language=language if language and _LANGUAGE.match(language) else None,
+        language=language_tag(language),
     )
     claim_review = build_claim_review(fact_check)
     findings = validate_claim_review(claim_review, site_url=site_url)
@@ -159,6 +159,7 @@ def _public_fields(claim, verdict, label, rating, sources, fact_check) -> dict[s
         "schema": SNAPSHOT_SCHEMA,
         "url": fact_check.url,
         "claim_reviewed": fact_check.claim_reviewed,
+        "language": fact_check.language,
         "claimant": {"name": fact_check.claimant_name, "url": fact_check.claimant_same_as},
         "claim_date": claim.claim_date.isoformat() if claim.claim_date else None,
         "appearance_url": fact_check.appearances[0] if fact_check.appearances else None,

@@ -108,6 +108,7 @@ def publish(claim_id: int):
     check = operations.check_publish(db.session, claim, editor=current_user, **_site())
     if request.method == "GET" or status == 409:
         form.seen_version.data = claim.version
+    form.note.label.text = form.note_label()
     shown = findings if findings is not None else check.prepared.findings
     return render_template(
         "publishing/publish.html", claim=claim, form=form, check=check, refusal=refusal,
@@ -116,13 +117,13 @@ def publish(claim_id: int):
     ), status
 
 
-def _state_form(claim_id: int, form_class, template: str, action):
+def _state_form(claim_id: int, form_class, template: str, action, **form_args):
     """Reopen and retract: the same shape, a comment and the version the editor saw."""
     claim = _claim(claim_id)
     publication = operations.publication_for(db.session, claim)
     if publication is None:
         abort(404, description="This claim was never published.")
-    form = form_class()
+    form = form_class(**form_args)
     status, message = 200, None
     if form.validate_on_submit():
         try:
@@ -169,9 +170,13 @@ def retract(claim_id: int):
     def action(claim, form):
         operations.retract_fact_check(
             db.session, claim, editor=current_user, note=form.note.data,
+            superseded_by_id=form.superseded_by.data or None,
             seen_version=form.seen_version.data, address=request.remote_addr)
 
-    page = _state_form(claim_id, RetractForm, "publishing/retract.html", action)
+    successors = [(p.id, p.snapshot.get("claim_reviewed") or p.slug)
+                  for p in operations.successor_candidates(db.session, _claim(claim_id))]
+    page = _state_form(claim_id, RetractForm, "publishing/retract.html", action,
+                       successor_choices=successors)
     if page is not None:
         return page
     flash("Retracted. The page now shows the retraction notice.", "success")

@@ -47,7 +47,22 @@ FIELD_LABELS = {
     "duplicate_of_id": "Duplicate of claim",
     "start": "Starts at character",
     "end": "Ends at character",
+    "claimant_type": "The claimant is",
+    "score": "Check-worthiness score",
+    "kind": "Kind of claim",
+    "model_version": "Detection model",
+    "origin": "Found by",
+    "article_id": "Article",
+    "merged": "Merged claims",
+    "new_claims": "New claims",
+    "rating_label": "Rating",
+    "slug": "Address",
 }
+
+
+def field_label(key: str) -> str:
+    """The label people read for a stored key; an unknown key is made readable, never shown raw."""
+    return FIELD_LABELS.get(key) or key.replace("_", " ").strip().capitalize()
 
 
 def tokens(text: str) -> list[str]:
@@ -87,7 +102,7 @@ def _as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
-        return "; ".join(f"{FIELD_LABELS.get(k, k)}: {_as_text(v)}" for k, v in value.items()
+        return "; ".join(f"{field_label(k)}: {_as_text(v)}" for k, v in value.items()
                          if v not in (None, ""))
     if isinstance(value, list):
         return "\n".join(_as_text(item) for item in value)
@@ -111,10 +126,10 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None,
         if nested and not (isinstance(old, list) or isinstance(new, list)):
             changes.extend(field_changes(old if isinstance(old, dict) else {},
                                          new if isinstance(new, dict) else {},
-                                         prefix=f"{FIELD_LABELS.get(key, key)} · "))
+                                         prefix=f"{field_label(key)} · "))
             continue
         old_text, new_text = _as_text(old), _as_text(new)
-        changes.append(FieldChange(key, prefix + FIELD_LABELS.get(key, key), old_text, new_text,
+        changes.append(FieldChange(key, prefix + field_label(key), old_text, new_text,
                                    word_diff(old_text, new_text)))
     return changes
 

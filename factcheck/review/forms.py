@@ -7,8 +7,6 @@ pass only the fields named here to the operations.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -22,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from factcheck.claims.models import NotCheckableReason
+from factcheck.form_rules import HttpUrl
 from factcheck.ids import parse_id
 from factcheck.publishing.validator_rules import (
     CLAIM_MAX_CHARS,
@@ -30,6 +29,7 @@ from factcheck.publishing.validator_rules import (
     check_verdict_in_claim,
 )
 from factcheck.review.models import Stance
+from factcheck.text_rules import url_problem
 
 URL_MAX_CHARS = 2048
 CLAIMANT_TYPE_CHOICES = [SelectChoice("Person", "a person"),
@@ -40,21 +40,8 @@ REASON_CHOICES = [SelectChoice(r.value, r.value.replace("_", " ").capitalize())
 
 
 def http_url_problem(value: str) -> str | None:
-    """Why ``value`` is not an absolute http(s) URL we may store, or None."""
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        return "This is not a valid web address."
-    if parts.scheme.lower() not in ("http", "https"):
-        return "Only web addresses starting with http:// or https:// can be stored."
-    if not host:
-        return "The web address has no host name."
-    if parts.username or parts.password:
-        return "Leave user names and passwords out of the web address."
-    if any(ch.isspace() for ch in value):
-        return "A web address has no spaces."
-    return None
+    """Why ``value`` is not an absolute http(s) URL we may store, or None (``text_rules``)."""
+    return url_problem(value)
 
 
 def verdict_in_wording(wording: str, label: str) -> tuple[str | None, str | None]:
@@ -70,17 +57,6 @@ def verdict_in_wording(wording: str, label: str) -> tuple[str | None, str | None
     error = next((f.message for f in findings.items if f.severity == ERROR), None)
     warning = next((f.message for f in findings.items if f.severity != ERROR), None)
     return error, warning
-
-
-class HttpUrl:
-    """WTForms validator: an absolute http(s) URL (empty passes; add DataRequired to require)."""
-
-    def __call__(self, _form, field):
-        value = field.data or ""
-        if value:
-            problem = http_url_problem(value)
-            if problem:
-                raise ValidationError(problem)
 
 
 def _strip(value):

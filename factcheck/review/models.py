@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,6 +48,11 @@ class RatingScale(Base):
     worst: Mapped[int | None] = mapped_column(Integer)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A scale is versioned, not rewritten, once its numbers mean something on
+    # published pages: each version is in use from created_at until retired_at.
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow,
+                                                 server_default=func.current_timestamp())
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     labels: Mapped[list[RatingLabel]] = relationship(
         back_populates="scale", order_by="RatingLabel.position"

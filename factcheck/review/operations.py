@@ -346,16 +346,30 @@ def latest_decision(session, claim: Claim) -> Approval | None:
 
 def earlier_approved_content(session, claim: Claim) -> dict[str, Any] | None:
     """The content of the most recent approval (voided or not), read from the audit log."""
+    _decision, content = earlier_decision_content(session, claim, ("approval.approved",))
+    return content
+
+
+def earlier_decision_content(
+    session, claim: Claim,
+    actions: tuple[str, ...] = ("approval.approved", "approval.changes_requested"),
+) -> tuple[str | None, dict[str, Any] | None]:
+    """The content of the editor's most recent decision and which it was ("approved" or
+    "changes_requested"), read from the audit log; (None, None) when there was none.
+
+    After a send-back the reviewer's new version is compared with the version
+    that was sent back, so the editor sees what was done about the comment.
+    """
     record = session.scalar(
         select(AuditRecord)
         .where(AuditRecord.object_type == Claim.__tablename__,
                AuditRecord.object_id == claim.id,
-               AuditRecord.action == "approval.approved")
+               AuditRecord.action.in_(actions))
         .order_by(AuditRecord.id.desc()).limit(1)
     )
     if record is None or not record.after:
-        return None
-    return record.after.get("content")
+        return None, None
+    return record.action.removeprefix("approval."), record.after.get("content")
 
 
 def approve_fact_check(session, claim: Claim, *, actor: User, seen_version: int,
@@ -432,6 +446,25 @@ def move_claim(session, claim: Claim, name: str, *, actor: User, seen_version: i
         raise problem
     return apply_transition(session, claim, name, actor=actor, seen_version=seen_version,
                             values=values or {}, address=address)
+
+
+def standing_reopen(session, claim: Claim) -> AuditRecord | None:
+    """The editor's reopening of the published fact-check that is still being worked on, if any.
+
+    Its comment is why the fact-check is being corrected; it stands until the
+    fact-check is published again (or retracted).
+    """
+    if claim.state_enum in (S.PUBLISHED, S.RETRACTED):
+        return None
+    record = session.scalar(
+        select(AuditRecord)
+        .where(AuditRecord.object_type == Claim.__tablename__,
+               AuditRecord.object_id == claim.id,
+               AuditRecord.action.in_(("claim.reopen_published", "claim.publish")))
+        .order_by(AuditRecord.id.desc()).limit(1)
+        .options(selectinload(AuditRecord.actor))
+    )
+    return record if record is not None and record.action == "claim.reopen_published" else None
 
 
 def claim_history(session, claim: Claim) -> list[AuditRecord]:

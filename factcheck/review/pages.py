@@ -169,8 +169,13 @@ def merge_candidates(session, claim: Claim) -> list[tuple[str, str]]:
 
 
 def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
-                  forms: dict[str, Any] | None = None, preview=None) -> dict[str, Any]:
-    """Everything the claim page template needs. ``forms`` replace the defaults (errors shown)."""
+                  forms: dict[str, Any] | None = None, preview=None,
+                  missing=None) -> dict[str, Any]:
+    """Everything the claim page template needs. ``forms`` replace the defaults (errors shown).
+
+    ``missing`` is a refused submit (``workflow.Incomplete``): each missing
+    field gets its message next to it, and the page lists them at the top.
+    """
     verdict = ops.verdict_of(session, claim)
     sources = list(session.scalars(
         select(Source).where(Source.claim_id == claim.id).order_by(Source.id)))
@@ -179,6 +184,12 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
         # A form that comes back with errors belongs to the object as last read;
         # the version it carries stays the one the user saw.
         all_forms.update(forms)
+    missing_fields = []
+    if missing is not None:
+        for name, what in missing.missing.items():
+            form = all_forms["wording" if name == "claim_reviewed" else "verdict"]
+            form[name].errors = [f"Add {what} before submitting."]
+            missing_fields.append({"id": name, "what": what})
     sections = ("wording", "claimant", "notes", "sources", "verdict")
     problems = {section: ops.edit_problem(claim, actor, section) for section in sections}
     may_work = ops.work_problem(claim, actor) is None
@@ -205,23 +216,47 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
         "decision": decision,
         "sent_back": decision if decision and decision.decision == "changes_requested"
         and claim.state_enum in (ClaimState.CHANGES_REQUESTED, ClaimState.IN_RESEARCH) else None,
+        "reopened": ops.standing_reopen(session, claim),
         "reshape": may_work and claim.state_enum in RESHAPABLE,
         "split_points": split_points(claim) if may_work and claim.state_enum in RESHAPABLE
         else [],
         "merge_candidates": merge_candidates(session, claim)
         if may_work and claim.state_enum in RESHAPABLE else [],
         "preview": preview,
+        "missing": missing_fields,
         "tab": "history" if tab == "history" else "work",
         "history": history_entries(session, claim) if tab == "history" else [],
         "claim_max": 75,
     }
 
 
+CLAIMANT_TYPE_LABELS = {"Person": "a person", "Organization": "an organisation"}
+
+
+def _readable_value(key: str, value: Any) -> Any:
+    """A stored value as people say it: states and types by their labels, scores rounded."""
+    if value is None:
+        return None
+    if key == "state" and value in {s.value for s in ClaimState}:
+        return ClaimState(value).label
+    if key == "claimant_type":
+        return CLAIMANT_TYPE_LABELS.get(value, value)
+    if key == "score" and isinstance(value, int | float):
+        return f"{value:.2f}"
+    if key == "not_checkable_reason" and isinstance(value, str):
+        return value.replace("_", " ").capitalize()
+    if key == "origin" and isinstance(value, str):
+        return {"detected": "automatic detection"}.get(value, value.replace("_", " "))
+    if key in ("merged", "new_claims") and isinstance(value, list):
+        return ", ".join(f"#{item}" for item in value)
+    return value
+
+
 def _with_names(values: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
-    """Show people by name, not by id (assignments are recorded as user ids)."""
+    """Show people by name, not by id (assignments are recorded as user ids), values readable."""
     if values.get("assignee_id") in names:
-        return {**values, "assignee_id": names[values["assignee_id"]]}
-    return values
+        values = {**values, "assignee_id": names[values["assignee_id"]]}
+    return {key: _readable_value(key, value) for key, value in values.items()}
 
 
 def history_entries(session, claim: Claim) -> list[dict[str, Any]]:
@@ -243,12 +278,17 @@ def history_entries(session, claim: Claim) -> list[dict[str, Any]]:
                              if k not in HIDDEN_AUDIT_KEYS}, names)
         entries.append({
             "record": record,
-            "label": label or action,
+            "label": label or _action_label(action),
             "actor": record.actor.name if record.actor else "system",
             "changes": field_changes(before, after),
             "content_hash": (record.after or {}).get("content_hash"),
         })
     return entries
+
+
+def _action_label(action: str) -> str:
+    """An audit action without its own label, made readable ("claim.edit_x" → "Edit x")."""
+    return action.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
 def conflict_fields(form, names, current: dict[str, Any] | None, *,
@@ -322,7 +362,7 @@ def approval_context(session, claim: Claim, actor: User, config, *,
                      send_back_form: SendBackForm | None = None) -> dict[str, Any]:
     """Everything the approval page shows: the content, its hash, changes, findings, forms."""
     content, digest = ops.current_content(session, claim)
-    earlier = ops.earlier_approved_content(session, claim)
+    earlier_kind, earlier = ops.earlier_decision_content(session, claim)
     approve_problem = transition_problem(session, claim, "approve", actor)
     send_back_problem = transition_problem(session, claim, "request_changes", actor,
                                            {"comment": "-"})
@@ -334,6 +374,9 @@ def approval_context(session, claim: Claim, actor: User, config, *,
         "content_hash": digest,
         "write_up_html": render_markdown(content["verdict"]["write_up"]),
         "earlier": earlier,
+        "earlier_kind": earlier_kind,
+        "sent_back": ops.latest_decision(session, claim)
+        if earlier_kind == "changes_requested" else None,
         "changes": content_changes(earlier, content),
         "markup": claim_review_preview(session, claim, content, config),
         "approve_form": ApproveForm(formdata=None, data={"version": claim.version,

@@ -40,6 +40,7 @@ from flask_login import current_user
 
 from factcheck.claims import operations as claim_ops
 from factcheck.claims.models import Claim
+from factcheck.errors import RULE_HEADER
 from factcheck.extensions import db
 from factcheck.review import operations as ops
 from factcheck.review.forms import (
@@ -65,7 +66,7 @@ from factcheck.review.pages import (
     rating_choices,
     rating_label_id,
 )
-from factcheck.review.workflow import TRANSITIONS, transition_problem
+from factcheck.review.workflow import TRANSITIONS, Incomplete, transition_problem
 
 review_bp = Blueprint("review", __name__)
 # The page's section ids (the notes section cannot be "notes": that is the field's id).
@@ -128,9 +129,9 @@ def _conflict(claim: Claim, conflict: ops.EditConflict, form, *, what: str, acti
     return render_template(
         "review/conflict.html", claim=claim, what=what, action=action, fields=fields,
         version=conflict.current_version, version_name=form.version.name,
-        message=conflict.message, rule=conflict.rule,
+        message=conflict.message,
         back=url_for(".claim", claim_id=claim.id, _anchor=anchor),
-    ), 409
+    ), 409, {RULE_HEADER: conflict.rule}
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -326,8 +327,13 @@ def move(claim_id: int, name: str):
         abort(400, description="The form is missing the version you saw; reload the page.")
     values = {"comment": form.comment.data or "",
               "not_checkable_reason": form.not_checkable_reason.data}
-    ops.move_claim(db.session, claim, name, actor=_actor(), seen_version=form.version.data,
-                   values=values, address=_address())
+    try:
+        ops.move_claim(db.session, claim, name, actor=_actor(), seen_version=form.version.data,
+                       values=values, address=_address())
+    except Incomplete as incomplete:
+        # Not a conflict: stay on the claim page, the missing fields marked (422).
+        db.session.rollback()
+        return _render_claim(_load(claim_id), status=422, missing=incomplete)
     db.session.commit()
     flash(f"{TRANSITIONS[name].label}: done. The claim is now "
           f"{claim.state_enum.label.lower()}.", "success")

@@ -55,6 +55,19 @@ class StaleVersion(WorkflowError):
     """Someone else changed the claim since the user loaded it (409)."""
 
 
+class Incomplete(WorkflowError):
+    """The step needs content that is missing (422); ``missing`` maps field names to what.
+
+    Not a conflict: nobody else changed anything, the user has more to fill in.
+    """
+
+    status = 422
+
+    def __init__(self, message: str, *, rule: str = "", missing: dict[str, str] | None = None):
+        super().__init__(message, rule=rule)
+        self.missing = missing or {}
+
+
 Guard = Callable[[Any, Claim, User, dict[str, Any]], str | None]
 
 
@@ -91,19 +104,25 @@ def _needs_original(session, claim, _actor, values) -> str | None:
     return None
 
 
-def _ready_to_submit(session, claim, _actor, _values) -> str | None:
+def missing_for_submit(session, claim) -> dict[str, str]:
+    """What a claim lacks before it can be submitted: {form field name: what to add}."""
     from factcheck.review.models import Verdict
 
     verdict = session.scalar(select(Verdict).where(Verdict.claim_id == claim.id))
-    missing = []
+    missing = {}
     if not claim.claim_reviewed.strip():
-        missing.append("the short wording of the claim")
+        missing["claim_reviewed"] = "the short wording of the claim"
     if verdict is None or verdict.rating_label_id is None:
-        missing.append("a rating")
+        missing["rating"] = "a rating"
     if verdict is None or not verdict.summary.strip():
-        missing.append("a one-line summary")
+        missing["summary"] = "a one-line summary"
+    return missing
+
+
+def _ready_to_submit(session, claim, _actor, _values) -> str | None:
+    missing = missing_for_submit(session, claim)
     if missing:
-        return "Before submitting, add " + ", ".join(missing) + "."
+        return "Before submitting, add " + ", ".join(missing.values()) + "."
     return None
 
 
@@ -169,6 +188,9 @@ def transition_problem(session, claim: Claim, name: str, actor: User,
     if transition.guard is not None:
         problem = transition.guard(session, claim, actor, values)
         if problem:
+            if name == "submit":
+                return Incomplete(problem, rule=f"{name}.incomplete",
+                                  missing=missing_for_submit(session, claim))
             error_class = NotPermitted if name == "approve" else WorkflowError
             return error_class(problem, rule=f"{name}.rule")
     return None

@@ -59,9 +59,10 @@ def test_retract_a_published_fact_check(page, users):
     sign_in(page, "editor@example.org", TEST_PASSWORD)
     page.wait_for_url("**/")
     page.goto(f"/publishing/claims/{claim_id}/retract")
-    page.get_by_label("Retraction notice (shown at the page's address)").fill(
+    page.get_by_label("Public reason for the retraction").fill(
         "Our main source turned out to be fabricated.")
-    page.get_by_role("button", name="Retract").click()
+    page.get_by_label("I understand that retracting cannot be undone").check()
+    page.get_by_role("button", name="Retract this fact-check").click()
     page.wait_for_url("**/publishing")
 
     response = page.goto(f"/fact-checks/{slug}")

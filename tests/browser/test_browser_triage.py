@@ -159,7 +159,7 @@ def test_queue_without_javascript_still_triages(browser, live_server, users):
         sign_in(page, "reviewer@example.org", TEST_PASSWORD)
         page.goto("/claims?sort=score&per_page=10")
         row = _row(page, claims[0])
-        row.get_by_role("button", name="Checkable c", exact=True).click()
+        row.get_by_role("button", name="Checkable", exact=True).click()
         page.wait_for_url(f"**/claims?sort=score&per_page=10#claim-{claims[0].id}")
         assert "Marked checkable." in page.locator(".flashes").inner_text()
         second = _row(page, claims[1])

@@ -188,7 +188,7 @@ def test_loopback_is_refused_unless_configured(httpserver, client, reviewer):
 
 
 def test_a_url_that_is_not_http_is_refused(client, reviewer):
-    _refused(client, "ftp://example.org/file", "Refused:")
+    _refused(client, "ftp://example.org/file", "Only http or https web addresses")
 
 
 def test_a_url_that_times_out(local_fetch, client, reviewer):

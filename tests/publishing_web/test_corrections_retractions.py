@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import extruct
 from sqlalchemy import select, update
@@ -108,6 +110,25 @@ def test_update_kind_is_shown_as_an_update(client, users, auth):
     assert "Added the ministry&#39;s statement." in html
 
 
+def test_the_note_is_labelled_by_the_kind_of_change(client, users, auth):
+    claim, _publication = _published(users)
+    auth.login_as(users["editor2"])
+    _reopen(client, claim, comment="New information arrived")
+    approve_again(db.session.get(Claim, claim.id), reviewer=users["reviewer"],
+                  editor=users["editor"])
+    claim = db.session.get(Claim, claim.id)
+    page = client.get(f"/publishing/claims/{claim.id}/publish").get_data(as_text=True)
+    assert re.search(r'<label for="note">Correction note', page)
+    # An update whose note is missing comes back labelled as an update note.
+    response = client.post(f"/publishing/claims/{claim.id}/publish",
+                           data={"seen_version": claim.version, "change_kind": "updated",
+                                 "note": ""})
+    page = response.get_data(as_text=True)
+    assert re.search(r'<label for="note">Update note', page)
+    assert "Correction note" not in page.split('<label for="note">')[1].split("</label>")[0]
+    assert 'data-label-updated="Update note' in page  # publish.js switches it while choosing
+
+
 def test_reopen_needs_a_comment_and_an_editor(client, users, auth):
     claim, _publication = _published(users)
     auth.login_as(users["reviewer"])
@@ -135,11 +156,24 @@ def test_retraction_leaves_a_notice_and_nothing_else(client, users, auth):
     assert client.get(f"/fact-checks/{publication.slug}").status_code == 200  # now cached
     auth.login_as(users["editor"])
     claim = db.session.get(Claim, claim.id)
+    form = client.get(f"/publishing/claims/{claim.id}/retract").get_data(as_text=True)
+    assert 'name="confirm"' in form
+    assert "cannot be undone" in form
+    assert f'<option value="{other.id}">' in form  # the successor can be chosen
+    # No public reason: refused; no confirmation: refused. Nothing happens either time.
     assert client.post(f"/publishing/claims/{claim.id}/retract",
-                       data={"note": "", "seen_version": claim.version}).status_code == 422
+                       data={"note": "", "confirm": "y",
+                             "seen_version": claim.version}).status_code == 422
+    unconfirmed = client.post(f"/publishing/claims/{claim.id}/retract",
+                              data={"note": "Our main source was fabricated.",
+                                    "seen_version": claim.version})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Claim, claim.id).state == ClaimState.PUBLISHED
     response = client.post(f"/publishing/claims/{claim.id}/retract",
-                           data={"note": "Our main source was fabricated.",
-                                 "seen_version": claim.version})
+                           data={"note": "Our main source was fabricated.", "confirm": "y",
+                                 "superseded_by": other.id, "seen_version": claim.version})
     assert response.status_code == 302
     auth.logout()
 
@@ -148,17 +182,34 @@ def test_retraction_leaves_a_notice_and_nothing_else(client, users, auth):
     html = page.get_data(as_text=True)
     assert "This fact-check has been retracted" in html
     assert "Our main source was fabricated." in html
+    assert f'href="/fact-checks/{other.slug}"' in html  # the successor, on the notice
     assert "application/ld+json" not in html
     assert extruct.extract(html, syntaxes=["json-ld"])["json-ld"] == []
     as_json = client.get(f"/fact-checks/{publication.slug}.json")
     assert as_json.status_code == 410
-    assert as_json.get_json()["retracted"] is True
+    notice = as_json.get_json()
+    assert notice["retracted"] is True
+    assert notice["url"] == f"http://localhost/fact-checks/{publication.slug}"  # absolute
+    assert notice["supersededBy"] == f"http://localhost/fact-checks/{other.slug}"
+    assert notice["note"] == "Our main source was fabricated."
+    # The same date format as the ClaimReview's datePublished (ISO 8601 with its zone).
+    published_format = other.snapshot["claim_review"]["datePublished"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", published_format)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", notice["dateRetracted"])
 
-    for url in ("/fact-checks", "/feeds/fact-checks.atom", "/sitemap.xml",
-                "/feeds/claimreview.json"):
+    for url in ("/fact-checks", "/sitemap.xml", "/feeds/claimreview.json"):
         body = client.get(url).get_data(as_text=True)
         assert publication.slug not in body, url
         assert other.slug in body, url
+    # The Atom feed keeps the entry, updated to say the fact-check was retracted.
+    atom = ElementTree.fromstring(client.get("/feeds/fact-checks.atom").get_data())  # noqa: S314 (our own feed)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = {e.findtext("a:id", namespaces=ns): e for e in atom.findall("a:entry", ns)}
+    retracted_entry = entries[f"http://localhost/fact-checks/{publication.slug}"]
+    assert retracted_entry.findtext("a:title", namespaces=ns).startswith("Retracted: ")
+    assert "Our main source was fabricated." in retracted_entry.findtext("a:summary",
+                                                                         namespaces=ns)
+    assert retracted_entry.findtext("a:updated", namespaces=ns) == notice["dateRetracted"]
     feed = json.loads(client.get("/feeds/claimreview.json").get_data(as_text=True))
     assert len(feed["dataFeedElement"]) == 1
 
@@ -179,7 +230,7 @@ def test_retraction_changes_the_feed_validators(client, users, auth):
     auth.login_as(users["editor"])
     claim = db.session.get(Claim, claim.id)
     client.post(f"/publishing/claims/{claim.id}/retract",
-                data={"note": "Wrong.", "seen_version": claim.version})
+                data={"note": "Wrong.", "confirm": "y", "seen_version": claim.version})
     after = client.get("/feeds/claimreview.json",
                        headers={"If-None-Match": before.headers["ETag"],
                                 "If-Modified-Since": before.headers["Last-Modified"]})

@@ -34,7 +34,13 @@ def test_demo_publishes_valid_fact_checks_once(runner, client):
     assert review["claimReviewed"] == (
         "Chinese President Shi Jinping received the Taliban ambassador in Beijing")
     assert review["reviewRating"]["alternateName"] == "False"
-    assert not validate_page(html, site_url="http://localhost").has_errors
+    report = validate_page(html, site_url="http://localhost")
+    assert not report.has_errors
+    for publication in publications:  # an appearance each: published with no warning at all
+        assert publication.snapshot["appearance_url"], publication.slug
+        page = client.get(f"/fact-checks/{publication.slug}").get_data(as_text=True)
+        findings = validate_page(page, site_url="http://localhost").all_findings
+        assert findings == [], [(f.rule, f.message) for f in findings]
     assert "https://en.wikipedia.org/wiki/Xi_Jinping" in html
     # Through the workflow: every step is in the audit log.
     actions = set(db.session.scalars(select(AuditRecord.action)))

@@ -26,7 +26,8 @@ def test_publish_page_previews_the_markup(client, users, auth):
     assert "&#34;@type&#34;: &#34;ClaimReview&#34;" in html
     assert "http://localhost/fact-checks/shi-jinping-received-the-taliban-ambassador" in html
     # A warning (no claim date) is shown next to its field and does not block.
-    assert "claim.date-missing" in html
+    assert "Add when the claim was made" in html
+    assert "claim.date-missing" not in html  # the sentence, not the validator's code
     assert '<button type="submit" >Publish</button>' in html or \
         '<button type="submit">Publish</button>' in html
 
@@ -55,8 +56,11 @@ def test_publish_refused_lists_the_validation_errors(client, users, auth):
     assert "Not published." in html
     assert '<a href="#field-claim_reviewed">Claim wording</a>' in html
     assert '<a href="#field-appearance">Where the claim appeared</a>' in html
-    assert "claimReviewed.contains-verdict" in html
-    assert "claim.origin-own-domain" in html
+    # Each finding in a sentence next to its field; the validator's rule codes stay in its API.
+    assert "The claim includes the verdict “False”; write only what was claimed." in html
+    assert "points to the fact-checker&#39;s own site" in html
+    assert "claimReviewed.contains-verdict" not in html
+    assert "claim.origin-own-domain" not in html
     assert db.session.scalar(select(Publication)) is None
 
 

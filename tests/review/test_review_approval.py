@@ -42,12 +42,37 @@ def test_submit_needs_wording_rating_and_summary(client, auth, users, scale):
     claim = make_claim(ClaimState.IN_RESEARCH, assignee=users["reviewer"], wording="")
     auth.login_as(users["reviewer"])
     response = client.post(f"/claims/{claim.id}/move/submit", data={"version": claim.version})
-    assert response.status_code == 409
+    # Incomplete is not a conflict: the claim page again, 422, each missing field marked.
+    assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "the short wording of the claim" in body
-    assert "a rating" in body
-    assert "submit.rule" in body
+    assert "Someone else changed" not in body
+    assert 'id="missing"' in body
+    assert f'action="/claims/{claim.id}/verdict"' in body
+    missing = body[body.index('id="missing"'):body.index("</ul>", body.index('id="missing"'))]
+    assert [m.lower() for m in re.findall(r'<li><a href="#(\w+)">', missing)] == [
+        "claim_reviewed", "rating", "summary"]
+    for field, what in (("claim_reviewed", "the short wording of the claim"),
+                        ("rating", "a rating"), ("summary", "a one-line summary")):
+        error = re.search(rf'id="{field}-errors">([^<]*)<', body)
+        assert error, field
+        assert what in error[1], field
+        assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*'
+                         rf'id="{field}"', body), field
+    assert "submit.rule" not in body
+    assert "submit.incomplete" not in body
     assert _fresh(claim).state == "in_research"
+
+
+def test_submit_lists_only_what_is_missing(client, auth, users, scale):
+    claim = make_claim(ClaimState.IN_RESEARCH, assignee=users["reviewer"])
+    add_verdict(claim, users["reviewer"], summary="")
+    auth.login_as(users["reviewer"])
+    response = client.post(f"/claims/{claim.id}/move/submit", data={"version": claim.version})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'id="summary-errors"' in body
+    assert 'id="rating-errors"' not in body
+    assert 'id="claim_reviewed-errors"' not in body
 
 
 def test_reviewer_submits_and_another_editor_approves_the_content_seen(client, auth, users,
@@ -68,7 +93,7 @@ def test_reviewer_submits_and_another_editor_approves_the_content_seen(client, a
     assert "The president is Xi Jinping." in body
     assert "<strong>the record</strong>" in body
     assert "ClaimReview check" in body
-    assert "never approved before" in body
+    assert "never approved or sent back before" in body
     response = client.post(f"/claims/{claim.id}/approve",
                            data={"version": version, "content_hash": found.group(1)})
     assert response.status_code == 302
@@ -110,7 +135,9 @@ def test_approval_refused_when_the_content_changed_since_the_page(client, auth, 
                            data={"version": _fresh(claim).version,
                                  "content_hash": found.group(1)})
     assert response.status_code == 409
-    assert "approve.content-changed" in response.get_data(as_text=True)
+    assert response.headers["X-Factcheck-Rule"] == "approve.content-changed"
+    assert "changed after you opened it" in response.get_data(as_text=True)
+    assert "approve.content-changed" not in response.get_data(as_text=True)
     assert _fresh(claim).state == "submitted"
     assert db.session.scalars(select(Approval).where(Approval.decision == "approved")).all() == []
 
@@ -141,7 +168,8 @@ def test_editor_never_approves_a_verdict_they_wrote(client, auth, users, scale):
     response = client.post(f"/claims/{claim.id}/approve",
                            data={"version": version, "content_hash": digest})
     assert response.status_code == 403
-    assert "approve.rule" in response.get_data(as_text=True)
+    assert response.headers["X-Factcheck-Rule"] == "approve.rule"
+    assert "approve.rule" not in response.get_data(as_text=True)
 
 
 def test_send_back_needs_a_comment_which_the_reviewer_then_sees(client, auth, users, scale):
@@ -251,7 +279,8 @@ def test_content_edits_are_locked_while_submitted(client, auth, users, scale):
     response = client.post(f"/claims/{claim.id}/wording",
                            data={"claim_reviewed": "x", "version": claim.version})
     assert response.status_code == 409
-    assert "edit.submitted" in response.get_data(as_text=True)
+    assert response.headers["X-Factcheck-Rule"] == "edit.submitted"
+    assert "waiting for an editor" in response.get_data(as_text=True)
     assert client.post(f"/claims/{claim.id}/sources",
                        data={"url": "https://x.example", "stance": "context"}).status_code == 409
     assert db.session.scalars(select(Source).where(Source.url == "https://x.example")).all() == []

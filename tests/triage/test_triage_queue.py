@@ -104,6 +104,10 @@ def test_queue_shows_the_keys_and_loads_the_script(signed_in, queue_claims):
     body = signed_in.get("/claims").get_data(as_text=True)
     for key in ("j", "k", "c", "n", "x", "z", "d", "a", "Enter"):
         assert f"<kbd>{key}</kbd>" in body
+    # Each row's controls expose their key with aria-keyshortcuts, not in their name.
+    for key in ("c", "n", "d", "a", "u", "Enter"):
+        assert f'aria-keyshortcuts="{key}"' in body
+        assert f'<kbd aria-hidden="true">{key}</kbd>' in body
     assert '<script src="/static/triage.js"></script>' in body
     assert "<script>" not in body  # no inline script (the CSP forbids them)
     assert " onclick=" not in body
