@@ -8,7 +8,7 @@ names these forms read.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -50,6 +50,7 @@ class QueueFilterForm(FlaskForm):
     per_page = SelectField("Per page", default="50",
                            choices=_choices((str(size), str(size)) for size in PAGE_SIZES))
     page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+    matched = BooleanField("Has a match (checked before)", false_values=("", "0", "false"))
 
     def set_dynamic_choices(self, articles: list[tuple[int, str]],
                             people: list[tuple[int, str]]) -> None:
@@ -77,6 +78,7 @@ class QueueFilterForm(FlaskForm):
             sort=value(self.sort, "score"),
             page=min(int(value(self.page, 1)), 1_000_000),
             per_page=int(value(self.per_page, "50")),
+            matched=bool(self.matched.data),
         )
 
 
