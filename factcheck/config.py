@@ -171,7 +171,7 @@ def served_site_url(environ: dict[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     host = (environ.get("FLASK_RUN_HOST") or "127.0.0.1").strip()
     port = (environ.get("FLASK_RUN_PORT") or "5000").strip()
-    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 (naming the wildcard, not binding it)
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104  # nosec B104 (naming the wildcard, not binding it)
         host = "127.0.0.1"
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"

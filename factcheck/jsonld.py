@@ -45,6 +45,9 @@ class JsonLdScripts:
 
     blocks: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # (script number, what was repaired) for scripts that are not valid JSON as
+    # written but were read after a repair; strict readers reject them.
+    repaired: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse_json_ld_text(text: str) -> Any:
@@ -53,11 +56,21 @@ def parse_json_ld_text(text: str) -> Any:
     Raises ``ValueError`` when the text cannot be read even after removing
     comment wrappers and trailing commas.
     """
+    return parse_json_ld_text_noting_repairs(text)[0]
+
+
+def parse_json_ld_text_noting_repairs(text: str) -> tuple[Any, str | None]:
+    """Like :func:`parse_json_ld_text`, also saying which repair was needed, if any.
+
+    Comment wrappers are not a repair (they are how pages hide scripts from old
+    browsers); trailing commas are: JSON forbids them and strict readers fail.
+    """
     cleaned = _WRAPPERS.sub("", text.strip())
     try:
-        return json.loads(cleaned, strict=False)
+        return json.loads(cleaned, strict=False), None
     except ValueError:
-        return json.loads(_TRAILING_COMMA.sub(r"\1", cleaned), strict=False)
+        value = json.loads(_TRAILING_COMMA.sub(r"\1", cleaned), strict=False)
+        return value, "trailing commas (a comma before } or ])"
 
 
 def nesting_depth(value: Any, limit: int = MAX_DEPTH) -> int:
@@ -92,7 +105,7 @@ def json_ld_from_tree(tree: lxml.etree._Element) -> JsonLdScripts:
             found.warnings.append(f"JSON-LD script {number} is empty.")
             continue
         try:
-            block = parse_json_ld_text(text)
+            block, repair = parse_json_ld_text_noting_repairs(text)
         except (ValueError, RecursionError) as error:
             reason = "it is nested too deeply" if isinstance(error, RecursionError) else error
             found.warnings.append(f"JSON-LD script {number} could not be read: {reason}.")
@@ -103,6 +116,8 @@ def json_ld_from_tree(tree: lxml.etree._Element) -> JsonLdScripts:
                 f" {MAX_DEPTH} levels deep."
             )
             continue
+        if repair:
+            found.repaired.append((number, repair))
         found.blocks.append(block)
     return found
 

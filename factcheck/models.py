@@ -5,7 +5,7 @@ from factcheck.accounts.throttle import LoginThrottle
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
 from factcheck.comments.models import Comment
-from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
+from factcheck.factchecks.models import ClaimMatch, FactCheckSource, KnownFactCheck
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
 from factcheck.jobs.models import Job, JobState
@@ -21,6 +21,7 @@ __all__ = [
     "AuditRecord",
     "Claim",
     "ClaimKind",
+    "ClaimMatch",
     "ClaimState",
     "Comment",
     "EmailPreference",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from werkzeug.serving import make_server
 
 from factcheck import create_app
@@ -17,6 +18,14 @@ from factcheck.accounts.models import Role, User
 from factcheck.extensions import db
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Property tests check behaviour, not speed: on a busy 2-core machine (CI runs
+# the suite beside other work) Hypothesis' "too slow" health check and its
+# per-example deadline fail tests that are correct.
+settings.register_profile(
+    "factcheck", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("factcheck")
 # The suite's own small fixtures (pages, feeds, labelled sentences), written for it.
 FIXTURES = REPO_ROOT / "tests" / "fixtures"
 SHARED_DIR = Path(os.environ.get("FACTCHECK_SHARED_DIR", REPO_ROOT.parent / "shared"))

@@ -116,7 +116,7 @@ def build_classifier(torch, base_dir: Path, attention: str = "sdpa"):
     class Classifier(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(
+            self.encoder = AutoModel.from_pretrained(  # nosec B615 (a local folder, local_files_only)
                 str(base_dir), local_files_only=True, attn_implementation=attention
             )
             self.dropout = torch.nn.Dropout(0.1)

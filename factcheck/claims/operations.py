@@ -252,6 +252,13 @@ def create_detected_claims(session, article: Article, *, actor: User | None,
                "warnings": list(result.warnings), "left_out": left_out},
     )
     session.flush()
+    # Checked before? Each new claim against our claims and the known fact-checks.
+    from factcheck.factchecks import matching
+
+    prepared = matching.prepare_texts([matching.claim_text(c) for c in claims]
+                                      + [matching.article_text(article)])
+    matching.index_articles(session, [article], prepared)
+    matching.match_claims(session, claims, actor=actor, prepared=prepared)
     return claims
 
 

@@ -52,7 +52,7 @@ def import_command(sources: tuple[str, ...], as_json: bool) -> None:
     from sqlalchemy import select
 
     from factcheck.extensions import db
-    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
     from factcheck.factchecks.models import FactCheckSource
 
     reports = []
@@ -60,7 +60,8 @@ def import_command(sources: tuple[str, ...], as_json: bool) -> None:
         source = db.session.scalar(select(FactCheckSource)
                                    .where(FactCheckSource.location == location))
         settings = settings_from_config(current_app.config, location)
-        report = import_source(db.session, location, settings=settings, source=source)
+        report = import_source(db.session, location, settings=settings, source=source,
+                               **indexing_hooks())
         reports.append(report)
         if not as_json:
             _print_report(report)
@@ -120,7 +121,7 @@ def sources_command(as_json: bool) -> None:
 def poll_command() -> None:
     """Import every scheduled source that is due (what the job queue runs periodically)."""
     from factcheck.extensions import db
-    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
     from factcheck.factchecks.operations import due_sources
 
     due = due_sources(db.session)
@@ -128,7 +129,46 @@ def poll_command() -> None:
         report = import_source(db.session, source.location,
                                settings=settings_from_config(current_app.config,
                                                              source.location),
-                               source=source)
+                               source=source, **indexing_hooks())
         _print_report(report)
     if not due:
         click.echo("No source is due.", err=sys.stderr.isatty())
+
+
+@factchecks_cli.command("reindex")
+@click.option("--batch", default=200, show_default=True, help="Items embedded per transaction.")
+@with_appcontext
+def reindex_command(batch: int) -> None:
+    """Index every claim, article and known fact-check for matching (after an upgrade or a
+    change of encoder). Vectors are computed before each short write transaction."""
+    from sqlalchemy import select
+
+    from factcheck.claims.models import Claim
+    from factcheck.extensions import db
+    from factcheck.factchecks import matching
+    from factcheck.factchecks.models import KnownFactCheck
+    from factcheck.intake.models import Article
+
+    totals = {}
+    for label, model, text_of, index in (
+        ("claims", Claim, matching.claim_text, matching.index_claims),
+        ("articles", Article, matching.article_text, matching.index_articles),
+        ("known fact-checks", KnownFactCheck, lambda k: k.claim_reviewed,
+         matching.index_known),
+    ):
+        last, count = 0, 0
+        while True:
+            rows = db.session.scalars(select(model).where(model.id > last)
+                                      .order_by(model.id).limit(batch)).all()
+            if not rows:
+                break
+            texts = [text_of(row) for row in rows]
+            last = rows[-1].id
+            db.session.rollback()  # embedding holds no transaction (SQLite's write lock)
+            prepared = matching.prepare_texts(texts)
+            rows = db.session.scalars(select(model).where(model.id.in_(
+                [r.id for r in rows]))).all()
+            count += index(db.session, rows, prepared)
+            db.session.commit()
+        totals[label] = count
+    click.echo(", ".join(f"{n} {label}" for label, n in totals.items()) + " indexed.")

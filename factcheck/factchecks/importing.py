@@ -286,16 +286,19 @@ def spooled_batches(spool: IO[str], size: int = BATCH_SIZE) -> Iterator[list[Kno
 
 def import_source(
     session, location: str, *, settings: ReadSettings, actor=None, source=None,
-    after_batch: Callable[[Any, list], None] | None = None,
+    prepare: Callable[[list[KnownReview]], Any] | None = None,
+    after_batch: Callable[[Any, list, Any], None] | None = None,
     commit: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Read ``location`` and store its fact-checks in the library, committing batch by batch.
 
     ``source`` (a :class:`~factcheck.factchecks.models.FactCheckSource`) gets
-    the run's counts, error and schedule. ``after_batch(session, rows)`` runs
-    inside each batch's transaction, after the rows are flushed (the matching
-    index is kept in step there). Commits ``session`` after each batch and at the
-    end, through ``commit`` when given (a job commits with its progress).
+    the run's counts, error and schedule. For each batch, ``prepare(reviews)``
+    runs before its transaction opens (the matching layer embeds the claims
+    there) and ``after_batch(session, rows, prepared)`` inside it, after the
+    rows are flushed (the matching index is kept in step). Commits ``session``
+    after each batch and at the end, through ``commit`` when given (a job commits
+    with its progress).
     """
     from factcheck.audit.operations import record_audit
     from factcheck.database import utcnow
@@ -311,11 +314,12 @@ def import_source(
     if spool is not None:
         with spool:
             for batch in spooled_batches(spool):
+                prepared = prepare(batch) if prepare is not None else None
                 source = session.get(FactCheckSource, source_id) if source_id else None
                 done, rows = store_reviews(session, batch, source=source,
                                            source_format=report.format or "document")
                 if after_batch is not None:
-                    after_batch(session, rows)
+                    after_batch(session, rows, prepared)
                 commit()
                 counts.add(done)
                 report.stored_ids.extend(row.id for row in rows)
@@ -354,3 +358,11 @@ def settings_from_config(config: Mapping[str, Any], location: str = "") -> ReadS
         max_bytes=int(config.get("FACTCHECKS_MAX_BYTES") or DEFAULT_MAX_BYTES),
         page_delay=float(config.get("FACTCHECKS_PAGE_DELAY", PAGE_DELAY)),
     )
+
+
+def indexing_hooks() -> dict[str, Callable]:
+    """``prepare`` and ``after_batch`` that keep the matching index in step with the library."""
+    from factcheck.factchecks.matching import index_known, prepare_texts
+
+    return {"prepare": lambda batch: prepare_texts([r.claim_reviewed for r in batch]),
+            "after_batch": lambda session, rows, prepared: index_known(session, rows, prepared)}

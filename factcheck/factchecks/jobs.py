@@ -34,7 +34,7 @@ def poll_sources(ctx) -> dict:
 @job("factchecks.import_source", max_attempts=2, title="Known fact-checks: import a source")
 def import_source_job(ctx) -> dict:
     """Import one source into the library (idempotent: an upsert by review URL)."""
-    from factcheck.factchecks.importing import import_source, settings_from_config
+    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
     from factcheck.factchecks.models import FactCheckSource
 
     source = ctx.session.get(FactCheckSource, int(ctx.payload.get("source_id", 0)))
@@ -51,7 +51,7 @@ def import_source_job(ctx) -> dict:
     settings.progress = read_progress
     ctx.done_reading()
     report = import_source(ctx.session, location, settings=settings, source=source,
-                           commit=lambda: ctx.progress(done["items"]))
+                           commit=lambda: ctx.progress(done["items"]), **indexing_hooks())
     return report.as_dict() | {"skipped_items": report.skipped_items[:20]}
 
 

@@ -104,3 +104,33 @@ class KnownFactCheck(Base):
         return {"publisher": self.publisher_name, "verdict": self.rating_label,
                 "date": (self.date_published or "")[:10] or None, "url": self.url,
                 "ours": self.origin == "ours"}
+
+
+class ClaimMatch(Base):
+    """A claim found, at detection, to be the same claim as one checked before.
+
+    The target is either another claim of ours (``matched_claim_id``, in any
+    state) or a known fact-check (``known_fact_check_id``, ours or others');
+    ``score`` is the matching layer's fused "same claim" probability, stored
+    only above its calibrated threshold, with the encoder's ``model`` version.
+    """
+
+    __tablename__ = "claim_matches"
+    __table_args__ = (
+        CheckConstraint("(matched_claim_id IS NULL) <> (known_fact_check_id IS NULL)",
+                        name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"),
+                                          index=True)
+    matched_claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    known_fact_check_id: Mapped[int | None] = mapped_column(
+        ForeignKey("known_fact_checks.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    model: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    matched_claim = relationship("Claim", foreign_keys=[matched_claim_id])
+    known_fact_check: Mapped[KnownFactCheck | None] = relationship()

@@ -122,6 +122,9 @@ def record_our_publication(session, publication) -> KnownFactCheck | None:
     row.withdrawn = publication.state != "published"
     row.updated_at = now
     session.flush()
+    from factcheck.factchecks.matching import index_known
+
+    index_known(session, [row])
     return row
 
 

@@ -5,6 +5,7 @@ URL rules:
 | rule                                            | endpoint                   | who       |
 |-------------------------------------------------|----------------------------|-----------|
 | GET      /fact-checks/known                     | factchecks.library         | signed in |
+| GET      /search                                | factchecks.search_page     | signed in |
 | GET/POST /admin/fact-check-sources              | factchecks.sources         | admin     |
 | POST     /admin/fact-check-sources/<id>/schedule| factchecks.schedule        | admin     |
 | POST     /admin/fact-check-sources/<id>/run     | factchecks.run             | admin     |
@@ -138,3 +139,34 @@ def remove(source_id: int):
         db.session.commit()
         flash("Source removed; the fact-checks it brought stay in the library.", "success")
     return redirect(url_for("factchecks.sources"))
+
+
+@factchecks_bp.get("/search")
+def search_page():
+    """One search box over claims, articles and known fact-checks, by meaning."""
+    from factcheck.claims.models import Claim
+    from factcheck.factchecks.matching import ARTICLE, CLAIM, ENGLISH_NOTE, KNOWN, search
+    from factcheck.intake.models import Article
+
+    query = request.args.get("q", "")[:300].strip()
+    results: dict[str, list] = {CLAIM: [], ARTICLE: [], KNOWN: []}
+    if query:
+        found = search(db.session, query, limit=30)
+        loaded = {
+            CLAIM: {c.id: c for c in db.session.scalars(select(Claim).where(
+                Claim.id.in_([m.id for m in found if m.kind == CLAIM])))},
+            ARTICLE: {a.id: a for a in db.session.scalars(select(Article).where(
+                Article.id.in_([m.id for m in found if m.kind == ARTICLE])))},
+            KNOWN: {k.id: k for k in db.session.scalars(select(KnownFactCheck).where(
+                KnownFactCheck.id.in_([m.id for m in found if m.kind == KNOWN])))},
+        }
+        for match in found:
+            item = loaded.get(match.kind, {}).get(match.id)
+            if item is not None:
+                results[match.kind].append((item, match.score))
+    from factcheck.claims.detection import looks_english
+
+    return render_template("factchecks/search.html", query=query, claims=results[CLAIM],
+                           articles=results[ARTICLE], known=results[KNOWN],
+                           english_note=ENGLISH_NOTE if query and not looks_english(query)
+                           else None)

@@ -23,7 +23,9 @@ def read_tsv(path: Path | str) -> dict[str, list[str]]:
     path = Path(path)
     rows: dict[str, list[str]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        # Fields holding a tab, a newline or a quote are quoted, as pandas and
+        # spreadsheets write them (some CLEF claims span two lines).
+        reader = csv.reader(handle, delimiter="\t")
         header = next(reader, None)
         if header is None:
             raise DataFileError(f"{path}: empty file (expected a header line)")

@@ -19,7 +19,7 @@ its work.
 from __future__ import annotations
 
 import os
-import random
+import secrets
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,7 +53,9 @@ def _encoder():
 
 
 def _random_key() -> int:
-    return random.getrandbits(62) + 1
+    # secrets, not random: tests (hypothesis) reseed the random module, which gave two
+    # rows the same key.
+    return secrets.randbits(62) + 1
 
 
 def _bump(session) -> None:

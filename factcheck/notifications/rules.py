@@ -42,8 +42,8 @@ OWNER_EVENTS: dict[str, tuple[K, str | None]] = {
 }
 # Actions that carry the users to tell in ``after`` (mentions, matches, failed jobs).
 MENTION_ACTIONS = frozenset({"comment.add", "comment.edit"})
-# Claim matching (the claim-matching issue) stores a match and records one of these.
-MATCH_ACTIONS = frozenset({"claim.match_found", "match.found", "claim_match.found"})
+# Claim matching records this when it stores matches for a claim (factcheck.factchecks.matching).
+MATCH_ACTIONS = frozenset({"claim.matches_found"})
 JOB_FAILED_ACTIONS = frozenset({"job.failed"})
 
 

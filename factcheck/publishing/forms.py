@@ -33,6 +33,10 @@ class PublishForm(SeenVersionMixin, FlaskForm):
         "Note for readers (shown on the page, dated)",
         validators=[Optional(), Length(max=NOTE_MAX_CHARS)],
     )
+    conflict_reason = TextAreaField(
+        "Why publish a verdict different from ours on the same claim (recorded)",
+        validators=[Optional(), Length(max=2000)],
+    )
 
     def note_label(self) -> str:
         """The note's label follows the kind chosen: a correction note or an update note."""

@@ -25,6 +25,7 @@ from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
 from factcheck.database import utcnow
+from factcheck.factchecks.matching import VerdictConflict, confirm_verdict_conflicts
 from factcheck.factchecks.operations import record_our_publication, withdraw_our_publication
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.publishing.slugs import unique_slug
@@ -126,7 +127,7 @@ def check_publish(
 def publish_fact_check(
     session, claim: Claim, *, editor: User, site_url: str, org_name: str, org_url: str | None,
     seen_version: int | None = None, note: str = "", change_kind: str = "corrected",
-    address: str | None = None,
+    address: str | None = None, conflict_reason: str = "",
 ) -> Publication:
     """Publish the approved ``claim`` at a stable public URL, or republish it after a correction.
 
@@ -154,6 +155,13 @@ def publish_fact_check(
     if check.republish and change_kind not in CHANGE_KINDS:
         raise PublishRefused("Say whether this is a correction or an update.",
                              rule="publish.change-kind")
+    try:
+        # Two verdicts on one claim: the editor compares them and confirms with a reason.
+        confirm_verdict_conflicts(session, claim, check.prepared.snapshot["rating"]["label"],
+                                  conflict_reason, actor=editor, stage="publish",
+                                  address=address)
+    except VerdictConflict as error:
+        raise PublishRefused(error.message, rule="publish.verdict-conflict") from error
     approved_hash = current_approval(session, claim).content_hash
     # The state moves first: of two editors publishing at once, the loser stops here.
     apply_transition(session, claim, "publish", actor=editor, seen_version=seen_version,

@@ -29,6 +29,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from sqlalchemy import bindparam, select
 
 from factcheck.extensions import db, limiter
+from factcheck.factchecks.matching import related_fact_checks
 from factcheck.publishing.claimreview import iso_datetime
 from factcheck.publishing.language import text_direction
 from factcheck.publishing.models import Publication, PublicationChange
@@ -216,6 +217,7 @@ def _render_page(publication_id: int) -> tuple[str, int]:
         claim_review=snapshot["claim_review"], changes=changes,
         corrections=[c for c in changes if c.kind in ("corrected", "updated")],
         write_up=markdown_to_html(snapshot.get("write_up") or ""),
+        related=related_fact_checks(db.session, publication),
     ), 200
 
 

@@ -34,6 +34,7 @@ from factcheck.publishing.validator_rules import (
     entries,
     host_of,
 )
+from factcheck.publishing.validator_text import check_values
 
 __all__ = [
     "ERROR",
@@ -113,6 +114,7 @@ def validate_claim_review(
     check_author(node, out)
     published = check_review_dates(node, out)
     check_item_reviewed(node, out, site, published)
+    check_values(node, out)
     check_empty_values(node, out)
     return out.items
 
@@ -140,6 +142,13 @@ def validate_page(
     page = Findings()
     for warning in scripts.warnings:
         page.warning("page.script-unreadable", "", f"{warning} Its content is ignored.")
+    for number, repair in scripts.repaired:
+        page.error(
+            "page.json-repaired",
+            "",
+            f"JSON-LD script {number} is not valid JSON: it could be read only after removing "
+            f"{repair}. Strict readers, search engines among them, reject it; remove them.",
+        )
     other_syntax = len(tree.xpath(_OTHER_SYNTAX_XPATH))
     nodes = find_claim_reviews(scripts.blocks)
     report = _report(nodes, page, site_url, page_url, other_syntax=other_syntax, feed=False)

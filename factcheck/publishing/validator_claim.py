@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from factcheck.jsonld import has_type, type_names
 from factcheck.publishing.validator_rules import (
     Findings,
+    check_author_shape,
     describe,
     entries,
     host_of,
@@ -152,6 +153,7 @@ def _check_claimant(claim: dict[str, Any], path: str, out: Findings) -> None:
             "Add the claimant: who made the claim, with a name.",
         )
         return
+    check_author_shape(author, f"{path}.author", out)
     for entry, entry_path in entries(author, f"{path}.author"):
         name = entry.get("name") if isinstance(entry, dict) else entry
         name_path = f"{entry_path}.name" if isinstance(entry, dict) else entry_path

@@ -22,6 +22,7 @@ ERROR = "error"
 WARNING = "warning"
 
 CLAIM_MAX_CHARS = 75  # "under 75 characters": 75 itself is too long
+WORST_RATING_DEFAULT = 1.0  # schema.org: worstRating "defaults to 1"
 LABEL_MAX_CHARS = 40  # a verdict label is a word or a short phrase
 VERDICT_MIN_WORD_CHARS = 4  # "No", "Sí", "Yes" occur in claims for other reasons
 
@@ -30,6 +31,7 @@ _SHORTENERS = frozenset(
     | {"rebrand.ly", "shorturl.at", "cutt.ly", "t.ly", "s.id", "tiny.cc"}
 )
 _MARKUP = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
+_TRAILING_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f][\s\x00-\x1f\x7f-\x9f]*$")
 _LOOKS_LIKE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)+(/|$)")
 _DELIMITERS_AFTER = ":|–—)]!."
 _DELIMITERS_BEFORE = ":|–—(["
@@ -150,7 +152,8 @@ def check_claim_reviewed(node: dict[str, Any], out: Findings) -> str | None:
         out.error("claimReviewed.empty", path, "claimReviewed is empty; write the claim.")
         return None
     if len(text) >= CLAIM_MAX_CHARS:
-        out.error(
+        # Google recommends, not requires, the limit: pages over it are accepted.
+        out.warning(
             "claimReviewed.length",
             path,
             f"The claim is {len(text)} characters long; shorten it to under "
@@ -230,7 +233,21 @@ def _check_label(rating: dict[str, Any], out: Findings) -> str | None:
     path = "reviewRating.alternateName"
     label = rating.get("alternateName")
     if isinstance(label, str) and label.strip():
+        if _TRAILING_CONTROL.search(label):
+            out.warning(
+                "rating.label-trailing-control",
+                path,
+                "The verdict ends in a line break, tab or other control character; "
+                "remove it so the verdict shows as one clean label.",
+            )
         label = label.strip()
+        if _MARKUP.search(label):
+            out.warning(
+                "rating.label-markup",
+                path,
+                "The verdict contains HTML tags or entities, which readers show as is; "
+                "use plain text.",
+            )
         if len(label) > LABEL_MAX_CHARS:
             out.warning(
                 "rating.label-long",
@@ -272,15 +289,23 @@ def _check_scale(rating: dict[str, Any], out: Findings) -> None:
             )
         else:
             numbers[key] = number
-    if "ratingValue" in rating:
-        for key in ("bestRating", "worstRating"):
-            if key not in rating:
-                out.error(
-                    "rating.scale-incomplete",
-                    f"reviewRating.{key}",
-                    f"The rating has a value but no {key}; give both ends of the scale.",
-                )
+    if "ratingValue" in rating and "bestRating" not in rating:
+        out.error(
+            "rating.scale-incomplete",
+            "reviewRating.bestRating",
+            "The rating has a value but no bestRating; give both ends of the scale.",
+        )
+    if "ratingValue" in rating and "worstRating" not in rating:
+        # schema.org defaults worstRating to 1 and Google accepts its absence.
+        out.warning(
+            "rating.worst-missing",
+            "reviewRating.worstRating",
+            "The rating has a value but no worstRating, so readers assume 1; "
+            "give it to make the scale explicit.",
+        )
     value, best, worst = (numbers.get(k) for k in ("ratingValue", "bestRating", "worstRating"))
+    if "worstRating" not in rating:
+        worst = WORST_RATING_DEFAULT
     if worst is not None and worst < 1:
         out.error(
             "rating.worst-below-one",
@@ -353,6 +378,7 @@ def check_author(node: dict[str, Any], out: Findings) -> None:
             "Add author: the fact-checking organisation, with its name and url.",
         )
         return
+    check_author_shape(author, "author", out)
     for item, path in entries(author, "author"):
         name = item.get("name") if isinstance(item, dict) else item
         url = item.get("url") if isinstance(item, dict) else None
@@ -362,6 +388,28 @@ def check_author(node: dict[str, Any], out: Findings) -> None:
             out.error("author.no-name-or-url", path, "Give the author a name or a url.")
         if has_url and host_of(url) is None:
             out.warning("author.url-not-absolute", f"{path}.url", _absolute_hint("author url", url))
+
+
+def check_author_shape(author: Any, path: str, out: Findings) -> None:
+    """Each author is an object with an ``@type`` (Organization or Person), not plain text.
+
+    Plain text or an untyped object leaves readers unable to tell a newsroom
+    from a person, and drops the url and sameAs that identify it.
+    """
+    for item, item_path in entries(author, path):
+        if isinstance(item, str) and item.strip():
+            out.warning(
+                "author.not-object",
+                item_path,
+                f"The author “{item.strip()[:60]}” is plain text; give an object with "
+                '"@type" (Organization or Person), "name" and "url".',
+            )
+        elif isinstance(item, dict) and "@type" not in item and set(item) - {"@id"}:
+            out.warning(
+                "author.type-missing",
+                f"{item_path}.@type",
+                'The author has no "@type"; say whether it is an Organization or a Person.',
+            )
 
 
 def _absolute_hint(what: str, value: str) -> str:

@@ -27,6 +27,7 @@ from factcheck.accounts.models import Role
 from factcheck.accounts.sessions import role_required
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.extensions import db
+from factcheck.factchecks.matching import verdict_conflicts
 from factcheck.publishing import operations
 from factcheck.publishing.forms import CorrectionsPolicyForm, PublishForm, ReopenForm, RetractForm
 from factcheck.publishing.models import Publication
@@ -89,7 +90,8 @@ def publish(claim_id: int):
             publication = operations.publish_fact_check(
                 db.session, claim, editor=current_user, seen_version=form.seen_version.data,
                 note=form.note.data or "", change_kind=form.change_kind.data,
-                address=request.remote_addr, **_site(),
+                address=request.remote_addr, conflict_reason=form.conflict_reason.data or "",
+                **_site(),
             )
         except operations.PublishRefused as error:
             db.session.rollback()
@@ -110,8 +112,10 @@ def publish(claim_id: int):
         form.seen_version.data = claim.version
     form.note.label.text = form.note_label()
     shown = findings if findings is not None else check.prepared.findings
+    conflicts = verdict_conflicts(db.session, claim, check.prepared.snapshot["rating"]["label"])
     return render_template(
         "publishing/publish.html", claim=claim, form=form, check=check, refusal=refusal,
+        conflicts=conflicts, verdict=check.prepared.snapshot["rating"]["label"],
         findings=shown, by_field=findings_by_field(shown),
         preview=json.dumps(check.prepared.claim_review, indent=2, ensure_ascii=False),
     ), status

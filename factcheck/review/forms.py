@@ -192,6 +192,9 @@ class ApproveForm(VersionedForm):
     """Approve exactly the content shown: its hash travels with the form."""
 
     content_hash = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    conflict_reason = TextAreaField(
+        "Why approve a verdict different from ours on the same claim (recorded)",
+        filters=[_strip], validators=[Optional(), Length(max=2000)])
 
 
 class SendBackForm(VersionedForm):

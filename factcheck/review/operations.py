@@ -341,7 +341,8 @@ def earlier_decision_content(
 
 
 def approve_fact_check(session, claim: Claim, *, actor: User, seen_version: int,
-                       seen_hash: str, address: str | None = None) -> Approval:
+                       seen_hash: str, address: str | None = None,
+                       conflict_reason: str = "") -> Approval:
     """Approve exactly the content the editor saw (``seen_hash``). Flushes.
 
     Refused (409, ``approve.content-changed``) when the content's hash is no
@@ -356,6 +357,14 @@ def approve_fact_check(session, claim: Claim, *, actor: User, seen_version: int,
         raise WorkflowError(
             "The fact-check changed after you opened it, so you would approve something you "
             "have not seen. Review it again.", rule="approve.content-changed")
+    from factcheck.factchecks.matching import VerdictConflict, confirm_verdict_conflicts
+
+    try:
+        # Two verdicts on one claim: the editor compares them and confirms with a reason.
+        confirm_verdict_conflicts(session, claim, content["verdict"]["rating"], conflict_reason,
+                                  actor=actor, stage="approve", address=address)
+    except VerdictConflict as error:
+        raise WorkflowError(error.message, rule="approve.verdict-conflict") from error
     apply_transition(session, claim, "approve", actor=actor, seen_version=seen_version,
                      address=address)
     return _record_decision(session, claim, actor, "approved", digest, "", content, address)

@@ -169,6 +169,21 @@ def merge_candidates(session, claim: Claim) -> list[tuple[str, str]]:
             for other in others]
 
 
+def already_checked_context(session, claim: Claim, allowed, may_work: bool, *,
+                            may_cite: bool) -> dict[str, Any]:
+    """The "Already checked" panel: the claim's stored matches and the actions open on them."""
+    from factcheck.claims.detection import looks_english
+    from factcheck.factchecks.matching import ENGLISH_NOTE, matches_for
+
+    return {
+        "already_checked": matches_for(session, [claim.id]).get(claim.id, []),
+        "may_mark_duplicate": may_work and any(t.name == "mark_duplicate" for t in allowed),
+        "may_cite": may_cite,
+        "matching_english": looks_english(claim.sentence or ""),
+        "english_note": ENGLISH_NOTE,
+    }
+
+
 def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
                   forms: dict[str, Any] | None = None, preview=None,
                   missing=None) -> dict[str, Any]:
@@ -202,6 +217,8 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
                    if t.name in OTHER_PAGES and OTHER_PAGES[t.name] in views]
     decision = ops.latest_decision(session, claim)
     return {
+        **already_checked_context(session, claim, allowed, may_work,
+                                  may_cite=problems["sources"] is None),
         "claim": claim,
         "article": claim.article,
         "article_url": _article_url(claim),
@@ -368,7 +385,12 @@ def approval_context(session, claim: Claim, actor: User, config, *,
                                            {"comment": "-"})
     decisions = list(session.scalars(
         select(Approval).where(Approval.claim_id == claim.id).order_by(Approval.id.desc())))
+    from factcheck.factchecks.matching import verdict_conflicts
+
+    verdict = content["verdict"]["rating"]
     return {
+        "conflicts": verdict_conflicts(session, claim, verdict),
+        "verdict": verdict,
         "claim": claim,
         "content": content,
         "content_hash": digest,

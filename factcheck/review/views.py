@@ -411,7 +411,8 @@ def approve(claim_id: int):
     if not form.validate():
         abort(400, description="The approval form is incomplete; reload the approval page.")
     ops.approve_fact_check(db.session, claim, actor=_actor(), seen_version=form.version.data,
-                           seen_hash=form.content_hash.data, address=_address())
+                           seen_hash=form.content_hash.data, address=_address(),
+                           conflict_reason=form.conflict_reason.data or "")
     db.session.commit()
     flash("Approved. The fact-check can now be published.", "success")
     return _back(claim, "steps")

@@ -8,7 +8,7 @@ names these forms read.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField
+from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -51,6 +51,7 @@ class QueueFilterForm(FlaskForm):
     per_page = SelectField("Per page", default="50",
                            choices=_choices((str(size), str(size)) for size in PAGE_SIZES))
     page = WholeNumberField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
+    matched = BooleanField("Has a match (checked before)", false_values=("", "0", "false"))
 
     def set_dynamic_choices(self, articles: list[tuple[int, str]],
                             people: list[tuple[int, str]]) -> None:
@@ -78,6 +79,7 @@ class QueueFilterForm(FlaskForm):
             sort=value(self.sort, "score"),
             page=min(int(value(self.page, 1)), 1_000_000),
             per_page=int(value(self.per_page, "50")),
+            matched=bool(self.matched.data),
         )
 
 

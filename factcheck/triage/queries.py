@@ -43,6 +43,7 @@ class QueueFilters:
     sort: str = "score"
     page: int = 1
     per_page: int = 50
+    matched: bool = False  # only claims found to be the same as one checked before
 
     def as_args(self, **changes: Any) -> dict[str, Any]:
         """The query-string arguments that reproduce these filters (defaults left out)."""
@@ -52,10 +53,11 @@ class QueueFilters:
             "state": current.state, "article": current.article_id,
             "assignee": current.assignee, "kind": current.kind, "sort": current.sort,
             "page": current.page, "per_page": current.per_page,
+            "matched": "1" if current.matched else "",
         }
         default_args = {
             "state": defaults.state, "article": None, "assignee": "", "kind": "",
-            "sort": defaults.sort, "page": 1, "per_page": defaults.per_page,
+            "sort": defaults.sort, "page": 1, "per_page": defaults.per_page, "matched": "",
         }
         return {key: value for key, value in args.items() if value != default_args[key]}
 
@@ -97,6 +99,10 @@ def _conditions(filters: QueueFilters, viewer_id: int | None) -> list:
         conditions.append(Claim.assignee_id.is_(None))
     elif (assignee_id := parse_id(filters.assignee)) is not None:
         conditions.append(Claim.assignee_id == assignee_id)
+    if filters.matched:
+        from factcheck.factchecks.models import ClaimMatch
+
+        conditions.append(Claim.id.in_(select(ClaimMatch.claim_id)))
     return conditions
 
 
@@ -122,6 +128,7 @@ def filters_from_args(args, *, default_state: str = DEFAULT_STATE) -> QueueFilte
         kind=kind if kind in kinds else "",
         sort=sort if sort in SORTS else "score",
         per_page=per_page if per_page in PAGE_SIZES else QueueFilters.per_page,
+        matched=str(args.get("matched") or "") in ("1", "y", "true", "on"),
     )
 
 

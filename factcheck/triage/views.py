@@ -37,6 +37,12 @@ from factcheck.accounts.sessions import role_required
 from factcheck.claims.models import Claim
 from factcheck.errors import render_error
 from factcheck.extensions import db
+from factcheck.factchecks.matching import (
+    claim_text,
+    matches_for,
+    similar_claims,
+    verdict_labels,
+)
 from factcheck.ids import parse_id
 from factcheck.intake.models import Article
 from factcheck.review.workflow import WorkflowError
@@ -87,6 +93,7 @@ def _render_row(claim_id: int, *, message: str, kind: str = "status", status: in
                 undo: dict | None = None):
     claim = load_row_claim(db.session, claim_id) or abort(404)
     context = rows.row_context(people=_people(), next_url=_back_url())
+    context["claim_matches"] = matches_for(db.session, [claim_id])
     html = render_template("triage/_row.html", claim=claim, message=message,
                            message_kind=kind, **context)
     if undo is not None:  # the undo bar travels with the row (htmx out-of-band swap)
@@ -146,6 +153,7 @@ def queue():
     page = queue_page(db.session, filters, viewer_id=current_user.id)
     return render_template(
         "triage/queue.html", form=form, page=page, filters=page.filters,
+        claim_matches=matches_for(db.session, [claim.id for claim in page.claims]),
         **rows.row_context(people=people, next_url=request.full_path.rstrip("?")),
         **bulk_context(),
     )
@@ -218,6 +226,20 @@ def row(claim_id: int):
     return _render_row(claim_id, message="")
 
 
+def ranked_originals(claim: Claim, query: str) -> list[tuple[Claim, float | None]]:
+    """Candidates for "duplicate of": nearest in meaning first, then word matches, oldest first.
+
+    Without words typed, the claims nearest to this one are offered; a number
+    (``#57``) finds that claim.
+    """
+    ranked = []
+    if parse_id(query.strip().lstrip("#")) is None:
+        ranked = similar_claims(db.session, query or claim_text(claim), exclude_id=claim.id)
+    seen = {other.id for other, _score in ranked}
+    words = search_claims(db.session, query, exclude_id=claim.id) if query.strip() else []
+    return ranked + [(other, None) for other in words if other.id not in seen]
+
+
 @triage_bp.get("/triage/claims/<int:claim_id>/original")
 @role_required(Role.REVIEWER)
 def find_original(claim_id: int):
@@ -227,8 +249,10 @@ def find_original(claim_id: int):
     version = parse_id(request.args.get("version"))
     if version is None:
         version = claim.version
-    results = search_claims(db.session, query, exclude_id=claim.id)
+    results = ranked_originals(claim, query)
+    verdicts = verdict_labels(db.session, [other.id for other, _score in results])
     context = {"claim": claim, "query": query, "results": results, "version": version,
+               "verdicts": verdicts,
                "next_url": _back_url(), "htmx": _is_htmx()}
     if _is_htmx():
         return render_template("triage/_search_results.html", **context)

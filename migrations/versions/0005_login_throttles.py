@@ -4,7 +4,7 @@ Per-account limits held only per worker process with the in-memory limiter;
 counting here makes them hold across workers and servers (accounts/throttle.py).
 
 Revision ID: 0005
-Revises: 0004b
+Revises: 0010b
 Create Date: 2026-12-07 13:20:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0005"
-down_revision = "0004b"
+down_revision = "0010b"
 branch_labels = None
 depends_on = None
 

@@ -187,8 +187,15 @@ def test_loopback_is_refused_unless_configured(httpserver, client, reviewer):
     assert httpserver.log == []
 
 
-def test_a_url_that_is_not_http_is_refused(client, reviewer):
-    _refused(client, "ftp://example.org/file", "Only http or https web addresses")
+def test_a_url_that_is_not_http_is_refused_by_the_form(client, reviewer):
+    """The form's one URL rule refuses it before any job: the page says why and keeps the URL."""
+    response = client.post("/articles/new?tab=url", data={"url": "ftp://example.org/file"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Only http or https web addresses" in page
+    assert 'value="ftp://example.org/file"' in page
+    assert db.session.scalars(select(Job)).all() == []
+    assert _counts() == (0, 0)
 
 
 def test_a_url_that_times_out(local_fetch, client, reviewer):

@@ -51,6 +51,9 @@ def test_files_are_read_with_clear_errors(tmp_path):
     twice.write_text("id\ttext\n1\ta\n1\tb\n", encoding="utf-8")
     with pytest.raises(data.DataFileError, match=r"twice.tsv:3: id '1' appears twice"):
         data.read_tsv(twice)
+    quoted = tmp_path / "quoted.tsv"
+    quoted.write_text('id\tclaim\ttitle\n7\t"Two\nlines"\tTitle\n8\tplain\tT\n', encoding="utf-8")
+    assert data.read_tsv(quoted) == {"7": ["Two\nlines", "Title"], "8": ["plain", "T"]}
     bad = tmp_path / "bad.qrels"
     bad.write_text("q1 0 k1\n", encoding="utf-8")
     with pytest.raises(data.DataFileError, match=r"bad.qrels:1"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from urllib.parse import quote
 
 import extruct
 import jinja2
@@ -170,19 +171,21 @@ def fact_checks(draw: st.DrawFn) -> FactCheck:
     return FactCheck(
         claim_reviewed=claim,
         rating=Rating(label, value, best, worst) if value is not None else Rating(label),
-        url=f"{SITE}/fact-checks/{draw(hostile_text)}",
+        # URLs are entered percent-encoded (a raw space, quote or "<" is no URL:
+        # the validator's url.unsafe-characters); every other field stays hostile.
+        url=f"{SITE}/fact-checks/{quote(draw(hostile_text), safe='')}",
         date_published=published,
         date_modified=modified,
         organisation_name=draw(hostile_text),
         organisation_url=SITE,
         claimant_name=draw(hostile_text),
-        claimant_same_as=f"https://www.wikidata.org/wiki/{draw(hostile_text)}",
+        claimant_same_as=f"https://www.wikidata.org/wiki/{quote(draw(hostile_text), safe='')}",
         claim_date=claim_date,
         appearances=tuple(
-            f"https://social.example.net/{path}"
+            f"https://social.example.net/{quote(path, safe='')}"
             for path in draw(st.lists(hostile_text, min_size=1, max_size=3))
         ),
-        first_appearance=f"https://video.example.com/{draw(hostile_text)}",
+        first_appearance=f"https://video.example.com/{quote(draw(hostile_text), safe='')}",
         headline=draw(hostile_text),
         summary=draw(hostile_text),
         language=draw(st.sampled_from(["en", "pt-BR", "ar", "ur"])),
@@ -196,8 +199,13 @@ def test_round_trip_through_the_page(fact_check: FactCheck) -> None:
     page = PAGE.render(title=fact_check.claim_reviewed, review=review)
 
     assert extruct.extract(page, syntaxes=["json-ld"])["json-ld"] == [review]
-    errors = [f for f in validate_claim_review(review, site_url=SITE) if f.severity == "error"]
+    # Control characters survive the round trip, but the validator refuses them
+    # (text.control-characters, tested on its fixtures); nothing else may be an error.
+    errors = [f for f in validate_claim_review(review, site_url=SITE)
+              if f.severity == "error" and f.rule != "text.control-characters"]
     assert errors == []
     report = validate_page(page, site_url=SITE)
     assert [r.node for r in report.claim_reviews] == [review]
-    assert not report.has_errors, report.all_findings
+    page_errors = [f for f in report.all_findings
+                   if f.severity == "error" and f.rule != "text.control-characters"]
+    assert page_errors == []

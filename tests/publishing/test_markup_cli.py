@@ -73,7 +73,9 @@ def test_human_report_groups_by_file_and_claim_review() -> None:
     assert output.splitlines()[0] == str(page)
     assert "  ClaimReview 1: Ministro prometeu feriado nacional na sexta-feira" in output
     assert "url [url.not-absolute]" in output
-    assert "2 error(s), 3 warning(s)" in output
+    # No worstRating is a warning (schema.org assumes 1); the url without a scheme an error.
+    assert "reviewRating.worstRating [rating.worst-missing]" in output
+    assert "1 error(s), 4 warning(s)" in output
 
 
 def test_a_valid_page_exits_zero(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ escapes into the page as markup.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote as percent_encode
 
 import extruct
 from hypothesis import HealthCheck, given, settings
@@ -20,10 +21,11 @@ from tests.publishing_web.publishing_factory import make_claim, publish
 
 HOSTILE = ["</script>", "</SCRIPT >", "<script>alert(1)</script>", "<!--", "-->", "\"", "'",
            "&amp;", "&#x3C;", "\u202e", "\u200f", "\u2066", "\\", "\\u003c", "{{ 7*7 }}",
-           "]]>", "<![CDATA[", "\u0085", "\u2028", "日本語", "مرحبا", "🙂", "e\u0301",
+           "]]>", "<![CDATA[", "\u2028", "日本語", "مرحبا", "🙂", "e\u0301",
            "javascript:alert(1)", "<img src=x onerror=alert(1)>", "\r\n", "\t", "%00"]
-# Any text but NUL (PostgreSQL refuses it in text columns) and lone surrogates.
-CHARS = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))
+# Any text but control characters (other than the tab and line breaks above: the validator
+# refuses them, text.control-characters) and lone surrogates.
+CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
 hostile_text = st.lists(st.sampled_from(HOSTILE) | st.text(CHARS, max_size=6), max_size=6).map(
     "".join)
 
@@ -35,7 +37,10 @@ hostile_text = st.lists(st.sampled_from(HOSTILE) | st.text(CHARS, max_size=6), m
 def test_hostile_text_round_trips(client, users, wording, claimant, summary, write_up, title,
                                   quote, path):
     wording = f"Claim {wording}"[:70]
-    url_path = "".join(ch for ch in path if ch.isprintable() and not ch.isspace())
+    # A URL holds its hostile text percent-encoded: raw quotes or "<" make no URL
+    # (the validator's url.unsafe-characters refuses them).
+    printable = "".join(ch for ch in path if ch.isprintable() and not ch.isspace())
+    url_path = percent_encode(printable, safe="/")
     claim = make_claim(
         reviewer=users["reviewer"], editor=users["editor"], wording=wording,
         claimant_name=f"Claimant {claimant}", summary=f"Summary {summary}", write_up=write_up,

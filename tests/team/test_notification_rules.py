@@ -37,7 +37,7 @@ def test_mentions_point_at_the_comment_and_ignore_junk():
 
 
 def test_match_and_job_failure():
-    assert derive("claim.match_found", {}, {}, ClaimFacts(owner_id=2)) == [
+    assert derive("claim.matches_found", {}, {}, ClaimFacts(owner_id=2)) == [
         Derived(2, K.MATCH_FOUND)]
     assert derive("job.failed", {}, {"user_id": 8}, ClaimFacts()) == [Derived(8, K.JOB_FAILED)]
 

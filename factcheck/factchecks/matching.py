@@ -1,0 +1,380 @@
+"""The desk's use of claim matching: index what is known, match new claims, read matches back.
+
+The retrieval itself (encoder, full text fused with vectors, the calibrated
+"same claim" threshold) is ``factcheck.matching.store``; this module decides
+what is indexed (our claims as ``claim``, known fact-checks as ``factcheck``),
+when claims are matched (at detection), what is stored (``ClaimMatch`` rows
+above the threshold, with an audit record ``claim.matches_found`` that the
+notifications read), and how a match is described on a badge or a panel.
+
+Vectors are computed before rows are written: :func:`prepare_texts` embeds
+with no transaction of its own, and the writes then only store them
+(:class:`PreparedVectors` stands in for the encoder in the store's calls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, select
+
+from factcheck.audit.operations import record_audit
+from factcheck.factchecks.models import ClaimMatch, KnownFactCheck
+
+CLAIM = "claim"
+KNOWN = "factcheck"
+MATCH_LIMIT = 5  # stored matches a claim keeps, best first
+ENGLISH_NOTE = ("The matching model is English: matches of text in other languages are "
+                "less reliable.")
+
+
+def _store():
+    from factcheck.matching import store
+
+    return store
+
+
+def default_encoder():
+    """The process's sentence encoder (loaded once, lazily)."""
+    from factcheck.encoders import default_encoder as load
+
+    return load()
+
+
+def _cleaned(text: str) -> str:
+    """The text exactly as the store keeps and embeds it."""
+    store = _store()
+    return store.clean_text(text or "")[:store.MAX_TEXT]
+
+
+class PreparedVectors:
+    """Vectors computed ahead of a write, served to the store as if by the encoder.
+
+    A text that was not prepared is embedded on the spot (correct, just slower).
+    """
+
+    def __init__(self, encoder, texts: Iterable[str]) -> None:
+        self.encoder = encoder
+        self.version = encoder.version
+        wanted = sorted({_cleaned(t) for t in texts if t and t.strip()} - {""})
+        vectors = encoder.embed(wanted) if wanted else []
+        self._vectors = dict(zip(wanted, vectors, strict=True))
+
+    def __getattr__(self, name: str):
+        # Everything else (dimensions, card, max_tokens…) is the encoder's own.
+        return getattr(self.encoder, name)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of ``texts`` (prepared ones from memory)."""
+        missing = [t for t in texts if t not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self.encoder.embed(missing), strict=True))
+        if not texts:
+            return np.zeros((0, self.encoder.dimensions), np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def vector(self, text: str) -> np.ndarray | None:
+        """The prepared vector of a text, or None when it cleans to nothing."""
+        cleaned = _cleaned(text)
+        return self.embed([cleaned])[0] if cleaned else None
+
+
+def prepare_texts(texts: Iterable[str], encoder=None) -> PreparedVectors:
+    """Embed ``texts`` now, before any write transaction opens."""
+    return PreparedVectors(encoder or default_encoder(), list(texts))
+
+
+def claim_text(claim) -> str:
+    """What a claim is matched by: the reviewer's wording if any, else the claim's span."""
+    if (claim.claim_reviewed or "").strip():
+        return claim.claim_reviewed
+    return claim.article.text[claim.start_offset:claim.end_offset] if claim.article else \
+        claim.sentence
+
+
+# --- indexing ----------------------------------------------------------------------
+
+
+def index_known(session, rows: Sequence[KnownFactCheck], prepared=None) -> int:
+    """Index known fact-checks by their claim; flushes."""
+    if not rows:
+        return 0
+    return _store().index_items(session, [(KNOWN, row.id, row.claim_reviewed) for row in rows],
+                                encoder=prepared or default_encoder())
+
+
+def index_claims(session, claims: Sequence, prepared=None) -> int:
+    """Index our claims by their text; flushes."""
+    if not claims:
+        return 0
+    return _store().index_items(session, [(CLAIM, c.id, claim_text(c)) for c in claims],
+                                encoder=prepared or default_encoder())
+
+
+# --- matching at detection -----------------------------------------------------------
+
+
+def match_claims(session, claims: Sequence, *, actor=None, prepared=None) -> list[ClaimMatch]:
+    """Match new claims against our claims (every state) and the known fact-checks.
+
+    Claims of the same article are not matched with each other (a split
+    sentence would match its halves). Matches at or above the calibrated
+    threshold are stored, with an audit record per claim that has any; then
+    the claims are indexed, so later claims match them. Flushes.
+    """
+    if not claims:
+        return []
+    store = _store()
+    prepared = prepared or prepare_texts([claim_text(c) for c in claims])
+    siblings = {c.article_id for c in claims}
+    # A re-run replaces what an earlier run stored.
+    session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims])))
+    from factcheck.claims.models import Claim
+
+    excluded = {(CLAIM, cid) for cid in session.scalars(
+        select(Claim.id).where(Claim.article_id.in_(siblings)))}
+    stored: list[ClaimMatch] = []
+    for claim in claims:
+        text = claim_text(claim)
+        vector = prepared.vector(text)
+        if vector is None:
+            continue
+        found = store.find_matches(session, vector, query_text=_cleaned(text), clean=False,
+                                   kinds=(CLAIM, KNOWN), limit=MATCH_LIMIT,
+                                   exclude=excluded | {(CLAIM, claim.id)}, encoder=prepared)
+        rows = [ClaimMatch(claim_id=claim.id, score=round(m.score, 4), model=prepared.version,
+                           matched_claim_id=m.id if m.kind == CLAIM else None,
+                           known_fact_check_id=m.id if m.kind == KNOWN else None)
+                for m in found if m.same_claim][:MATCH_LIMIT]
+        if not rows:
+            continue
+        session.add_all(rows)
+        stored.extend(rows)
+        session.flush()
+        record_audit(session, actor=actor, action="claim.matches_found", target=claim,
+                     after={"matches": [_audit_entry(r) for r in rows],
+                            "model": prepared.version})
+    index_claims(session, claims, prepared)
+    session.flush()
+    return stored
+
+
+def _audit_entry(row: ClaimMatch) -> dict[str, Any]:
+    if row.matched_claim_id is not None:
+        return {"claim_id": row.matched_claim_id, "score": row.score}
+    return {"known_fact_check_id": row.known_fact_check_id, "score": row.score}
+
+
+# --- reading matches back ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """One stored match as a badge or a panel shows it."""
+
+    score: float
+    ours: bool  # one of our claims (or our own published fact-check)
+    claim_id: int | None  # ours: the claim's number
+    state: str | None  # ours: the claim's state
+    publisher: str | None
+    verdict: str | None
+    date: str | None
+    url: str | None  # the review's address (theirs, or our public page)
+    article_id: int | None
+    known_id: int | None
+
+    @property
+    def badge(self) -> str:
+        """"Checked before: AFP, False, 2024-03-05" or "Same as #57 — published: False"."""
+        if self.ours:
+            if self.state == "published" and self.verdict:
+                return f"Same as #{self.claim_id} — published: {self.verdict}"
+            return f"Same as #{self.claim_id} — {(self.state or '').replace('_', ' ')}"
+        parts = [p for p in (self.publisher, self.verdict, self.date) if p]
+        return "Checked before: " + ", ".join(parts)
+
+
+def matches_for(session, claim_ids: Sequence[int]) -> dict[int, list[MatchView]]:
+    """The stored matches of each claim, best first, in a fixed number of queries."""
+    from factcheck.claims.models import Claim
+    from factcheck.publishing.models import Publication
+
+    if not claim_ids:
+        return {}
+    rows = session.scalars(select(ClaimMatch).where(ClaimMatch.claim_id.in_(list(claim_ids)))
+                           .order_by(ClaimMatch.claim_id, ClaimMatch.score.desc())).all()
+    claim_ids_wanted = {r.matched_claim_id for r in rows if r.matched_claim_id}
+    known_ids = {r.known_fact_check_id for r in rows if r.known_fact_check_id}
+    known = {k.id: k for k in session.scalars(
+        select(KnownFactCheck).where(KnownFactCheck.id.in_(known_ids)))} if known_ids else {}
+    publication_ids = {k.publication_id for k in known.values() if k.publication_id}
+    publications = {p.id: p for p in session.scalars(
+        select(Publication).where(Publication.id.in_(publication_ids)))} if publication_ids \
+        else {}
+    claim_ids_wanted |= {p.claim_id for p in publications.values()}
+    claims = {c.id: c for c in session.scalars(
+        select(Claim).where(Claim.id.in_(claim_ids_wanted)))} if claim_ids_wanted else {}
+    published = {p.claim_id: p for p in session.scalars(
+        select(Publication).where(Publication.claim_id.in_(list(claims))))} if claims else {}
+    out: dict[int, list[MatchView]] = {}
+    seen: dict[int, set[tuple]] = {}
+    for row in rows:
+        view = _view(row, known, publications, claims, published)
+        if view is None:
+            continue
+        key = ("claim", view.claim_id) if view.ours else ("known", view.known_id)
+        if key in seen.setdefault(row.claim_id, set()):
+            continue  # our published claim found both as a claim and as a fact-check
+        seen[row.claim_id].add(key)
+        out.setdefault(row.claim_id, []).append(view)
+    return out
+
+
+def _view(row, known, publications, claims, published) -> MatchView | None:
+    if row.known_fact_check_id is not None:
+        fact_check = known.get(row.known_fact_check_id)
+        if fact_check is None:
+            return None
+        publication = publications.get(fact_check.publication_id)
+        if fact_check.origin == "ours" and publication is not None:
+            claim = claims.get(publication.claim_id)
+            return MatchView(row.score, True, publication.claim_id,
+                             claim.state if claim else "published", fact_check.publisher_name,
+                             fact_check.rating_label, (fact_check.date_published or "")[:10],
+                             fact_check.url, claim.article_id if claim else None, fact_check.id)
+        return MatchView(row.score, False, None, None, fact_check.publisher_name,
+                         fact_check.rating_label, (fact_check.date_published or "")[:10] or None,
+                         fact_check.url, None, fact_check.id)
+    claim = claims.get(row.matched_claim_id)
+    if claim is None:
+        return None
+    publication = published.get(claim.id)
+    verdict = publication.rating_label if publication is not None else None
+    url = (publication.snapshot or {}).get("url") if publication is not None else None
+    return MatchView(row.score, True, claim.id, claim.state, None, verdict, None, url,
+                     claim.article_id, None)
+
+
+# --- two verdicts on one claim ---------------------------------------------------------
+
+
+class VerdictConflict(Exception):
+    """Our published fact-check of the same claim has another verdict, and no reason was given."""
+
+    def __init__(self, message: str, conflicts: list[MatchView]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.conflicts = conflicts
+
+
+def verdict_conflicts(session, claim, verdict: str | None) -> list[MatchView]:
+    """Our published fact-checks matched to ``claim`` whose verdict is not ``verdict``."""
+    if not verdict:
+        return []
+    wanted = verdict.strip().casefold()
+    return [m for m in matches_for(session, [claim.id]).get(claim.id, [])
+            if m.ours and m.claim_id != claim.id and m.state in ("published", "retracted")
+            and m.verdict and m.verdict.strip().casefold() != wanted]
+
+
+def confirm_verdict_conflicts(session, claim, verdict: str | None, reason: str | None, *,
+                              actor, stage: str, address: str | None = None) -> None:
+    """Refuse (:class:`VerdictConflict`) when the verdict contradicts one of ours without a reason.
+
+    With a reason, the editor's confirmation is recorded in the audit log
+    (``claim.verdict_conflict_confirmed``, with the stage: approve or publish).
+    """
+    conflicts = verdict_conflicts(session, claim, verdict)
+    if not conflicts:
+        return
+    reason = (reason or "").strip()
+    if not reason:
+        shown = "; ".join(f"#{m.claim_id}: {m.verdict}" for m in conflicts)
+        raise VerdictConflict(
+            f"We already published this claim with another verdict ({shown}); this one says "
+            f"“{verdict}”. Compare them, then confirm with a reason to go on.", conflicts)
+    record_audit(session, actor=actor, action="claim.verdict_conflict_confirmed", target=claim,
+                 after={"stage": stage, "verdict": verdict,
+                        "conflicts": [{"claim_id": m.claim_id, "verdict": m.verdict}
+                                      for m in conflicts]},
+                 comment=reason[:2000], address=address)
+
+
+# --- search by meaning -------------------------------------------------------------------
+
+ARTICLE = "article"
+MIN_COSINE = 0.35  # below this a "nearest" text is not related in any useful sense
+RELATED_MIN_COSINE = 0.45
+
+
+def article_text(article) -> str:
+    """What an article is found by: its headline and its opening."""
+    return f"{article.headline or ''}\n{(article.text or '')[:1500]}"
+
+
+def index_articles(session, articles: Sequence, prepared=None) -> int:
+    """Index articles by headline and opening (for the desk's search box); flushes."""
+    if not articles:
+        return 0
+    return _store().index_items(session, [(ARTICLE, a.id, article_text(a)) for a in articles],
+                                encoder=prepared or default_encoder())
+
+
+def search(session, query: str, *, kinds: Sequence[str] = (CLAIM, ARTICLE, KNOWN),
+           limit: int = 20, exclude: Iterable[tuple[str, int]] = ()) -> list:
+    """Items nearest in meaning to ``query``, best first, above ``MIN_COSINE``."""
+    found = _store().find_matches(session, query, kinds=tuple(kinds), limit=limit,
+                                  exclude=tuple(exclude))
+    return [m for m in found if m.cosine >= MIN_COSINE]
+
+
+def similar_claims(session, text: str, *, exclude_id: int, limit: int = 10) -> list[tuple]:
+    """Our claims nearest in meaning to ``text``: (claim, score), best first."""
+    from sqlalchemy.orm import joinedload
+
+    from factcheck.claims.models import Claim
+
+    found = search(session, text, kinds=(CLAIM,), limit=limit, exclude=[(CLAIM, exclude_id)])
+    if not found:
+        return []
+    claims = {c.id: c for c in session.scalars(
+        select(Claim).where(Claim.id.in_([m.id for m in found]))
+        .options(joinedload(Claim.article)))}
+    return [(claims[m.id], m.score) for m in found if m.id in claims]
+
+
+def verdict_labels(session, claim_ids: Sequence[int]) -> dict[int, str]:
+    """Each claim's verdict: as published if it is, else the proposed one."""
+    from factcheck.publishing.models import Publication
+    from factcheck.review.models import RatingLabel, Verdict
+
+    if not claim_ids:
+        return {}
+    labels = dict(session.execute(
+        select(Verdict.claim_id, RatingLabel.label)
+        .join(RatingLabel, RatingLabel.id == Verdict.rating_label_id)
+        .where(Verdict.claim_id.in_(list(claim_ids)))).all())
+    labels.update(dict(session.execute(
+        select(Publication.claim_id, Publication.rating_label)
+        .where(Publication.claim_id.in_(list(claim_ids)))).all()))
+    return labels
+
+
+def related_fact_checks(session, publication, limit: int = 3) -> list[KnownFactCheck]:
+    """Our other published fact-checks nearest in meaning to this one (public pages)."""
+    own = session.scalar(select(KnownFactCheck).where(
+        KnownFactCheck.publication_id == publication.id))
+    if own is None:
+        return []
+    found = search(session, own.claim_reviewed, kinds=(KNOWN,), limit=limit * 4,
+                   exclude=[(KNOWN, own.id)])
+    wanted = [m.id for m in found if m.cosine >= RELATED_MIN_COSINE]
+    if not wanted:
+        return []
+    rows = {k.id: k for k in session.scalars(select(KnownFactCheck).where(
+        KnownFactCheck.id.in_(wanted), KnownFactCheck.origin == "ours",
+        KnownFactCheck.withdrawn.is_(False)))}
+    return [rows[i] for i in wanted if i in rows][:limit]
