@@ -211,6 +211,7 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
     allowed = allowed_transitions(session, claim, actor)
     moves = [t for t in allowed if t.name in ops.PAGE_TRANSITIONS]
     may_reshape = workflow.may(session, claim, "reshape", actor)
+    may_work = workflow.assignee_problem(claim, actor) is None
     review_moves = [t for t in allowed if t.name in ("approve", "request_changes")]
     views = current_app.view_functions
     other_moves = [(t, url_for(OTHER_PAGES[t.name], claim_id=claim.id)) for t in allowed
