@@ -294,10 +294,12 @@ def import_article(session, values: Mapping[str, Any], *, actor: User | None,
 
 
 def import_draft(session, draft: ImportDraft, *, actor: User,
-                 fields: ArticleFields | None = None, detect: bool = True) -> Article:
+                 fields: ArticleFields | None = None, detect: bool = True,
+                 detected=None) -> Article:
     """Save the reviewed ``draft`` as an article (with its claims) and delete the draft.
 
-    ``detect=False`` leaves detection to a job (a text over the request's budget).
+    ``detect=False`` leaves detection to a job (a text over the request's budget);
+    ``detected`` is a detection the caller ran before the write transaction.
     """
     values = {
         "source": draft.source, "source_url": draft.source_url, "original": draft.original,
@@ -305,7 +307,8 @@ def import_draft(session, draft: ImportDraft, *, actor: User,
         "sha256": draft.sha256, "text": draft.text, "metadata_": draft.metadata_,
         "warnings": draft.warnings, "captured_at": draft.created_at,
     }
-    article = import_article(session, values, actor=actor, fields=fields, detect=detect)
+    article = import_article(session, values, actor=actor, fields=fields, detect=detect,
+                             detected=detected)
     session.delete(draft)
     session.flush()
     return article

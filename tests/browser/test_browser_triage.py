@@ -94,20 +94,10 @@ def test_reviewer_triages_the_seed_article_with_the_keyboard(page, users):
     page.wait_for_selector(f"#claim-{third.id}.state-not_checkable")
     assert "not significant" in _row(page, third).inner_text()
 
-    # d: search the original by its words, pick it with the arrow keys.
     page.keyboard.press("j")
     assert _focused_claim(page) == str(fourth.id)
-    page.keyboard.press("d")
-    page.keyboard.type("Chinese President")
-    target = next(c for c in claims if "Chinese President" in c.sentence and c.id != fourth.id)
-    page.wait_for_selector(f"#duplicate-results button:has-text('#{target.id}')")
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
-    page.wait_for_selector(f"#claim-{fourth.id}.state-duplicate")
-    assert f"of #{target.id}" in _row(page, fourth).inner_text()
-    assert _focused_claim(page) == str(fourth.id)
-
-    # a assigns to me; 3 sets the priority; p raises it (3 wraps to 0, then 1).
+    # a assigns to me (before it is set aside: a duplicate is not staffed);
+    # 3 sets the priority; p raises it (3 wraps to 0, then 1).
     page.keyboard.press("a")
     page.wait_for_function(
         f"() => document.querySelector('#claim-{fourth.id} .assignee').textContent"
@@ -119,32 +109,43 @@ def test_reviewer_triages_the_seed_article_with_the_keyboard(page, users):
     page.keyboard.press("p")
     page.wait_for_selector(f"#claim-{fourth.id}[data-priority='1']")
 
-    # k moves back up; a stale version shows a message in the row instead of changing it.
+    # d: search the original by its words, pick it with the arrow keys.
+    page.keyboard.press("d")
+    page.keyboard.type("Chinese President")
+    target = next(c for c in claims if "Chinese President" in c.sentence and c.id != fourth.id)
+    page.wait_for_selector(f"#duplicate-results button:has-text('#{target.id}')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#claim-{fourth.id}.state-duplicate")
+    assert f"of #{target.id}" in _row(page, fourth).inner_text()
+    assert _focused_claim(page) == str(fourth.id)
+
+    # k moves back up; a stale version shows a message in the row instead of changing it
+    # (on the checkable first claim: a claim set aside takes no priority).
     page.keyboard.press("k")
     page.keyboard.press("k")
     assert _focused_claim(page) == str(second.id)
-    page.keyboard.press("j")
-    db.session.execute(update(Claim).where(Claim.id == third.id).values(version=Claim.version + 5))
+    page.keyboard.press("k")
+    assert _focused_claim(page) == str(first.id)
+    db.session.execute(update(Claim).where(Claim.id == first.id).values(version=Claim.version + 5))
     db.session.commit()
     page.keyboard.press("2")
-    page.wait_for_selector(f"#claim-{third.id} .row-message-error")
-    assert "Someone else changed this claim" in _row(page, third).inner_text()
+    page.wait_for_selector(f"#claim-{first.id} .row-message-error")
+    assert "Someone else changed this claim" in _row(page, first).inner_text()
     page.keyboard.press("1")  # the row now carries the current version: this one works
-    page.wait_for_selector(f"#claim-{third.id}[data-priority='1']")
+    page.wait_for_selector(f"#claim-{first.id}[data-priority='1']")
 
     db.session.expire_all()
     states = {c.id: (c.state, c.priority, c.assignee_id)
               for c in db.session.query(Claim).filter(Claim.id.in_(ids[:4]))}
-    assert states[first.id][0] == "checkable"
+    assert states[first.id][:2] == ("checkable", 1)
     assert states[second.id][0] == "not_checkable"
-    assert states[third.id][:2] == ("not_checkable", 1)
+    assert states[third.id][0] == "not_checkable"
     assert states[fourth.id] == ("duplicate", 1, reviewer_id)
     db.session.commit()
 
     # Enter opens the focused claim.
-    page.keyboard.press("k")
-    page.keyboard.press("j")
-    open_url = _row(page, third).get_attribute("data-open-url")
+    open_url = _row(page, first).get_attribute("data-open-url")
     if open_url:
         page.keyboard.press("Enter")
         page.wait_for_url(f"**{open_url}")
