@@ -166,10 +166,17 @@ def install_listeners() -> None:
 # --- reading and marking -----------------------------------------------------------------------
 
 
-def unread_count(session, user: User) -> int:
-    """How many notifications ``user`` has not read (the bell)."""
-    return session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+# The bell says "99+" past this, so it never counts further: the count reads at most this
+# many index entries, whether the user has 100 or 100,000 unread notifications.
+UNREAD_COUNT_CAP = 100
+
+
+def unread_count(session, user: User, *, cap: int = UNREAD_COUNT_CAP) -> int:
+    """How many notifications ``user`` has not read (the bell), counted up to ``cap``."""
+    unread = (select(Notification.id).where(Notification.user_id == user.id,
+                                            Notification.read_at.is_(None))
+              .limit(cap).subquery())
+    return session.scalar(select(func.count()).select_from(unread)) or 0
 
 
 def mark_read(session, user: User, notification_id: int) -> bool:
