@@ -30,7 +30,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, has_request_context, render_template
+from flask import current_app, g, render_template
 from sqlalchemy import or_, select, update
 
 from factcheck.accounts.models import User
@@ -108,9 +108,15 @@ def notification_link(notification: Notification) -> str:
 
 def build_message(user: User, notifications: list[Notification], *, digest: bool) -> EmailMessage:
     """The email for ``user``: one notification, or the day's digest."""
-    if not has_request_context():
-        # A background sender has no request: build URLs as if for the site's address.
-        with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]):
+    if not getattr(g, "building_email", False):
+        # Rendered in a context of its own, as a worker with no request does: URLs for the
+        # site's address, and no trace of a request that happens to be running (the
+        # queue's immediate mode runs jobs in the request that enqueued them): its
+        # signed-in user is not the recipient, and its session must not be touched.
+        app = current_app._get_current_object()
+        with app.app_context(), app.test_request_context(
+                "/", base_url=app.config["SITE_URL"]):
+            g.building_email = True
             return build_message(user, notifications, digest=digest)
     org = current_app.config["ORG_NAME"]
     items = [{"text": n.text, "url": _site_url(notification_link(n)), "at": n.created_at,

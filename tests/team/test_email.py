@@ -91,6 +91,23 @@ def test_assignment_email_has_both_parts_a_link_and_a_working_unsubscribe(
     assert client.get(path[:-3] + "xyz").status_code == 404
 
 
+def test_an_email_job_run_inside_a_request_renders_for_the_recipient(
+        app, users, client, auth, smtp_server):
+    """The immediate queue runs the job in the request that enqueued it: the message is
+    still built for the recipient, without the request's signed-in user or session."""
+    controller, inbox = smtp_server
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
+    claim = make_claim(ClaimState.DETECTED)
+    auth.login_as(users["reviewer"])
+    response = client.post(f"/triage/claims/{claim.id}/assign",
+                           data={"version": claim.version, "assignee_id": users["editor"].id})
+    assert response.status_code == 302
+    [message] = inbox.messages
+    assert message["To"] == "editor@example.org"
+    assert "Rita Reviewer assigned claim" in message.get_body(("plain",)).get_content()
+    assert notifications_of(users["editor"])[0].email_state == "sent"
+
+
 def test_smtp_down_is_retried_with_backoff_then_given_up(app, users, monkeypatch):
     app.config["SMTP_URL"] = f"smtp://127.0.0.1:{_free_port()}"  # nobody listens
     attempts = []
