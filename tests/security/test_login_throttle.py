@@ -5,10 +5,61 @@ tests/foundation/test_csrf_and_limits.py."""
 
 from __future__ import annotations
 
-from factcheck.accounts import throttle
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import OperationalError
+
+from factcheck.accounts import operations, passwords, throttle
+from factcheck.extensions import db
+from tests.conftest import TEST_PASSWORD
 
 
 def test_delays_grow_with_failures():
     assert throttle.delay_after(9) == throttle.delay_after(0) == throttle.timedelta(0)
     assert [throttle.delay_after(n).total_seconds() for n in (10, 11, 12, 13)] == [1, 2, 4, 8]
     assert throttle.delay_after(40) == throttle.MAX_DELAY
+
+
+def _write_lock_is_free(url: str) -> bool:
+    """Can another connection write the throttle rows at once, without waiting?"""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA busy_timeout=0")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql("SET lock_timeout = '1ms'")
+            connection.execute(text("UPDATE login_throttles SET failures = failures"))
+            connection.rollback()
+        return True
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def test_the_password_check_holds_no_write_lock(app, client, users, database_url, monkeypatch):
+    """argon2id is slow: while it runs, other sign-ins must be able to count their attempts.
+
+    The attempt was counted and committed before; the check itself reads in a
+    DEFERRED transaction. (Before, looking up whether the attempt had just
+    locked the account opened a write transaction held through the check, and
+    parallel sign-ins on SQLite queued behind it until they got a 503.)
+    """
+    free_during_checks = []
+    real_verify = passwords.verify_password
+
+    def verify_and_look(password_hash, password):
+        free_during_checks.append(_write_lock_is_free(database_url))
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(operations, "verify_password", verify_and_look)
+    wrong = client.post("/login", data={"email": "reviewer@example.org", "password": "wrong"})
+    right = client.post("/login", data={"email": "editor@example.org",
+                                         "password": TEST_PASSWORD})
+    assert (wrong.status_code, right.status_code) == (200, 302)
+    assert free_during_checks == [True, True]
+    # And the wrong attempt was counted before the check, the right one given back.
+    failures = dict(db.session.execute(select(throttle.LoginThrottle.email,
+                                              throttle.LoginThrottle.failures)).all())
+    assert failures == {"reviewer@example.org": 1, "editor@example.org": 0}
