@@ -104,6 +104,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         throttle.record_success(db.session, email)
         _refund_address_attempt(address)
+        operations.renew_password_hash(user, form.password.data)
         operations.start_session(
             db.session, user, address=request.remote_addr,
             user_agent=request.headers.get("User-Agent"),

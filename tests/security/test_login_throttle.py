@@ -5,7 +5,7 @@ tests/foundation/test_csrf_and_limits.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.exc import OperationalError
 
 from factcheck.accounts import operations, passwords, throttle
@@ -63,3 +63,36 @@ def test_the_password_check_holds_no_write_lock(app, client, users, database_url
     failures = dict(db.session.execute(select(throttle.LoginThrottle.email,
                                               throttle.LoginThrottle.failures)).all())
     assert failures == {"reviewer@example.org": 1, "editor@example.org": 0}
+
+
+def test_signing_in_writes_only_in_write_transactions(app, client, users):
+    """A renewed password hash is written with the sign-in's session, not in the read.
+
+    (A write inside the DEFERRED read that checks the password fails at once on
+    SQLite when anyone else wrote meanwhile: a 503 for a correct password.)
+    """
+    from argon2 import PasswordHasher
+
+    from factcheck.database import WRITE_INTENT
+
+    user = users["editor"]
+    user.password_hash = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1).hash(
+        TEST_PASSWORD)  # older parameters than today's
+    db.session.commit()
+    writes_while_reading = []
+
+    def look(_conn, _cursor, statement, *_args):
+        if not WRITE_INTENT.get() and statement.lstrip().split(None, 1)[0].upper() in {
+                "INSERT", "UPDATE", "DELETE"}:
+            writes_while_reading.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", look)
+    try:
+        response = client.post("/login", data={"email": "editor@example.org",
+                                                "password": TEST_PASSWORD})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", look)
+    assert response.status_code == 302
+    assert writes_while_reading == []
+    db.session.expire_all()
+    assert not passwords.needs_rehash(db.session.get(type(user), user.id).password_hash)
