@@ -96,3 +96,20 @@ def test_signing_in_writes_only_in_write_transactions(app, client, users):
     assert writes_while_reading == []
     db.session.expire_all()
     assert not passwords.needs_rehash(db.session.get(type(user), user.id).password_hash)
+
+
+def test_a_store_that_is_down_leaves_the_account_limit_and_logs_it(app, client, users,
+                                                                    monkeypatch, caplog):
+    """Redis down: sign-in still works, each account still counted (in the database)."""
+    def down(*_args, **_kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(throttle, "reserve_address_attempt", down)
+    app.config.update(LOGIN_FREE_ATTEMPTS=2, LOGIN_LOCK_AFTER=2)
+    statuses = [client.post("/login", data={"email": "reviewer@example.org",
+                                            "password": f"wrong {n}"}).status_code
+                for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert "login.address_limit_unavailable" in caplog.text
+    assert client.post("/login", data={"email": "editor@example.org",
+                                       "password": TEST_PASSWORD}).status_code == 302
