@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lighthouse", required=True, help="the lighthouse program")
     parser.add_argument("--out", type=Path, default=None, help="keep the JSON reports here")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", default="queue,fact-check", help="which pages, by name")
     args = parser.parse_args(argv)
 
     from factcheck.accounts.models import Role
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         shots = {shot.name: shot for shot in screenshots._shots(app)}
         pages = {"queue": (shots["queue"].path(), True),
                  "fact-check": (shots["fact-check"].path(), False)}
+        pages = {name: pages[name] for name in args.pages.split(",")}
         cookie = _session_cookie(base, email, password)
         out = args.out or Path(folder)
         out.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,8 @@ from tests.triage.triage_data import make_article, simple_claim
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "factcheck" / "static"
-_ASSET = re.compile(r'<(?:link rel="stylesheet" href|script src)="/static/([^"?]+)\?v=[0-9a-f]{12}"')
+_ASSET = re.compile(
+    r'<(?:link rel="stylesheet" href|script src)="/static/([^"?]+)\?v=[0-9a-f]{12}"')
 
 
 def _load_trimmer():
@@ -47,7 +48,8 @@ def test_trim_keeps_only_rules_whose_selector_the_content_can_match():
 
 def test_words_come_from_markup_not_from_prose_comments_or_docstrings(tmp_path):
     template = tmp_path / "page.html"
-    template.write_text('<p class="grid">A dialog in the text</p>{% if x %}{{ "switch" }}{% endif %}')
+    template.write_text('<p class="grid">A dialog in the text</p>'
+                        '{% if x %}{{ "switch" }}{% endif %}')
     script = tmp_path / "page.js"
     script.write_text('// a progress comment\nrow.classList.add("outline");')
     module = tmp_path / "page.py"
@@ -113,7 +115,8 @@ def test_desk_pages_without_htmx_attributes_do_not_load_htmx(reviewer_client, on
         uses = re.search(r"\shx-(?:get|post|trigger)=", body) is not None
         loads = "vendor/htmx-2.0.11.min.js" in _assets(body)
         assert uses == loads, url
-    assert "vendor/htmx-2.0.11.min.js" not in _assets(reviewer_client.get("/").get_data(as_text=True))
+    home = reviewer_client.get("/").get_data(as_text=True)
+    assert "vendor/htmx-2.0.11.min.js" not in _assets(home)
 
 
 def test_every_page_template_with_htmx_attributes_asks_for_htmx():
