@@ -99,14 +99,14 @@ def _assets(body: str) -> list[str]:
     return _ASSET.findall(body)
 
 
-def test_queue_loads_trimmed_pico_htmx_and_its_scripts_deferred(reviewer_client, one_claim):
+def test_queue_loads_trimmed_pico_then_htmx_and_its_scripts_last(reviewer_client, one_claim):
     body = reviewer_client.get("/claims").get_data(as_text=True)
     assets = _assets(body)
     assert "vendor/pico-2.1.1.desk.min.css" in assets
     assert "vendor/pico-2.1.1.min.css" not in assets
     assert assets.index("vendor/htmx-2.0.11.min.js") < assets.index("triage.js")
-    for script in re.findall(r"<script src=[^>]*>", body):
-        assert script.endswith(" defer>"), script
+    # Scripts come after the content: fetched from the head they slowed the HTML on a phone.
+    assert body.index("<script src=") > body.index("<footer")
 
 
 def test_desk_pages_without_htmx_attributes_do_not_load_htmx(reviewer_client, one_claim):
