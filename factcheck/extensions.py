@@ -5,8 +5,8 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 
+from factcheck.csrf import MaskedCSRFProtect
 from factcheck.database import Base
 
 
@@ -18,5 +18,5 @@ def client_address() -> str:
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = MaskedCSRFProtect()  # Flask-WTF's, reading masked tokens (factcheck.csrf)
 limiter = Limiter(key_func=client_address, headers_enabled=True)

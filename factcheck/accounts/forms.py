@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from factcheck.accounts.models import Role
 from factcheck.accounts.passwords import MAX_LENGTH, password_problem
+from factcheck.csrf import DeskForm
 
 ROLE_CHOICES = [SelectChoice(role.value, role.value.capitalize()) for role in Role]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(DeskForm):
     """E-mail and password."""
 
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
@@ -31,14 +31,14 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, DeskForm):
     """A user changes their own password."""
 
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired()])
 
 
-class NewUserForm(NewPasswordMixin, FlaskForm):
+class NewUserForm(NewPasswordMixin, DeskForm):
     """An admin adds a user."""
 
     email = EmailField("E-mail", validators=[DataRequired(), Email(check_deliverability=False),
@@ -48,18 +48,18 @@ class NewUserForm(NewPasswordMixin, FlaskForm):
     new_password = PasswordField("Password", validators=[DataRequired()])
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(DeskForm):
     """An admin changes a user's role or enables or disables them."""
 
     role = SelectField("Role", choices=ROLE_CHOICES)
     active = BooleanField("Active (may sign in)")
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, DeskForm):
     """An admin sets a new password for a user."""
 
     new_password = PasswordField("New password", validators=[DataRequired()])
 
 
-class UnlockForm(FlaskForm):
+class UnlockForm(DeskForm):
     """Lift a sign-in lock (only the CSRF token)."""

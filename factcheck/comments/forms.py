@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from factcheck.comments.mentions import comment_problem
+from factcheck.csrf import DeskForm
 from factcheck.ids import WholeNumberField
 
 
-class CommentForm(FlaskForm):
+class CommentForm(DeskForm):
     """A new comment, or the new text of one's own."""
 
     body = TextAreaField("Comment", validators=[InputRequired("Write something first.")])
@@ -22,7 +22,7 @@ class CommentForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class CommentVersionForm(FlaskForm):
+class CommentVersionForm(DeskForm):
     """The version of the comment the user saw (edit, delete, resolve)."""
 
     version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields import ColorField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from factcheck.csrf import DeskForm
 from factcheck.desk.scale_operations import LABEL_MAX
 from factcheck.ids import WholeNumberField
 
 
-class VersionForm(FlaskForm):
+class VersionForm(DeskForm):
     """The version of the scale the admin saw (every change carries it)."""
 
     version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from factcheck.csrf import DeskForm
 from factcheck.factchecks.operations import MAX_POLL_HOURS
 from factcheck.ids import WholeNumberField
 
 
-class SourceForm(FlaskForm):
+class SourceForm(DeskForm):
     """A new source: its address, a name, and an optional schedule."""
 
     location = URLField("Address of the page, feed or sitemap",
@@ -20,12 +20,12 @@ class SourceForm(FlaskForm):
                               validators=[Optional(), NumberRange(min=1, max=MAX_POLL_HOURS)])
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(DeskForm):
     """A source's schedule: every N hours, or empty for by hand."""
 
     poll_hours = WholeNumberField("Poll every (hours)",
                               validators=[Optional(), NumberRange(min=1, max=MAX_POLL_HOURS)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(DeskForm):
     """A bare form for a POST action (run now, remove): only the CSRF token."""

@@ -7,7 +7,6 @@ view puts their message on the right field.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import (
@@ -19,6 +18,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from factcheck.csrf import DeskForm
 from factcheck.form_rules import HttpUrl
 from factcheck.ids import WholeNumberField, parse_id
 from factcheck.intake.dates import normalize_date
@@ -31,7 +31,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class TextImportForm(FlaskForm):
+class TextImportForm(DeskForm):
     """Paste plain text, with what the reviewer knows about it."""
 
     text = TextAreaField("Article text", validators=[
@@ -51,7 +51,7 @@ class TextImportForm(FlaskForm):
             raise ValidationError("Write the date like 2024-04-01.")
 
 
-class HtmlImportForm(FlaskForm):
+class HtmlImportForm(DeskForm):
     """Paste a page's HTML or upload a saved ``.html`` file."""
 
     html = TextAreaField("Page HTML", validators=[Optional()])
@@ -85,14 +85,14 @@ class HtmlImportForm(FlaskForm):
         return valid
 
 
-class UrlImportForm(FlaskForm):
+class UrlImportForm(DeskForm):
     """An address the server fetches."""
 
     url = StringField("Article address (URL)", filters=[_strip], validators=[
         DataRequired(message="Give the article's address."), Length(max=URL_MAX), HttpUrl()])
 
 
-class MetadataForm(FlaskForm):
+class MetadataForm(DeskForm):
     """The metadata a reviewer checks before saving, and corrects later."""
 
     headline = StringField("Headline", filters=[_strip], validators=[Length(max=500)])
@@ -151,7 +151,7 @@ class EditMetadataForm(MetadataForm):
             raise ValidationError("The form is missing the version it was loaded at; reload it.")
 
 
-class SpanForm(FlaskForm):
+class SpanForm(DeskForm):
     """Make a claim of the text between two offsets (the page's JS fills them from a selection)."""
 
     start = WholeNumberField("Start offset", validators=[
@@ -160,7 +160,7 @@ class SpanForm(FlaskForm):
         InputRequired(message="Give the end offset."), NumberRange(min=1)])
 
 
-class SplitForm(FlaskForm):
+class SplitForm(DeskForm):
     """Split a claim where its second part begins."""
 
     version = HiddenField(validators=[InputRequired()])
@@ -177,7 +177,7 @@ class SplitForm(FlaskForm):
         return valid
 
 
-class MergeForm(FlaskForm):
+class MergeForm(DeskForm):
     """Merge the claims ticked in the side list; ``seen`` carries "id:version" pairs."""
 
     seen = HiddenField()

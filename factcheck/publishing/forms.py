@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from factcheck.csrf import DeskForm
 from factcheck.ids import WholeNumberField
 
 NOTE_MAX_CHARS = 2000
@@ -25,7 +25,7 @@ class SeenVersionMixin:
     seen_version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class PublishForm(SeenVersionMixin, FlaskForm):
+class PublishForm(SeenVersionMixin, DeskForm):
     """Publish, or republish after a correction with a note for readers."""
 
     change_kind = SelectField("Kind of change", choices=CHANGE_KIND_CHOICES, default="corrected")
@@ -44,7 +44,7 @@ class PublishForm(SeenVersionMixin, FlaskForm):
         return f"{kind} note (shown on the page, dated)"
 
 
-class ReopenForm(SeenVersionMixin, FlaskForm):
+class ReopenForm(SeenVersionMixin, DeskForm):
     """Reopen a published fact-check for a correction."""
 
     comment = TextAreaField(
@@ -54,7 +54,7 @@ class ReopenForm(SeenVersionMixin, FlaskForm):
     )
 
 
-class RetractForm(SeenVersionMixin, FlaskForm):
+class RetractForm(SeenVersionMixin, DeskForm):
     """Retract a published fact-check: a public reason, an optional successor, a confirmation.
 
     The view passes the other published fact-checks as ``successor_choices``.
@@ -80,7 +80,7 @@ class RetractForm(SeenVersionMixin, FlaskForm):
                                       *(successor_choices or [])]
 
 
-class CorrectionsPolicyForm(FlaskForm):
+class CorrectionsPolicyForm(DeskForm):
     """The organisation's corrections policy (Markdown)."""
 
     seen_updated_at = HiddenField()

@@ -7,7 +7,6 @@ pass only the fields named here to the operations.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -19,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from factcheck.claims.models import NotCheckableReason
+from factcheck.csrf import DeskForm
 from factcheck.form_rules import HttpUrl
 from factcheck.ids import WholeNumberField, parse_id
 from factcheck.publishing.validator_rules import (
@@ -76,7 +76,7 @@ def _text(value):
     return (value or "").replace("\r\n", "\n")
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(DeskForm):
     """A form carrying the version of the object the user saw."""
 
     version = HiddenField(validators=[DataRequired()])
@@ -132,7 +132,7 @@ class NotesForm(VersionedForm):
     notes = TextAreaField("Notes", filters=[_text], validators=[Length(max=20_000)])
 
 
-class SourceForm(FlaskForm):
+class SourceForm(DeskForm):
     """A source: the evidence, its passage and how it bears on the claim."""
 
     url = StringField("URL", filters=[_strip],

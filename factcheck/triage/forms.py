@@ -7,12 +7,12 @@ names these forms read.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from factcheck.claims.models import ClaimState, NotCheckableReason
+from factcheck.csrf import DeskForm
 from factcheck.ids import WholeNumberField
 from factcheck.triage.queries import (
     ANY,
@@ -36,7 +36,7 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(DeskForm):
     """The filters above the queue, read from the query string (a GET form: no CSRF)."""
 
     class Meta:
@@ -83,7 +83,7 @@ class QueueFilterForm(FlaskForm):
         )
 
 
-class SeenVersionForm(FlaskForm):
+class SeenVersionForm(DeskForm):
     """The version of the claim the user saw, and where to go back to."""
 
     version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])
