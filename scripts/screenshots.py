@@ -150,8 +150,8 @@ def take(out: Path, only: set[str], *, full_page: bool = False) -> list[Path]:
     """Take every screenshot; return the files written."""
     from playwright.sync_api import sync_playwright
 
+    from factcheck.accounts.demo import DEMO_USERS, demo_password
     from factcheck.accounts.models import Role
-    from factcheck.demo import DEMO_USERS, demo_password
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

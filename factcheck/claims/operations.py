@@ -29,9 +29,10 @@ from sqlalchemy import select, update
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.workflow import apply_transition, claim_problem
 from factcheck.database import utcnow
+from factcheck.errors import StaleVersion
 from factcheck.intake.models import Article
-from factcheck.review.workflow import StaleVersion, apply_transition, claim_problem
 
 SUGGESTION_LIMIT = 75  # claimReviewed must stay under 75 characters
 

@@ -19,7 +19,7 @@ from factcheck.claims.models import Claim
 from factcheck.comments.mentions import Person, comment_problem, mentioned_ids
 from factcheck.comments.models import Comment
 from factcheck.database import utcnow
-from factcheck.review.workflow import NotPermitted, StaleVersion, WorkflowError
+from factcheck.errors import InvalidValue, NotPermitted, RefusedByRule, StaleVersion
 
 # Workflow moves whose comment belongs in the thread (the editor's reason).
 THREAD_ACTIONS = {
@@ -29,7 +29,7 @@ THREAD_ACTIONS = {
 }
 
 
-class CommentRefused(WorkflowError):
+class CommentRefused(InvalidValue):
     """A comment that cannot be stored as written (400)."""
 
     status = 400
@@ -65,7 +65,7 @@ def add_comment(session, claim: Claim, body: str, *, actor: User,
 
 def _own(comment: Comment, actor: User) -> None:
     if comment.deleted_at is not None:
-        raise WorkflowError("This comment was deleted.", rule="comment.deleted")
+        raise RefusedByRule("This comment was deleted.", rule="comment.deleted")
     if comment.author_id != actor.id:
         raise NotPermitted("Only its author may change or delete a comment.",
                            rule="comment.author")
@@ -115,7 +115,7 @@ def resolve_comment(session, comment: Comment, resolved: bool, *, actor: User,
                     seen_version: int, address: str | None = None) -> Comment:
     """Mark a review remark resolved (or open again). Its author, or an editor. Flushes."""
     if comment.deleted_at is not None:
-        raise WorkflowError("This comment was deleted.", rule="comment.deleted")
+        raise RefusedByRule("This comment was deleted.", rule="comment.deleted")
     claim = session.get(Claim, comment.claim_id)
     if not (actor.has_role(Role.EDITOR) or actor.id in (comment.author_id, claim.assignee_id)):
         raise NotPermitted("The comment's author, the claim's assignee or an editor may "

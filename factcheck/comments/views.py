@@ -23,10 +23,10 @@ from factcheck.comments import operations
 from factcheck.comments.forms import CommentForm, CommentVersionForm, EditCommentForm
 from factcheck.comments.mentions import emphasise_mentions
 from factcheck.comments.models import Comment
-from factcheck.errors import render_error
+from factcheck.error_pages import render_error
+from factcheck.errors import DeskError
 from factcheck.extensions import db
 from factcheck.review.markdown import render_markdown
-from factcheck.review.workflow import WorkflowError
 
 comments_bp = Blueprint("comments", __name__)
 MENTION_SUGGESTIONS = 8
@@ -58,7 +58,7 @@ def add(claim_id: int):
     try:
         comment = operations.add_comment(db.session, claim, form.body.data, actor=current_user,
                                          address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status, form.body.data)
     db.session.commit()
     flash("Comment added.", "success")
@@ -80,7 +80,7 @@ def edit(comment_id: int):
     try:
         operations.edit_comment(db.session, comment, form.body.data, actor=current_user,
                                 seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status, form.body.data)
     db.session.commit()
     flash("Comment changed.", "success")
@@ -98,7 +98,7 @@ def delete(comment_id: int):
     try:
         operations.delete_comment(db.session, comment, actor=current_user,
                                   seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status)
     db.session.commit()
     flash("Comment deleted.", "success")
@@ -117,7 +117,7 @@ def resolve(comment_id: int):
     try:
         operations.resolve_comment(db.session, comment, resolved, actor=current_user,
                                    seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status)
     db.session.commit()
     flash("Marked resolved." if resolved else "Open again.", "success")

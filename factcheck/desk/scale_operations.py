@@ -25,14 +25,14 @@ from sqlalchemy import func, select, update
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.database import utcnow
+from factcheck.errors import InvalidValue, StaleVersion
 from factcheck.review.models import RatingLabel, RatingScale, Verdict
-from factcheck.review.workflow import StaleVersion, WorkflowError
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LABEL_MAX = 60
 
 
-class ScaleError(WorkflowError):
+class ScaleError(InvalidValue):
     """A scale change that breaks a rule (400). ``field`` names the form field to blame."""
 
     status = 400

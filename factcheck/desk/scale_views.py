@@ -25,11 +25,11 @@ from factcheck.accounts.sessions import role_required
 from factcheck.audit.operations import record_audit
 from factcheck.desk import scale_operations as ops
 from factcheck.desk.forms import ActiveForm, LabelForm, MoveForm, ScaleForm, VersionForm
-from factcheck.errors import render_error
+from factcheck.error_pages import render_error
+from factcheck.errors import DeskError, StaleVersion
 from factcheck.extensions import db
 from factcheck.review.models import RatingLabel, RatingScale, Verdict
 from factcheck.review.scale import DEFAULT_SCALE, current_scale
-from factcheck.review.workflow import StaleVersion, WorkflowError
 
 scale_bp = Blueprint("scale", __name__, url_prefix="/admin/scale")
 NEW_VERSION = ("Verdicts already rate with these numbers, so a new version of the scale is now "
@@ -73,7 +73,7 @@ def _blame(form, error: ops.ScaleError) -> None:
         form.form_errors.append(error.message)
 
 
-def _refused(error: WorkflowError):
+def _refused(error: DeskError):
     db.session.rollback()
     return render_error(error.status, message=error.message, rule=error.rule,
                         template="triage/refused.html", back_url=url_for("scale.edit"))
@@ -197,7 +197,7 @@ def move_label(label_id: int):
     try:
         ops.move_label(db.session, label, -1 if form.direction.data == "up" else 1,
                        actor=current_user, seen_version=form.version.data)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(error)
     db.session.commit()
     return redirect(url_for("scale.edit", _anchor=f"label-{label_id}"))
@@ -214,7 +214,7 @@ def set_active(label_id: int):
     try:
         ops.set_label_active(db.session, label, form.active.data == "yes", actor=current_user,
                              seen_version=form.version.data)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(error)
     db.session.commit()
     flash(f"“{label.label}” is {'active' if label.active else 'deactivated'}.", "success")
@@ -232,7 +232,7 @@ def delete_label(label_id: int):
     name = label.label
     try:
         ops.remove_label(db.session, label, actor=current_user, seen_version=form.version.data)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(error)
     db.session.commit()
     flash(f"“{name}” is deleted.", "success")

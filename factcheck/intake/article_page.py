@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.highlight import Segment, paragraphs, segment_text
 from factcheck.claims.models import Claim
+from factcheck.claims.workflow import may
 from factcheck.extensions import db
 from factcheck.ids import parse_id
 from factcheck.intake.forms import MergeForm, SpanForm, SplitForm
 from factcheck.intake.models import Article
 from factcheck.intake.operations import ArticleFields
-from factcheck.review.workflow import may
 
 CLAIM_WORKSPACE = "review.claim"  # another feature's endpoint; used once it exists
 SCORE_BUCKETS = 5

@@ -23,29 +23,25 @@ from sqlalchemy.exc import IntegrityError
 
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
+from factcheck.claimreview.validator import Finding
 from factcheck.claims.models import Claim
+from factcheck.claims.workflow import apply_transition, transition_problem
 from factcheck.database import utcnow
+from factcheck.errors import RefusedByRule, StaleVersion
 from factcheck.factchecks.matching import VerdictConflict, confirm_verdict_conflicts
 from factcheck.factchecks.operations import record_our_publication, withdraw_our_publication
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.publishing.slugs import unique_slug
 from factcheck.publishing.snapshot import PreparedFactCheck, findings_by_field, prepare_fact_check
-from factcheck.publishing.validator import Finding
 from factcheck.review.content import content_hash, fact_check_content
 from factcheck.review.models import Approval
-from factcheck.review.workflow import (
-    StaleVersion,
-    WorkflowError,
-    apply_transition,
-    transition_problem,
-)
 
 CHANGE_KINDS = ("corrected", "updated")
 CORRECTIONS_POLICY = "corrections_policy"
 _SLUG_ATTEMPTS = 5
 
 
-class PublishRefused(WorkflowError):
+class PublishRefused(RefusedByRule):
     """Publishing is refused: invalid markup, content changed since approval, a missing note.
 
     ``findings`` holds the validator's findings when the markup is the reason;
@@ -259,14 +255,14 @@ def retract_fact_check(
     """
     publication = publication_for(session, claim)
     if publication is None:
-        raise WorkflowError("This claim has no publication to retract.", rule="retract.none")
+        raise RefusedByRule("This claim has no publication to retract.", rule="retract.none")
     if not (note or "").strip():
-        raise WorkflowError("Say, for readers, why the fact-check is retracted.",
+        raise RefusedByRule("Say, for readers, why the fact-check is retracted.",
                             rule="retract.reason")
     if superseded_by_id is not None:
         successor = session.get(Publication, superseded_by_id)
         if successor is None or successor.state != "published" or successor.id == publication.id:
-            raise WorkflowError("The fact-check named as its successor is not a published "
+            raise RefusedByRule("The fact-check named as its successor is not a published "
                                 "fact-check.", rule="retract.successor")
     apply_transition(session, claim, "retract", actor=editor, seen_version=seen_version,
                      values={"comment": note}, address=address)

@@ -28,9 +28,9 @@ from functools import lru_cache
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import bindparam, select
 
+from factcheck.claimreview.builder import iso_datetime
 from factcheck.extensions import db, limiter
 from factcheck.factchecks.matching import related_fact_checks
-from factcheck.publishing.claimreview import iso_datetime
 from factcheck.publishing.language import text_direction
 from factcheck.publishing.models import Publication, PublicationChange
 from factcheck.publishing.operations import CORRECTIONS_POLICY, site_text

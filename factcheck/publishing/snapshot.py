@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from factcheck.claimreview.builder import FactCheck, Rating, build_claim_review
+from factcheck.claimreview.validator import ERROR, Finding, validate_claim_review
 from factcheck.claims.models import Claim
-from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
 from factcheck.publishing.language import language_tag
 from factcheck.publishing.slugs import fact_check_url
-from factcheck.publishing.validator import ERROR, Finding, validate_claim_review
 from factcheck.review.models import RatingLabel, Source, Verdict
 
 SNAPSHOT_SCHEMA = 1

@@ -26,13 +26,13 @@ from sqlalchemy import select
 from factcheck.accounts.models import Role
 from factcheck.accounts.sessions import role_required
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.errors import StaleVersion
 from factcheck.extensions import db
 from factcheck.factchecks.matching import verdict_conflicts
 from factcheck.publishing import operations
 from factcheck.publishing.forms import CorrectionsPolicyForm, PublishForm, ReopenForm, RetractForm
 from factcheck.publishing.models import Publication
 from factcheck.publishing.snapshot import FIELDS_BY_PATH, field_for_path, findings_by_field
-from factcheck.review.workflow import StaleVersion
 
 publishing_bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 

@@ -18,15 +18,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from factcheck.claims.models import NotCheckableReason
-from factcheck.form_rules import HttpUrl
-from factcheck.ids import WholeNumberField, parse_id
-from factcheck.publishing.validator_rules import (
+from factcheck.claimreview.validator_rules import (
     CLAIM_MAX_CHARS,
     ERROR,
     Findings,
     check_verdict_in_claim,
 )
+from factcheck.claims.models import NotCheckableReason
+from factcheck.form_rules import HttpUrl
+from factcheck.ids import WholeNumberField, parse_id
 from factcheck.review.models import Stance
 from factcheck.text_rules import url_problem
 

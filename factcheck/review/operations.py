@@ -27,18 +27,16 @@ from factcheck.accounts.models import User
 from factcheck.audit.models import AuditRecord
 from factcheck.audit.operations import changed_fields, record_audit
 from factcheck.claims.models import Claim, ClaimState
-from factcheck.database import utcnow
-from factcheck.review.content import content_hash, fact_check_content
-from factcheck.review.models import Approval, Source, Verdict
-from factcheck.review.workflow import (
-    IllegalTransition,
-    StaleVersion,
-    WorkflowError,
+from factcheck.claims.workflow import (
     apply_transition,
     assignee_problem,
     claim_problem,
     transition_problem,
 )
+from factcheck.database import utcnow
+from factcheck.errors import IllegalTransition, RefusedByRule, StaleVersion
+from factcheck.review.content import content_hash, fact_check_content
+from factcheck.review.models import Approval, Source, Verdict
 
 S = ClaimState
 
@@ -79,12 +77,12 @@ class EditOutcome:
 # --- who may do what ----------------------------------------------------------------------------
 
 
-def work_problem(claim: Claim, actor: User) -> WorkflowError | None:
+def work_problem(claim: Claim, actor: User) -> RefusedByRule | None:
     """Why ``actor`` may not work on ``claim`` because of its assignee, or None."""
     return assignee_problem(claim, actor)
 
 
-def edit_problem(claim: Claim, actor: User, section: str) -> WorkflowError | None:
+def edit_problem(claim: Claim, actor: User, section: str) -> RefusedByRule | None:
     """Why ``actor`` may not edit ``section`` of ``claim`` now, or None (the workflow's rule)."""
     action = "edit_notes" if section == "notes" else "edit_content"
     return claim_problem(None, claim, action, actor)
@@ -354,7 +352,7 @@ def approve_fact_check(session, claim: Claim, *, actor: User, seen_version: int,
         raise problem
     content, digest = current_content(session, claim)
     if digest != seen_hash:
-        raise WorkflowError(
+        raise RefusedByRule(
             "The fact-check changed after you opened it, so you would approve something you "
             "have not seen. Review it again.", rule="approve.content-changed")
     from factcheck.factchecks.matching import VerdictConflict, confirm_verdict_conflicts
@@ -364,7 +362,7 @@ def approve_fact_check(session, claim: Claim, *, actor: User, seen_version: int,
         confirm_verdict_conflicts(session, claim, content["verdict"]["rating"], conflict_reason,
                                   actor=actor, stage="approve", address=address)
     except VerdictConflict as error:
-        raise WorkflowError(error.message, rule="approve.verdict-conflict") from error
+        raise RefusedByRule(error.message, rule="approve.verdict-conflict") from error
     apply_transition(session, claim, "approve", actor=actor, seen_version=seen_version,
                      address=address)
     return _record_decision(session, claim, actor, "approved", digest, "", content, address)

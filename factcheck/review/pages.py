@@ -13,10 +13,11 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from factcheck.accounts.models import User
+from factcheck.claims import workflow
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.workflow import TRANSITIONS, allowed_transitions, transition_problem
 from factcheck.database import utcnow
 from factcheck.review import operations as ops
-from factcheck.review import workflow
 from factcheck.review.diffs import content_changes, field_changes
 from factcheck.review.forms import (
     ApproveForm,
@@ -32,7 +33,6 @@ from factcheck.review.forms import (
 from factcheck.review.markdown import render_markdown
 from factcheck.review.models import Approval, RatingLabel, Source
 from factcheck.review.scale import current_scale
-from factcheck.review.workflow import TRANSITIONS, allowed_transitions, transition_problem
 
 # Steps with their own pages elsewhere: shown as links when that page exists.
 OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.reopen",
@@ -342,8 +342,8 @@ def claim_review_preview(session, claim: Claim, content: dict[str, Any], config)
     The page address is a stand-in on our site (the real slug is chosen when
     publishing); everything else is what would be published.
     """
-    from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
-    from factcheck.publishing.validator import ERROR, validate_claim_review
+    from factcheck.claimreview.builder import FactCheck, Rating, build_claim_review
+    from factcheck.claimreview.validator import ERROR, validate_claim_review
 
     verdict = ops.verdict_of(session, claim)
     scale = verdict.rating.scale if verdict and verdict.rating else current_scale(session)
@@ -382,8 +382,7 @@ def approval_context(session, claim: Claim, actor: User, config, *,
     content, digest = ops.current_content(session, claim)
     earlier_kind, earlier = ops.earlier_decision_content(session, claim)
     approve_problem = transition_problem(session, claim, "approve", actor)
-    send_back_problem = transition_problem(session, claim, "request_changes", actor,
-                                           {"comment": "-"})
+    send_back_problem = transition_problem(session, claim, "request_changes", actor)
     decisions = list(session.scalars(
         select(Approval).where(Approval.claim_id == claim.id).order_by(Approval.id.desc())))
     from factcheck.factchecks.matching import verdict_conflicts

@@ -41,7 +41,9 @@ from flask_login import current_user
 
 from factcheck.claims import operations as claim_ops
 from factcheck.claims.models import Claim
-from factcheck.errors import RULE_HEADER
+from factcheck.claims.workflow import TRANSITIONS, transition_problem
+from factcheck.error_pages import RULE_HEADER
+from factcheck.errors import Incomplete
 from factcheck.extensions import db
 from factcheck.review import operations as ops
 from factcheck.review.forms import (
@@ -67,7 +69,6 @@ from factcheck.review.pages import (
     rating_choices,
     rating_label_id,
 )
-from factcheck.review.workflow import TRANSITIONS, Incomplete, transition_problem
 
 review_bp = Blueprint("review", __name__)
 # The page's section ids (the notes section cannot be "notes": that is the field's id).
@@ -397,7 +398,7 @@ def approval(claim_id: int):
 def _refuse_early(claim: Claim, name: str) -> None:
     # Role and own-verdict refusals come before form checks, so a reviewer
     # gets "you may not" rather than "fill in the comment".
-    problem = transition_problem(db.session, claim, name, _actor(), {"comment": "-"})
+    problem = transition_problem(db.session, claim, name, _actor())
     if problem is not None and problem.status == 403:
         raise problem
 

@@ -6,7 +6,7 @@ row cannot both win; the loser gets ``StaleVersion`` (409). Each writes an
 audit record in the same transaction. Functions flush; the view commits.
 
 State changes (checkable, not checkable, duplicate…) are not here: they go
-through ``factcheck.review.workflow.apply_transition`` like every transition.
+through ``factcheck.claims.workflow.apply_transition`` like every transition.
 """
 
 from __future__ import annotations
@@ -16,13 +16,9 @@ from sqlalchemy import update
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
+from factcheck.claims.workflow import apply_transition, claim_problem
 from factcheck.database import utcnow
-from factcheck.review.workflow import (
-    StaleVersion,
-    WorkflowError,
-    apply_transition,
-    claim_problem,
-)
+from factcheck.errors import InvalidValue, StaleVersion
 
 # The transitions a reviewer can start from the queue.
 TRIAGE_TRANSITIONS = (
@@ -31,7 +27,7 @@ TRIAGE_TRANSITIONS = (
 PRIORITIES = (0, 1, 2, 3)
 
 
-class TriageError(WorkflowError):
+class TriageError(InvalidValue):
     """A triage edit with a value that cannot be used (400)."""
 
     status = 400

@@ -8,7 +8,7 @@ from flask import current_app, url_for
 
 from factcheck.accounts.models import User
 from factcheck.claims.models import Claim
-from factcheck.review.workflow import TRANSITIONS, claim_problem
+from factcheck.claims.workflow import TRANSITIONS, claim_problem
 from factcheck.triage.emphasis import Segment, emphasis_segments, infer_base
 from factcheck.triage.forms import PRIORITY_LABELS, REASON_LABELS
 from factcheck.triage.operations import TRIAGE_TRANSITIONS
@@ -31,18 +31,13 @@ def open_url(claim: Claim) -> str | None:
 def triage_actions(claim: Claim, actor: User) -> list[str]:
     """What ``actor`` may do to the claim from the queue: transitions, "assign", "priority".
 
-    Asks the workflow's one rule (``claim_problem``), as the operations do. A
-    refusal by a transition's own rule only means the form has not been filled
-    in yet (a reason, the original), so its button still shows.
+    Asks the workflow's one rule (``claim_problem``), as the operations do,
+    before the form is sent: what the form carries (a reason, the original) is
+    asked for by the form, so its button still shows.
     """
     names = [name for name in TRIAGE_TRANSITIONS
              if claim.state_enum in TRANSITIONS[name].sources] + ["assign", "priority"]
-    allowed = []
-    for name in names:
-        problem = claim_problem(None, claim, name, actor, {})
-        if problem is None or problem.rule == f"{name}.rule":
-            allowed.append(name)
-    return allowed
+    return [name for name in names if claim_problem(None, claim, name, actor) is None]
 
 
 def segments(claim: Claim) -> list[Segment]:

@@ -11,10 +11,10 @@ import extruct
 from sqlalchemy import select, update
 
 from factcheck.audit.models import AuditRecord
+from factcheck.claimreview.validator import validate_page
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.extensions import db
 from factcheck.publishing.models import Publication, PublicationChange
-from factcheck.publishing.validator import validate_page
 from factcheck.review.models import Approval, Verdict
 from tests.publishing_web.publishing_factory import approve_again, make_claim, publish
 

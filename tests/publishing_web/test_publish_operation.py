@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import ClaimState
+from factcheck.errors import IllegalTransition, NotPermitted
 from factcheck.extensions import db
 from factcheck.publishing.models import Publication, PublicationChange
 from factcheck.publishing.operations import PublishRefused
 from factcheck.publishing.slugs import SLUG_MAX_CHARS, slugify
 from factcheck.review.models import Verdict
-from factcheck.review.workflow import IllegalTransition, NotPermitted
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 

@@ -1,6 +1,6 @@
 """Every route that changes a claim × every kind of actor × every state.
 
-The rule (``factcheck.review.workflow.claim_problem``): editors and admins act
+The rule (``factcheck.claims.workflow.claim_problem``): editors and admins act
 on any claim; a reviewer acts on the claims assigned to them and on claims
 nobody has; each action starts only from its states. A walk of ``app.url_map``
 finds every POST route about claims, so a new route cannot escape this matrix:

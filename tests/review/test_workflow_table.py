@@ -9,18 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from factcheck.accounts.models import Role
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.workflow import TRANSITIONS, apply_transition
+from factcheck.errors import IllegalTransition, NotPermitted, RefusedByRule, StaleVersion
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.review.models import Verdict
 from factcheck.review.scale import current_scale
-from factcheck.review.workflow import (
-    TRANSITIONS,
-    IllegalTransition,
-    NotPermitted,
-    StaleVersion,
-    WorkflowError,
-    apply_transition,
-)
 
 
 def _claim(state: ClaimState, author=None) -> Claim:
@@ -89,13 +83,13 @@ def test_stale_version_is_refused(users):
 
 def test_guards_explain_what_is_missing(users):
     claim = _claim(ClaimState.DETECTED)
-    with pytest.raises(WorkflowError, match="Say why"):
+    with pytest.raises(RefusedByRule, match="Say why"):
         apply_transition(db.session, claim, "mark_not_checkable", actor=users["reviewer"])
-    with pytest.raises(WorkflowError, match="Choose the claim"):
+    with pytest.raises(RefusedByRule, match="Choose the claim"):
         apply_transition(db.session, claim, "mark_duplicate", actor=users["reviewer"],
                          values={"duplicate_of_id": claim.id})
     submitted = _claim(ClaimState.SUBMITTED)
-    with pytest.raises(WorkflowError, match="needs a comment"):
+    with pytest.raises(RefusedByRule, match="needs a comment"):
         apply_transition(db.session, submitted, "request_changes", actor=users["editor"])
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from factcheck.accounts import operations as account_ops
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import ClaimState
+from factcheck.claims.workflow import apply_transition
 from factcheck.comments.models import Comment
 from factcheck.extensions import db
 from factcheck.review import operations as review_ops
-from factcheck.review.workflow import apply_transition
 from tests.team.conftest import add_verdict, make_claim, notifications_of
 
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from factcheck.claimreview.validator import PageReport, validate_document, validate_page
+from factcheck.claimreview.validator_text import schema_org_types
 from factcheck.publishing.cli import markup_cli
-from factcheck.publishing.validator import PageReport, validate_document, validate_page
-from factcheck.publishing.validator_text import schema_org_types
 from tests.conftest import FIXTURES, REPO_ROOT
 
 FIXTURE_DIR = FIXTURES / "claimreview"
