@@ -41,9 +41,7 @@ FIELD_LABELS = dict(FIELDS_BY_PATH.values())
 
 @publishing_bp.context_processor
 def _helpers() -> dict:
-    views = current_app.view_functions
-    return {"has_endpoint": lambda endpoint: endpoint in views, "field_labels": FIELD_LABELS,
-            "field_of": field_for_path}
+    return {"field_labels": FIELD_LABELS, "field_of": field_for_path}
 
 
 def _claim(claim_id: int) -> Claim:
@@ -60,9 +58,7 @@ def _site() -> dict:
 
 
 def _back_to_claim(claim: Claim):
-    if "review.claim" in current_app.view_functions:
-        return redirect(url_for("review.claim", claim_id=claim.id))
-    return redirect(url_for("publishing.index"))
+    return redirect(url_for("review.claim", claim_id=claim.id))
 
 
 @publishing_bp.route("")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
 from factcheck.accounts.models import User
 from factcheck.claims.models import Claim
@@ -13,19 +13,10 @@ from factcheck.triage.emphasis import Segment, emphasis_segments, infer_base
 from factcheck.triage.forms import PRIORITY_LABELS, REASON_LABELS
 from factcheck.triage.operations import TRIAGE_TRANSITIONS
 
-# Where Enter on a row leads: the claim workspace when it exists, else the
-# article page at the claim's highlight.
-OPEN_ENDPOINTS = ("review.claim", "articles.show")
 
-
-def open_url(claim: Claim) -> str | None:
-    """The page that opens ``claim``, or None while no such page is registered."""
-    views = current_app.view_functions
-    if "review.claim" in views:
-        return url_for("review.claim", claim_id=claim.id)
-    if "articles.show" in views:
-        return url_for("articles.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}")
-    return None
+def open_url(claim: Claim) -> str:
+    """The page that opens ``claim``: its workspace."""
+    return url_for("review.claim", claim_id=claim.id)
 
 
 def triage_actions(claim: Claim, actor: User) -> list[str]:
@@ -61,16 +52,13 @@ class RowLinks:
     """
 
     def __init__(self) -> None:
-        views = current_app.view_functions
         self._transition = url_for("triage.transition", claim_id=_SENTINEL, action="ACTION")
         self._assign = url_for("triage.assign", claim_id=_SENTINEL)
         self._priority = url_for("triage.priority", claim_id=_SENTINEL)
         self._original = url_for("triage.find_original", claim_id=_SENTINEL)
         self._by_article = url_for("triage.queue", article=_SENTINEL)
-        self._claim = (url_for("review.claim", claim_id=_SENTINEL)
-                       if "review.claim" in views else None)
-        self._article = (url_for("articles.show", article_id=_SENTINEL)
-                         if "articles.show" in views else None)
+        self._claim = url_for("review.claim", claim_id=_SENTINEL)
+        self._article = url_for("articles.show", article_id=_SENTINEL)
 
     @staticmethod
     def _fill(template: str, number: int) -> str:
@@ -96,17 +84,13 @@ class RowLinks:
         """The queue showing only the claim's article."""
         return self._fill(self._by_article, claim.article_id)
 
-    def article(self, claim: Claim) -> str | None:
-        """The article page, when registered."""
-        return self._fill(self._article, claim.article_id) if self._article else None
+    def article(self, claim: Claim) -> str:
+        """The article page."""
+        return self._fill(self._article, claim.article_id)
 
-    def open(self, claim: Claim) -> str | None:
-        """Where Enter leads: the claim page, else the article page at the claim."""
-        if self._claim:
-            return self._fill(self._claim, claim.id)
-        if self._article:
-            return f"{self._fill(self._article, claim.article_id)}#claim-{claim.id}"
-        return None
+    def open(self, claim: Claim) -> str:
+        """Where Enter leads: the claim page."""
+        return self._fill(self._claim, claim.id)
 
 
 def row_context(*, people: list[tuple[int, str]], next_url: str) -> dict[str, Any]:
