@@ -1,4 +1,4 @@
-"""WTForms validators for the rules of ``factcheck.text_rules``, shared by every form.
+"""What every form shares: the URL rule of ``factcheck.text_rules`` and "the version I saw".
 
 ``HttpUrl`` is the only URL check of the forms: it refuses what
 ``normalise_url`` refuses, with its sentence, and replaces the field's data
@@ -7,9 +7,24 @@ with the normal form, so what the view stores is what we publish.
 
 from __future__ import annotations
 
-from wtforms.validators import ValidationError
+from flask_wtf import FlaskForm
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.widgets import HiddenInput
 
+from factcheck.ids import WholeNumberField
 from factcheck.text_rules import UrlRefused, normalise_url
+
+
+class SeenVersionForm(FlaskForm):
+    """A form carrying the version of the object the user saw (a hidden ``version`` field).
+
+    The operation writes only to that version (``database.versioned_update``),
+    so a change made by someone else in between is never overwritten.
+    """
+
+    version = WholeNumberField(widget=HiddenInput(), validators=[
+        InputRequired(message="The form is missing the version you saw; reload."),
+        NumberRange(min=1)])
 
 
 class HttpUrl:

@@ -43,22 +43,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from factcheck.accounts.models import Role, User
 from factcheck.audit.models import AuditRecord
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState, NotCheckableReason
-from factcheck.database import utcnow
+from factcheck.database import versioned_update
 from factcheck.errors import (
     IllegalTransition,
     Incomplete,
     NotPermitted,
     RefusedByRule,
-    StaleVersion,
 )
 
 S = ClaimState
+CLAIM_CHANGED = ("Someone else changed this claim while you were looking at it. "
+                 "Reload to see its current state.")
 
 Check = Callable[[Any, Claim, User, Mapping[str, Any]], str | None]
 Details = Callable[[Any, Claim], dict[str, Any]]
@@ -395,20 +396,8 @@ def apply_transition(
     new_values: dict[str, Any] = {"state": transition.target.value, **transition.changes}
     new_values.update({key: convert(values[key]) for key, convert in transition.takes.items()})
 
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.state == source)
-        .values(**new_values, version=Claim.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if seen_version is not None:
-        statement = statement.where(Claim.version == seen_version)
-    if session.execute(statement).rowcount != 1:
-        session.expire(claim)
-        raise StaleVersion(
-            "Someone else changed this claim while you were looking at it. "
-            "Reload to see its current state.", rule="version")
-    session.expire(claim)
+    versioned_update(session, claim, seen_version, new_values, where=[Claim.state == source],
+                     message=CLAIM_CHANGED)
     record_audit(
         session, actor=actor, action=f"claim.{name}", target=claim,
         before={"state": source},

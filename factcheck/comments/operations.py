@@ -10,7 +10,7 @@ notification.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from factcheck.accounts.models import Role, User
 from factcheck.audit.models import AuditRecord
@@ -18,8 +18,8 @@ from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
 from factcheck.comments.mentions import Person, comment_problem, mentioned_ids
 from factcheck.comments.models import Comment
-from factcheck.database import utcnow
-from factcheck.errors import InvalidValue, NotPermitted, RefusedByRule, StaleVersion
+from factcheck.database import utcnow, versioned_update
+from factcheck.errors import InvalidValue, NotPermitted, RefusedByRule
 
 # Workflow moves whose comment belongs in the thread (the editor's reason).
 THREAD_ACTIONS = {
@@ -72,14 +72,8 @@ def _own(comment: Comment, actor: User) -> None:
 
 
 def _versioned(session, comment: Comment, seen_version: int, **values) -> None:
-    changed = session.execute(
-        update(Comment).where(Comment.id == comment.id, Comment.version == seen_version)
-        .values(**values, version=Comment.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    session.expire(comment)
-    if changed != 1:
-        raise StaleVersion("The comment changed since you opened it. Reload to see it.",
-                           rule="version")
+    versioned_update(session, comment, seen_version, values,
+                     message="The comment changed since you opened it. Reload to see it.")
 
 
 def edit_comment(session, comment: Comment, body: str, *, actor: User, seen_version: int,

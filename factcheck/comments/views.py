@@ -20,12 +20,13 @@ from markupsafe import Markup
 
 from factcheck.claims.models import Claim
 from factcheck.comments import operations
-from factcheck.comments.forms import CommentForm, CommentVersionForm, EditCommentForm
+from factcheck.comments.forms import CommentForm, EditCommentForm
 from factcheck.comments.mentions import emphasise_mentions
 from factcheck.comments.models import Comment
 from factcheck.error_pages import render_error
 from factcheck.errors import DeskError
 from factcheck.extensions import db
+from factcheck.form_rules import SeenVersionForm
 from factcheck.review.markdown import render_markdown
 
 comments_bp = Blueprint("comments", __name__)
@@ -92,7 +93,7 @@ def delete(comment_id: int):
     """Delete one's own comment (the history keeps its text)."""
     comment = _comment_or_404(comment_id)
     claim_id = comment.claim_id
-    form = CommentVersionForm()
+    form = SeenVersionForm()
     if not form.validate():
         return _refused(claim_id, _form_message(form), 400)
     try:
@@ -110,7 +111,7 @@ def resolve(comment_id: int):
     """Mark a remark resolved (``resolved=1``) or open again (``resolved=0``)."""
     comment = _comment_or_404(comment_id)
     claim_id = comment.claim_id
-    form = CommentVersionForm()
+    form = SeenVersionForm()
     if not form.validate():
         return _refused(claim_id, _form_message(form), 400)
     resolved = request.form.get("resolved", "1") == "1"

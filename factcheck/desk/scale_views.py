@@ -24,10 +24,11 @@ from factcheck.accounts.models import Role
 from factcheck.accounts.sessions import role_required
 from factcheck.audit.operations import record_audit
 from factcheck.desk import scale_operations as ops
-from factcheck.desk.forms import ActiveForm, LabelForm, MoveForm, ScaleForm, VersionForm
+from factcheck.desk.forms import ActiveForm, LabelForm, MoveForm, ScaleForm
 from factcheck.error_pages import render_error
 from factcheck.errors import DeskError, StaleVersion
 from factcheck.extensions import db
+from factcheck.form_rules import SeenVersionForm
 from factcheck.review.models import RatingLabel, RatingScale, Verdict
 from factcheck.review.scale import DEFAULT_SCALE, current_scale
 
@@ -61,7 +62,7 @@ def _page(scale: RatingScale | None, *, form: ScaleForm | None = None,
     return render_template(
         "desk/scale.html", scale=scale, form=form, add_form=add_form, labels=labels,
         usage=_usage() if scale is not None else {}, default_scale=DEFAULT_SCALE,
-        message=message, version_form=VersionForm(formdata=None),
+        message=message, version_form=SeenVersionForm(formdata=None),
     ), status
 
 
@@ -226,7 +227,7 @@ def set_active(label_id: int):
 def delete_label(label_id: int):
     """Delete a label no verdict uses."""
     label = _label_or_404(label_id)
-    form = VersionForm()
+    form = SeenVersionForm()
     if not form.validate():
         abort(400)
     name = label.label

@@ -84,7 +84,7 @@ def publish(claim_id: int):
     if form.validate_on_submit():
         try:
             publication = operations.publish_fact_check(
-                db.session, claim, editor=current_user, seen_version=form.seen_version.data,
+                db.session, claim, editor=current_user, seen_version=form.version.data,
                 note=form.note.data or "", change_kind=form.change_kind.data,
                 address=request.remote_addr, conflict_reason=form.conflict_reason.data or "",
                 **_site(),
@@ -105,7 +105,7 @@ def publish(claim_id: int):
     claim = _claim(claim_id)  # re-read: a refused attempt rolled back
     check = operations.check_publish(db.session, claim, editor=current_user, **_site())
     if request.method == "GET" or status == 409:
-        form.seen_version.data = claim.version
+        form.version.data = claim.version
     form.note.label.text = form.note_label()
     shown = findings if findings is not None else check.prepared.findings
     conflicts = verdict_conflicts(db.session, claim, check.prepared.snapshot["rating"]["label"])
@@ -132,14 +132,14 @@ def _state_form(claim_id: int, form_class, template: str, action, **form_args):
             db.session.rollback()
             status, message = 409, error.message
             claim = _claim(claim_id)
-            form.seen_version.data = claim.version
+            form.version.data = claim.version
         else:
             db.session.commit()
             return None
     elif request.method == "POST":
         status = 422
     else:
-        form.seen_version.data = claim.version
+        form.version.data = claim.version
     return render_template(template, claim=claim, publication=publication, form=form,
                            message=message), status
 
@@ -152,7 +152,7 @@ def reopen(claim_id: int):
     def action(claim, form):
         operations.reopen_fact_check(
             db.session, claim, editor=current_user, comment=form.comment.data,
-            seen_version=form.seen_version.data, address=request.remote_addr)
+            seen_version=form.version.data, address=request.remote_addr)
 
     page = _state_form(claim_id, ReopenForm, "publishing/reopen.html", action)
     if page is not None:
@@ -171,7 +171,7 @@ def retract(claim_id: int):
         operations.retract_fact_check(
             db.session, claim, editor=current_user, note=form.note.data,
             superseded_by_id=form.superseded_by.data or None,
-            seen_version=form.seen_version.data, address=request.remote_addr)
+            seen_version=form.version.data, address=request.remote_addr)
 
     successors = [(p.id, p.snapshot.get("claim_reviewed") or p.slug)
                   for p in operations.successor_candidates(db.session, _claim(claim_id))]

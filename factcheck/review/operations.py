@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -33,7 +33,7 @@ from factcheck.claims.workflow import (
     claim_problem,
     transition_problem,
 )
-from factcheck.database import utcnow
+from factcheck.database import utcnow, versioned_update
 from factcheck.errors import IllegalTransition, RefusedByRule, StaleVersion
 from factcheck.review.content import content_hash, fact_check_content
 from factcheck.review.models import Approval, Source, Verdict
@@ -124,16 +124,8 @@ def edit_claim(session, claim: Claim, section: str, values: dict[str, Any], *, a
     if new == old:
         return EditOutcome(changed=False)
     extra = {"touched_by_reviewer": True} if section != "notes" else {}
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.version == seen_version)
-        .values(**new, **extra, version=Claim.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount != 1:
-        session.expire(claim)
-        raise _conflict("this claim", _current_version(session, Claim, claim.id))
-    session.expire(claim)
+    versioned_update(session, claim, seen_version, {**new, **extra}, conflict=lambda: _conflict(
+        "this claim", _current_version(session, Claim, claim.id)))
     before, after = changed_fields({k: _jsonable(v) for k, v in old.items()},
                                    {k: _jsonable(v) for k, v in new.items()})
     record_audit(session, actor=actor, action=f"claim.edit_{section}", target=claim,
@@ -182,17 +174,9 @@ def edit_source(session, claim: Claim, source: Source, values: dict[str, Any], *
         raise _conflict("this source", source.version)
     if new == old:
         return EditOutcome(changed=False)
-    statement = (
-        update(Source)
-        .where(Source.id == source.id, Source.claim_id == claim.id,
-               Source.version == seen_version)
-        .values(**new_raw, version=Source.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount != 1:
-        session.expire(source)
-        raise _conflict("this source", _current_version(session, Source, source.id))
-    session.expire(source)
+    versioned_update(session, source, seen_version, new_raw, where=[Source.claim_id == claim.id],
+                     conflict=lambda: _conflict(
+                         "this source", _current_version(session, Source, source.id)))
     before, after = changed_fields(old, new)
     record_audit(session, actor=actor, action="source.edit", target=claim,
                  before={"source_id": source.id, **before},
@@ -262,17 +246,10 @@ def save_verdict(session, claim: Claim, *, rating_label_id: int | None, summary:
     else:
         if {k: getattr(verdict, k) for k in values} == values:
             return EditOutcome(changed=False)
-        statement = (
-            update(Verdict)
-            .where(Verdict.id == verdict.id, Verdict.version == seen_version)
-            .values(**values, last_changed_by_id=actor.id, version=Verdict.version + 1,
-                    updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if session.execute(statement).rowcount != 1:
-            session.expire(verdict)
-            raise _conflict("the verdict", _current_verdict_version(session, claim))
-        session.expire(verdict)
+        versioned_update(session, verdict, seen_version,
+                         {**values, "last_changed_by_id": actor.id},
+                         conflict=lambda: _conflict(
+                             "the verdict", _current_verdict_version(session, claim)))
     before, after = changed_fields(old, _verdict_values(verdict))
     record_audit(session, actor=actor, action="verdict.edit", target=claim,
                  before=before, after=after, address=address)

@@ -11,13 +11,11 @@ through ``factcheck.claims.workflow.apply_transition`` like every transition.
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
 from factcheck.claims.workflow import apply_transition, claim_problem
-from factcheck.database import utcnow
+from factcheck.database import versioned_update
 from factcheck.errors import InvalidValue, StaleVersion
 
 # The transitions a reviewer can start from the queue.
@@ -55,16 +53,7 @@ def _check(session, claim: Claim, action: str, actor: User) -> None:
 
 
 def _versioned_update(session, claim: Claim, seen_version: int, **values) -> None:
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.version == seen_version)
-        .values(**values, version=Claim.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    changed = session.execute(statement).rowcount
-    session.expire(claim)
-    if changed != 1:
-        raise _stale()
+    versioned_update(session, claim, seen_version, values, conflict=_stale)
 
 
 def assign_claim(session, claim: Claim, assignee: User | None, *, actor: User,

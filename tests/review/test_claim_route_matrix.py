@@ -134,10 +134,10 @@ def _request(name: str, claim: Claim, other: Claim, source_id: int, actor, users
         "assign": (f"/triage/claims/{cid}/assign", {"version": version,
                                                      "assignee_id": assignee}),
         "priority": (f"/triage/claims/{cid}/priority", {"version": version, "priority": "3"}),
-        "publish": (f"/publishing/claims/{cid}/publish", {"seen_version": version}),
-        "reopen": (f"/publishing/claims/{cid}/reopen", {"seen_version": version,
+        "publish": (f"/publishing/claims/{cid}/publish", {"version": version}),
+        "reopen": (f"/publishing/claims/{cid}/reopen", {"version": version,
                                                         "comment": "c"}),
-        "retract": (f"/publishing/claims/{cid}/retract", {"seen_version": version, "note": "n"}),
+        "retract": (f"/publishing/claims/{cid}/retract", {"version": version, "note": "n"}),
     }[name]
 
 
