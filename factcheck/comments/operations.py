@@ -63,12 +63,31 @@ def add_comment(session, claim: Claim, body: str, *, actor: User,
     return comment
 
 
-def _own(comment: Comment, actor: User) -> None:
+def comment_action_problem(comment: Comment, claim: Claim | None, actor: User,
+                           action: str) -> RefusedByRule | None:
+    """Why ``actor`` may not ``action`` ("change": edit or delete; "resolve") ``comment``.
+
+    The one rule for comments: the operations raise what it returns and the
+    thread shows only the buttons it allows. Its author changes a comment; its
+    author, the claim's assignee or an editor resolves it (``claim`` is needed
+    only for "resolve").
+    """
     if comment.deleted_at is not None:
-        raise RefusedByRule("This comment was deleted.", rule="comment.deleted")
-    if comment.author_id != actor.id:
-        raise NotPermitted("Only its author may change or delete a comment.",
-                           rule="comment.author")
+        return RefusedByRule("This comment was deleted.", rule="comment.deleted")
+    if action == "change" and comment.author_id != actor.id:
+        return NotPermitted("Only its author may change or delete a comment.",
+                            rule="comment.author")
+    if action == "resolve" and not (actor.has_role(Role.EDITOR) or actor.id in (
+            comment.author_id, claim.assignee_id if claim is not None else None)):
+        return NotPermitted("The comment's author, the claim's assignee or an editor may "
+                            "resolve it.", rule="comment.resolve")
+    return None
+
+
+def _own(comment: Comment, actor: User) -> None:
+    problem = comment_action_problem(comment, None, actor, "change")
+    if problem is not None:
+        raise problem
 
 
 def _versioned(session, comment: Comment, seen_version: int, **values) -> None:
@@ -108,12 +127,10 @@ def delete_comment(session, comment: Comment, *, actor: User, seen_version: int,
 def resolve_comment(session, comment: Comment, resolved: bool, *, actor: User,
                     seen_version: int, address: str | None = None) -> Comment:
     """Mark a review remark resolved (or open again). Its author, or an editor. Flushes."""
-    if comment.deleted_at is not None:
-        raise RefusedByRule("This comment was deleted.", rule="comment.deleted")
-    claim = session.get(Claim, comment.claim_id)
-    if not (actor.has_role(Role.EDITOR) or actor.id in (comment.author_id, claim.assignee_id)):
-        raise NotPermitted("The comment's author, the claim's assignee or an editor may "
-                           "resolve it.", rule="comment.resolve")
+    problem = comment_action_problem(comment, session.get(Claim, comment.claim_id), actor,
+                                     "resolve")
+    if problem is not None:
+        raise problem
     values = ({"resolved_at": utcnow(), "resolved_by_id": actor.id} if resolved
               else {"resolved_at": None, "resolved_by_id": None})
     _versioned(session, comment, seen_version, **values)

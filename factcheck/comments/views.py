@@ -143,6 +143,12 @@ def comment_thread(claim_id: int) -> list[dict]:
 
 
 @comments_bp.app_template_global()
+def may_comment(comment, claim, action: str) -> bool:
+    """Whether the signed-in user may ``action`` the comment (the operations' own rule)."""
+    return operations.comment_action_problem(comment, claim, current_user, action) is None
+
+
+@comments_bp.app_template_global()
 def render_comment(body: str) -> Markup:
     """A comment's Markdown, mentions in bold, through the write-up's sanitiser."""
     if "mentionable_people" not in g:  # once per page, not once per comment

@@ -29,7 +29,6 @@ from factcheck.audit.operations import changed_fields, record_audit
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.claims.workflow import (
     apply_transition,
-    assignee_problem,
     claim_problem,
     transition_problem,
 )
@@ -75,11 +74,6 @@ class EditOutcome:
 
 
 # --- who may do what ----------------------------------------------------------------------------
-
-
-def work_problem(claim: Claim, actor: User) -> RefusedByRule | None:
-    """Why ``actor`` may not work on ``claim`` because of its assignee, or None."""
-    return assignee_problem(claim, actor)
 
 
 def edit_problem(claim: Claim, actor: User, section: str) -> RefusedByRule | None:

@@ -167,7 +167,7 @@ def merge_candidates(session, claim: Claim) -> list[tuple[str, str]]:
             for other in others]
 
 
-def already_checked_context(session, claim: Claim, allowed, may_work: bool, *,
+def already_checked_context(session, claim: Claim, allowed, *,
                             may_cite: bool) -> dict[str, Any]:
     """The "Already checked" panel: the claim's stored matches and the actions open on them."""
     from factcheck.claims.detection import looks_english
@@ -175,7 +175,7 @@ def already_checked_context(session, claim: Claim, allowed, may_work: bool, *,
 
     return {
         "already_checked": matches_for(session, [claim.id]).get(claim.id, []),
-        "may_mark_duplicate": may_work and any(t.name == "mark_duplicate" for t in allowed),
+        "may_mark_duplicate": any(t.name == "mark_duplicate" for t in allowed),
         "may_cite": may_cite,
         "matching_english": looks_english(claim.sentence or ""),
         "english_note": ENGLISH_NOTE,
@@ -209,13 +209,12 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
     allowed = allowed_transitions(session, claim, actor)
     moves = [t for t in allowed if t.name in ops.PAGE_TRANSITIONS]
     may_reshape = workflow.may(session, claim, "reshape", actor)
-    may_work = workflow.assignee_problem(claim, actor) is None
     review_moves = [t for t in allowed if t.name in ("approve", "request_changes")]
     other_moves = [(t, url_for(OTHER_PAGES[t.name], claim_id=claim.id)) for t in allowed
                    if t.name in OTHER_PAGES]
     decision = ops.latest_decision(session, claim)
     return {
-        **already_checked_context(session, claim, allowed, may_work,
+        **already_checked_context(session, claim, allowed,
                                   may_cite=problems["sources"] is None),
         "claim": claim,
         "article": claim.article,

@@ -109,10 +109,18 @@ def test_resolve_and_reopen(app, users, client, auth):
     comment = db.session.scalar(select(Comment))
     auth.logout()
     auth.login_as(users["reviewer2"])  # neither author, assignee nor editor
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "Source 2 is a blog." in page
+    # The thread asks the operations' rule: no button that would be refused.
+    assert f"/comments/{comment.id}/resolve" not in page
+    assert f"/comments/{comment.id}/edit" not in page
     assert client.post(f"/comments/{comment.id}/resolve",
                        data={"version": 1, "resolved": "1"}).status_code == 403
     auth.logout()
     auth.login_as(users["editor"])
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert f"/comments/{comment.id}/resolve" in page
+    assert f"/comments/{comment.id}/edit" in page
     assert client.post(f"/comments/{comment.id}/resolve",
                        data={"version": 1, "resolved": "1"}).status_code == 302
     assert "resolved by Edna Editor" in client.get(f"/claims/{claim.id}").get_data(as_text=True)
