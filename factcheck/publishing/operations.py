@@ -35,6 +35,7 @@ from factcheck.publishing.slugs import unique_slug
 from factcheck.publishing.snapshot import PreparedFactCheck, findings_by_field, prepare_fact_check
 from factcheck.review.content import content_hash, fact_check_content
 from factcheck.review.models import Approval
+from factcheck.review.operations import standing_approval
 
 CHANGE_KINDS = ("corrected", "updated")
 CORRECTIONS_POLICY = "corrections_policy"
@@ -76,20 +77,9 @@ def publication_for(session, claim: Claim) -> Publication | None:
     return session.scalar(select(Publication).where(Publication.claim_id == claim.id))
 
 
-def current_approval(session, claim: Claim) -> Approval | None:
-    """The latest approval decision on ``claim`` that is not voided, if it approves."""
-    latest = session.scalar(
-        select(Approval)
-        .where(Approval.claim_id == claim.id, Approval.voided_at.is_(None))
-        .order_by(Approval.created_at.desc(), Approval.id.desc())
-        .limit(1)
-    )
-    return latest if latest is not None and latest.decision == "approved" else None
-
-
 def approval_problem(session, claim: Claim) -> str | None:
     """Why the approved content no longer stands, or None when it matches what is there now."""
-    approval = current_approval(session, claim)
+    approval = standing_approval(session, claim)
     if approval is None:
         return "This fact-check has no standing approval. An editor has to approve it first."
     if approval.content_hash != content_hash(fact_check_content(session, claim)):
@@ -158,7 +148,7 @@ def publish_fact_check(
                                   address=address)
     except VerdictConflict as error:
         raise PublishRefused(error.message, rule="publish.verdict-conflict") from error
-    approved_hash = current_approval(session, claim).content_hash
+    approved_hash = standing_approval(session, claim).content_hash
     # The state moves first: of two editors publishing at once, the loser stops here.
     apply_transition(session, claim, "publish", actor=editor, seen_version=seen_version,
                      address=address)

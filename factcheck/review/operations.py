@@ -263,14 +263,18 @@ def current_content(session, claim: Claim) -> tuple[dict[str, Any], str]:
     return content, content_hash(content)
 
 
-def active_approval(session, claim: Claim) -> Approval | None:
-    """The approval that currently stands (decision approved, not voided), if any."""
-    return session.scalar(
+def standing_approval(session, claim: Claim) -> Approval | None:
+    """The approval that stands: the latest decision not voided, when it approves.
+
+    The one lookup of "what was approved", for voiding it on an edit and for
+    publishing; a later sending back means nothing stands.
+    """
+    latest = session.scalar(
         select(Approval)
-        .where(Approval.claim_id == claim.id, Approval.decision == "approved",
-               Approval.voided_at.is_(None))
+        .where(Approval.claim_id == claim.id, Approval.voided_at.is_(None))
         .order_by(Approval.id.desc()).limit(1)
     )
+    return latest if latest is not None and latest.decision == "approved" else None
 
 
 def latest_decision(session, claim: Claim) -> Approval | None:
@@ -368,7 +372,7 @@ def _void_if_approved(session, claim: Claim, actor: User, section: str,
     session.refresh(claim)
     if claim.state_enum is not S.APPROVED:
         return None
-    approval = active_approval(session, claim)
+    approval = standing_approval(session, claim)
     reason = f"{actor.name} changed the {section} after approval."
     if approval is not None:
         approval.voided_at = utcnow()

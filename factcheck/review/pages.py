@@ -18,6 +18,7 @@ from factcheck.claims.models import Claim, ClaimState
 from factcheck.claims.workflow import TRANSITIONS, allowed_transitions, transition_problem
 from factcheck.database import utcnow
 from factcheck.review import operations as ops
+from factcheck.review.content import fact_check_of
 from factcheck.review.diffs import content_changes, field_changes
 from factcheck.review.forms import (
     ApproveForm,
@@ -338,31 +339,13 @@ def claim_review_preview(session, claim: Claim, content: dict[str, Any], config)
     The page address is a stand-in on our site (the real slug is chosen when
     publishing); everything else is what would be published.
     """
-    from factcheck.claimreview.builder import FactCheck, Rating, build_claim_review
+    from factcheck.claimreview.builder import build_claim_review
     from factcheck.claimreview.validator import ERROR, validate_claim_review
 
-    verdict = ops.verdict_of(session, claim)
-    scale = verdict.rating.scale if verdict and verdict.rating else current_scale(session)
     site = config["SITE_URL"].rstrip("/")
-    rating = content["verdict"]
-    claim_date = content["claim_date"]
-    fact_check = FactCheck(
-        claim_reviewed=content["claim_reviewed"],
-        rating=Rating(label=rating["rating"] or "", value=rating["rating_value"],
-                      best=scale.best, worst=scale.worst),
-        url=f"{site}/fact-checks/claim-{claim.id}",
-        date_published=utcnow(),
-        organisation_name=config["ORG_NAME"],
-        organisation_url=config.get("ORG_URL"),
-        claimant_name=content["claimant"]["name"],
-        claimant_same_as=content["claimant"]["url"],
-        claimant_type=content["claimant"].get("type") or "Person",
-        claim_date=date.fromisoformat(claim_date) if claim_date else None,
-        appearances=(content["appearance_url"],) if content["appearance_url"] else (),
-        first_appearance=content["first_appearance_url"],
-        summary=rating["summary"] or None,
-        language=claim.article.language,
-    )
+    fact_check = fact_check_of(
+        session, claim, content, url=f"{site}/fact-checks/claim-{claim.id}",
+        date_published=utcnow(), org_name=config["ORG_NAME"], org_url=config.get("ORG_URL"))
     node = build_claim_review(fact_check)
     findings = validate_claim_review(node, site_url=site)
     return {
