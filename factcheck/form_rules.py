@@ -8,7 +8,7 @@ with the normal form, so what the view stores is what we publish.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import HiddenInput
 
 from factcheck.ids import WholeNumberField
@@ -22,9 +22,10 @@ class SeenVersionForm(FlaskForm):
     so a change made by someone else in between is never overwritten.
     """
 
+    # 0 is a version too: "nothing yet" (a verdict not written so far); a version
+    # that no longer matches is a conflict (409) found by the write, not a bad form.
     version = WholeNumberField(widget=HiddenInput(), validators=[
-        InputRequired(message="The form is missing the version you saw; reload."),
-        NumberRange(min=1)])
+        InputRequired(message="The form is missing the version you saw; reload.")])
 
 
 class HttpUrl:
