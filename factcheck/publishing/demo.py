@@ -169,7 +169,7 @@ def _drive(session, claim: Claim, demo: DemoFactCheck, article: Article, *, revi
                                   seen_hash=digest)
     config = current_app.config
     return publish_fact_check(
-        session, claim, editor=editor, site_url=config["SITE_URL"], org_name=config["ORG_NAME"],
+        session, claim, actor=editor, site_url=config["SITE_URL"], org_name=config["ORG_NAME"],
         org_url=config["ORG_URL"], seen_version=claim.version,
     )
 

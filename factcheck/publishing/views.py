@@ -84,7 +84,7 @@ def publish(claim_id: int):
     if form.validate_on_submit():
         try:
             publication = operations.publish_fact_check(
-                db.session, claim, editor=current_user, seen_version=form.version.data,
+                db.session, claim, actor=current_user, seen_version=form.version.data,
                 note=form.note.data or "", change_kind=form.change_kind.data,
                 address=request.remote_addr, conflict_reason=form.conflict_reason.data or "",
                 **_site(),
@@ -103,7 +103,7 @@ def publish(claim_id: int):
     elif request.method == "POST":
         status = 422
     claim = _claim(claim_id)  # re-read: a refused attempt rolled back
-    check = operations.check_publish(db.session, claim, editor=current_user, **_site())
+    check = operations.check_publish(db.session, claim, actor=current_user, **_site())
     if request.method == "GET" or status == 409:
         form.version.data = claim.version
     form.note.label.text = form.note_label()
@@ -151,7 +151,7 @@ def reopen(claim_id: int):
 
     def action(claim, form):
         operations.reopen_fact_check(
-            db.session, claim, editor=current_user, comment=form.comment.data,
+            db.session, claim, actor=current_user, comment=form.comment.data,
             seen_version=form.version.data, address=request.remote_addr)
 
     page = _state_form(claim_id, ReopenForm, "publishing/reopen.html", action)
@@ -169,7 +169,7 @@ def retract(claim_id: int):
 
     def action(claim, form):
         operations.retract_fact_check(
-            db.session, claim, editor=current_user, note=form.note.data,
+            db.session, claim, actor=current_user, note=form.note.data,
             superseded_by_id=form.superseded_by.data or None,
             seen_version=form.version.data, address=request.remote_addr)
 

@@ -125,7 +125,7 @@ def publish(claim: Claim, editor, **kwargs):
     """Publish through the operation with the app's settings, and commit."""
     config = current_app.config
     publication = publish_fact_check(
-        db.session, claim, editor=editor, site_url=config["SITE_URL"],
+        db.session, claim, actor=editor, site_url=config["SITE_URL"],
         org_name=config["ORG_NAME"], org_url=config["ORG_URL"], **kwargs,
     )
     db.session.commit()
