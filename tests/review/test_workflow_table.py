@@ -9,7 +9,12 @@ from sqlalchemy.exc import IntegrityError
 
 from factcheck.accounts.models import Role
 from factcheck.claims.models import Claim, ClaimState
-from factcheck.claims.workflow import TRANSITIONS, apply_transition
+from factcheck.claims.workflow import (
+    TRANSITIONS,
+    allowed_transitions,
+    apply_transition,
+    transition_problem,
+)
 from factcheck.errors import IllegalTransition, NotPermitted, RefusedByRule, StaleVersion
 from factcheck.extensions import db
 from factcheck.intake.models import Article
@@ -91,6 +96,30 @@ def test_guards_explain_what_is_missing(users):
     submitted = _claim(ClaimState.SUBMITTED)
     with pytest.raises(RefusedByRule, match="needs a comment"):
         apply_transition(db.session, submitted, "request_changes", actor=users["editor"])
+
+
+def test_pages_ask_before_the_form_and_the_operation_after(users):
+    """values=None leaves out what the form carries; the operation asks with the form."""
+    editor = users["editor"]
+    submitted = _claim(ClaimState.SUBMITTED, author=users["reviewer2"])
+    assert transition_problem(db.session, submitted, "request_changes", editor) is None
+    refused = transition_problem(db.session, submitted, "request_changes", editor, {})
+    assert (refused.status, refused.rule) == (409, "request_changes.comment")
+    offered = [t.name for t in allowed_transitions(db.session, submitted, editor)]
+    assert offered == ["approve", "request_changes"]
+    # What the claim lacks keeps the button (pressing it says what); the person's
+    # own verdict hides it; a move the product makes by itself is never offered.
+    empty = _claim(ClaimState.IN_RESEARCH)
+    empty.claim_reviewed = ""
+    assert transition_problem(db.session, empty, "submit", users["reviewer"]).status == 422
+    assert "submit" in [t.name for t in allowed_transitions(db.session, empty,
+                                                            users["reviewer"])]
+    own = _claim(ClaimState.SUBMITTED, author=editor)
+    assert "approve" not in [t.name for t in allowed_transitions(db.session, own, editor)]
+    approved = _claim(ClaimState.APPROVED)
+    assert "void_approval" not in [t.name for t in allowed_transitions(
+        db.session, approved, users["reviewer"])]
+    db.session.rollback()
 
 
 def test_database_refuses_unknown_states(users):
