@@ -15,6 +15,14 @@ from factcheck.ids import WholeNumberField
 from factcheck.text_rules import UrlRefused, normalise_url
 
 
+class _VersionField(WholeNumberField):
+    """A version field that renders its data, so a view that answers a conflict can
+    put the current version in the form (a second save is then a deliberate one)."""
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+
 class SeenVersionForm(FlaskForm):
     """A form carrying the version of the object the user saw (a hidden ``version`` field).
 
@@ -24,7 +32,7 @@ class SeenVersionForm(FlaskForm):
 
     # 0 is a version too: "nothing yet" (a verdict not written so far); a version
     # that no longer matches is a conflict (409) found by the write, not a bad form.
-    version = WholeNumberField(widget=HiddenInput(), validators=[
+    version = _VersionField(widget=HiddenInput(), validators=[
         InputRequired(message="The form is missing the version you saw; reload.")])
 
 
