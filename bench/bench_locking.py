@@ -1,12 +1,15 @@
 """Readers against a long writer: 20 s of desk pages while another connection keeps
 taking the write lock for 3 s at a time (docs/architecture.md, "The locking model").
 
-A throw-away SQLite database (and, with ``FACTCHECK_DATABASE_URL`` pointing at an
-empty scratch PostgreSQL database, that too) gets one article with claims. The app
-is served by a threaded local server; 4 signed-in readers load the desk home, the
-queue, the article and a claim page in a loop while a writer holds the lock 3 s of
-every 3.5 s (on SQLite ``BEGIN IMMEDIATE``, on PostgreSQL every claim row locked).
-Printed: requests, errors (anything but 200: expected 0), median and p95.
+Run on SQLite (a throw-away file) and on PostgreSQL (a scratch database created
+on the server ``FACTCHECK_BENCH_POSTGRES`` names, default
+``postgresql://postgres@127.0.0.1:5432``, and dropped afterwards; the line says
+so when no server answers). Each gets one article with claims. The app is
+served by a threaded local server; 4 signed-in readers load the desk home, the
+queue, the article and a claim page in a loop while a writer holds the lock 3 s
+of every 3.5 s (on SQLite ``BEGIN IMMEDIATE``, on PostgreSQL every claim row
+locked). Printed: requests, errors (anything but 200: expected 0), median and
+p95.
 
 Run with ``.venv/bin/python -m bench locking``.
 """
@@ -142,21 +145,43 @@ def _run_on(url: str, label: str) -> None:
                   flush=True)
         finally:
             db.session.rollback()
-            if not url.startswith("sqlite"):
-                tables = ", ".join(f'"{t.name}"' for t in reversed(db.metadata.sorted_tables))
-                with db.engine.begin() as connection:
-                    connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
             db.engine.dispose()
 
 
+def _scratch_postgres():
+    """A new empty PostgreSQL database (its URL and a function that drops it), or None."""
+    import psycopg
+
+    server = os.environ.get("FACTCHECK_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+    name = f"factcheck_bench_locking_{os.getpid()}"
+    try:
+        admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.Error as error:
+        print(f"PostgreSQL: not run, no server at {server} ({type(error).__name__}); "
+              "set FACTCHECK_BENCH_POSTGRES", flush=True)
+        return None
+    admin.execute(f"DROP DATABASE IF EXISTS {name}")
+    admin.execute(f"CREATE DATABASE {name}")
+
+    def drop() -> None:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+    return f"{server}/{name}", drop
+
+
 def run() -> None:
-    """Readers and a long writer on SQLite (and PostgreSQL when configured)."""
+    """Readers and a long writer on SQLite, then on a scratch PostgreSQL database."""
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as folder:
         os.environ["FACTCHECK_INSTANCE_PATH"] = folder
         _run_on(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "SQLite")
-    postgres = os.environ.get("FACTCHECK_DATABASE_URL")
-    if postgres and postgres.startswith("postgres"):
-        _run_on(postgres, "PostgreSQL")
+        scratch = _scratch_postgres()
+        if scratch is not None:
+            url, drop = scratch
+            try:
+                _run_on(url, "PostgreSQL")
+            finally:
+                drop()
 
 
 if __name__ == "__main__":

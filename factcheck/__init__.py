@@ -45,13 +45,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
 
-    from factcheck import busy, compression, error_pages, security, templating
+    from factcheck import busy, compression, error_pages, security, static_files, templating
 
     compression.init_app(app)  # registered first, so its hook runs last, after the headers
     busy.init_app(app)
     security.init_app(app)
     error_pages.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     return app
 
 
@@ -91,15 +92,17 @@ def _init_extensions(app: Flask) -> None:
     from factcheck.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    # The lock budget: a write waits this long for a lock, then answers 503 (busy.py).
+    lock_ms = int(float(app.config["DATABASE_LOCK_TIMEOUT"]) * 1000)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, busy_timeout_ms=lock_ms)
         else:
             # PostgreSQL: fail a statement stuck on a lock instead of hanging a worker.
             @event.listens_for(db.engine, "connect")
             def _pg_timeouts(dbapi_connection, _record):
                 with dbapi_connection.cursor() as cursor:
-                    cursor.execute("SET lock_timeout = '10s'")
+                    cursor.execute(f"SET lock_timeout = '{lock_ms}ms'")
                 dbapi_connection.commit()
 
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))

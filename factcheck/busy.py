@@ -52,6 +52,9 @@ def _handle_operational_error(error: OperationalError):
     from factcheck.security import leave_session_untouched, log_security_event
 
     db.session.rollback()
+    # The page below still reads (the signed-in user, for the layout): as a
+    # reader, so it does not queue for the same lock again and end in a 500.
+    WRITE_INTENT.set(False)
     leave_session_untouched()
     log_security_event("database.busy", path=request.path, method=request.method)
     kept = [(name, value) for name, value in request.form.items(multi=True)

@@ -43,6 +43,12 @@ _ENV_SETTINGS: dict[str, type] = {
     "JOB_SCHEDULES": str,
     "WORKER_CONCURRENCY": int,
     "DETECTION_SYNC_MAX_CHARS": int,
+    "DATABASE_LOCK_TIMEOUT": float,
+    "PARSE_TIME_LIMIT": float,
+    "PARSE_MEMORY_LIMIT": int,
+    "PARSE_MAX_BYTES": int,
+    "FETCH_TIMEOUT": float,
+    "FETCH_MAX_BYTES": int,
     "FACTCHECKS_MAX_BYTES": int,
     "FACTCHECKS_PAGE_DELAY": float,
     "SMTP_URL": str,
@@ -100,8 +106,20 @@ def default_settings(instance_path: Path) -> dict[str, Any]:
         "JOB_RETRY_DELAY_SECONDS": 10,
         "JOB_SCHEDULES": "",
         "WORKER_CONCURRENCY": 2,
+        # Budgets: no request holds a worker for long (docs/architecture.md, "Budgets").
         # Texts longer than this have their claims detected by a job, not in the request.
         "DETECTION_SYNC_MAX_CHARS": 50_000,
+        # Seconds a write waits for a database lock before answering 503.
+        "DATABASE_LOCK_TIMEOUT": 10.0,
+        # One HTML page is read in a worker process killed after this many seconds,
+        # with this much memory, and only up to this many bytes of input.
+        "PARSE_TIME_LIMIT": 5.0,
+        "PARSE_MEMORY_LIMIT": 1 << 30,
+        "PARSE_MAX_BYTES": 5_000_000,
+        # A URL fetch (in a job): total deadline in seconds, redirects and body
+        # included, and the largest body after decompression.
+        "FETCH_TIMEOUT": 10.0,
+        "FETCH_MAX_BYTES": 5_000_000,
         # Notification email (docs/team.md): smtp://user:password@host:port, or
         # smtp+starttls://…; none means notifications stay in the desk only.
         "SMTP_URL": None,
@@ -251,10 +269,16 @@ def validate_settings(config: dict[str, Any]) -> None:
                               or not all(isinstance(h, str) and h for h in hosts)):
         problems.append(f"{ENV_PREFIX}TRUSTED_HOSTS must be a comma-separated list of host "
                         "names.")
-    for name in ("MAX_CONTENT_LENGTH", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"):
+    for name in ("MAX_CONTENT_LENGTH", "SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS",
+                 "DETECTION_SYNC_MAX_CHARS", "PARSE_MEMORY_LIMIT", "PARSE_MAX_BYTES",
+                 "FETCH_MAX_BYTES"):
         value = config.get(name)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             problems.append(f"{ENV_PREFIX}{name} must be a positive whole number.")
+    for name in ("DATABASE_LOCK_TIMEOUT", "PARSE_TIME_LIMIT", "FETCH_TIMEOUT"):
+        value = config.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            problems.append(f"{ENV_PREFIX}{name} must be a positive number of seconds.")
     if problems:
         raise SettingsError("The desk cannot start with these settings:\n  "
                             + "\n  ".join(problems))

@@ -79,7 +79,7 @@ def versioned_update(session, obj: Any, seen_version: int | None, values: Mappin
         raise conflict() if conflict is not None else StaleVersion(message, rule="version")
 
 
-def configure_sqlite(engine: Engine) -> None:
+def configure_sqlite(engine: Engine, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
     """WAL, foreign keys, a busy timeout; reads DEFERRED, writes IMMEDIATE.
 
     Python's sqlite3 module opens transactions lazily with a plain BEGIN, and a
@@ -89,8 +89,10 @@ def configure_sqlite(engine: Engine) -> None:
     POST requests, commands, jobs) begins with BEGIN IMMEDIATE, which waits
     (up to the busy timeout) for the write lock at its start; a read-only
     request begins DEFERRED and reads its WAL snapshot without ever waiting
-    for a writer. Writers keep the lock short: slow work (parsing, detection)
-    runs before their write transaction opens (see docs/architecture.md).
+    for a writer. ``busy_timeout_ms`` (the ``DATABASE_LOCK_TIMEOUT`` setting) is
+    how long a writer waits for the lock before giving up (a 503). Writers
+    keep the lock short: slow work (parsing, detection) runs before their
+    write transaction opens (see docs/architecture.md).
     """
 
     @event.listens_for(engine, "connect")
@@ -99,7 +101,7 @@ def configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

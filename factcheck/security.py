@@ -80,8 +80,9 @@ def _set_headers(response):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     # Nothing a signed-in user sees may sit in a shared or browser cache. On
     # public pages the user was never loaded; a sign-in cookie is enough to
-    # decide, and saves a database round trip on every public request.
-    if _may_be_signed_in():
+    # decide, and saves a database round trip on every public request. Static
+    # files hold nothing private: they keep their own caching (static_files).
+    if _may_be_signed_in() and request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
     return response
 

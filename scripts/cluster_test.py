@@ -3,12 +3,17 @@
 PostgreSQL, Redis, two gunicorn app servers on different ports and two job
 workers. A bounded Python load client plays reviewers, editors and readers for
 ``CLUSTER_SECONDS`` (60): text and URL imports (from a local test server),
-triage, metadata edits with versions, publishing, public pages and feeds; each
-client alternates between the servers. Mid-run one worker and one app server
-are killed (SIGKILL) and started again. Then it checks and prints requests per
-second and p95 per kind, errors, every job done exactly once, every 409
-accounted for, audit rows matching changes, the login limit across both
-servers and the public pages across servers. Exit status 0 only if all hold.
+triage, metadata and claim-wording edits with versions, submit, approve,
+publishing, public pages and feeds; each client alternates between the
+servers. Reviewers research the claims assigned to them (reword, submit);
+editors read the approval page and approve the content hash shown there, then
+publish: every step goes through HTTP, as a person would. Mid-run one worker
+and one app server are killed (SIGKILL) and started again. Then it checks and
+prints requests per second and p95 per kind, errors, every job done exactly
+once, every 409 accounted for, audit rows matching changes (imports, metadata
+and wording edits, submits, approvals, publications), the login limit across
+both servers and the public pages across servers. Exit status 0 only if all
+hold.
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres) and Redis at
 127.0.0.1:6379 (``CLUSTER_REDIS_URL``, default db 2).
@@ -43,6 +48,9 @@ PASSWORD = "cluster password 1234"  # noqa: S105  (a throwaway database)
 SEED = (ROOT / "factcheck" / "demo_data" / "seed-article.txt").read_text(encoding="utf-8")
 PARAGRAPHS = [p for p in SEED.split("\n\n") if p.strip()]
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+# The approve form on the approval page: the version and content hash the editor saw.
+APPROVE_FORM = re.compile(r'action="/claims/\d+/approve">.*?name="version" value="(\d+)".*?'
+                          r'name="content_hash" value="([0-9a-f]+)"', re.S)
 
 
 def free_port() -> int:
@@ -137,6 +145,9 @@ class Stats:
         self.retried = 0
         self.conflicts: list[tuple[str, int, int]] = []  # (kind, object id, seen version)
         self.edits_ok: dict[int, int] = defaultdict(int)
+        self.wording_ok: dict[int, int] = defaultdict(int)  # claim id -> saved wording edits
+        self.submitted: list[int] = []
+        self.approved: list[int] = []
         self.transitions_ok = 0
         self.published: list[int] = []
         self.url_jobs: list[str] = []
@@ -155,6 +166,7 @@ class Client:
         self.http = requests.Session()
         self.turn = random.randrange(2)
         self.token = ""
+        self.email = email
         if email:
             page = self.request("login page", "GET", "/login")
             self.token = CSRF.search(page.text)[1]
@@ -201,8 +213,45 @@ class Client:
                             **kwargs)
 
 
+def _conflict_or(client: Client, response, table: str, object_id: int, version: int,
+                 ok: list | dict) -> None:
+    """Count a save (302) or a real conflict (409) of ``object_id`` seen at ``version``."""
+    with client.stats.lock:
+        if response.status_code == 409:
+            client.stats.conflicts.append((table, object_id, version))
+        elif response.status_code == 302:
+            if isinstance(ok, dict):
+                ok[object_id] += 1
+            else:
+                ok.append(object_id)
+
+
+def research_step(client: Client, db_read) -> None:
+    """Work on one's own claim in research: change its wording, or submit it."""
+    found = db_read("SELECT c.id, c.version FROM claims c JOIN users u ON u.id = c.assignee_id "
+                    f"WHERE c.state = 'in_research' AND u.email = '{client.email}' "
+                    "ORDER BY random() LIMIT 1")
+    if not found:
+        return
+    claim_id, version = found[0]
+    if random.random() < 0.6:
+        response = client.post("edit wording", f"/claims/{claim_id}/wording",
+                               {"claim_reviewed": f"Claim {claim_id}, reworded "
+                                                  f"{uuid.uuid4().hex[:8]}",
+                                "version": version}, expect=(302, 409))
+        _conflict_or(client, response, "claims", claim_id, version, client.stats.wording_ok)
+    else:
+        response = client.post("submit", f"/claims/{claim_id}/move/submit",
+                               {"version": version}, expect=(302, 409))
+        _conflict_or(client, response, "claims", claim_id, version, client.stats.submitted)
+
+
 def reviewer_step(client: Client, db_read, newspaper: str) -> None:
-    action = random.choice(["text", "url", "triage", "triage", "edit", "edit"])
+    action = random.choice(["text", "url", "triage", "triage", "edit", "edit",
+                            "research", "research"])
+    if action == "research":
+        research_step(client, db_read)
+        return
     if action == "text":
         text = "\n\n".join(random.sample(PARAGRAPHS, k=2)) + f"\n\nNote {uuid.uuid4()}."
         review = client.post("import text", "/articles/new?tab=text",
@@ -253,7 +302,23 @@ def reviewer_step(client: Client, db_read, newspaper: str) -> None:
                     client.stats.edits_ok[article_id] += 1
 
 
+def approve_step(client: Client, claim_id: int) -> None:
+    """Read the approval page as an editor would, and approve the content shown there."""
+    page = client.request("approval page", "GET", f"/claims/{claim_id}/approval")
+    form = APPROVE_FORM.search(page.text)
+    if form is None:  # approved or sent on by the other editor meanwhile
+        return
+    version = int(form[1])
+    response = client.post("approve", f"/claims/{claim_id}/approve",
+                           {"version": version, "content_hash": form[2]}, expect=(302, 409))
+    _conflict_or(client, response, "claims", claim_id, version, client.stats.approved)
+
+
 def editor_step(client: Client, db_read) -> None:
+    waiting = db_read("SELECT id FROM claims WHERE state = 'submitted' ORDER BY random() LIMIT 1")
+    if waiting and random.random() < 0.5:
+        approve_step(client, waiting[0][0])
+        return
     found = db_read("SELECT id, version FROM claims WHERE state = 'approved' "
                     "ORDER BY id LIMIT 2")
     if not found:
@@ -262,7 +327,7 @@ def editor_step(client: Client, db_read) -> None:
         return
     claim_id, version = random.choice(found)
     response = client.post("publish", f"/publishing/claims/{claim_id}/publish",
-                           {"seen_version": version, "change_kind": "corrected"},
+                           {"version": version, "change_kind": "corrected"},
                            expect=(302, 409))
     with client.stats.lock:
         if response.status_code == 409:
@@ -403,6 +468,12 @@ def seed(database: str) -> dict[str, list[str]]:
         for n in range(20):
             make_claim(reviewer=reviewer, editor=editor,
                        wording=f"Claim {n} for the cluster run, checked and approved")
+        # Claims in research, each with its reviewer's sources and verdict, ready to be
+        # reworded and submitted through the desk, then approved and published there.
+        for email in emails["reviewer"]:
+            for n in range(8):
+                make_claim(reviewer=users[email], state="in_research", approve=False,
+                           wording=f"Claim {n} researched by {email}")
         publish(make_claim(reviewer=reviewer, editor=editor, wording="Already published"),
                 editor)
         os.environ["CLUSTER_SEEDED_ARTICLES"] = str(db.session.scalar(
@@ -487,6 +558,22 @@ def check(stats: Stats, elapsed: float, db_read, cluster: Cluster, emails) -> in
             failures.append(f"article {article_id}: {ok} edits, {audits} audits, v{version}")
     print(f"metadata edits: {sum(stats.edits_ok.values())} saved, audit rows and versions agree: "
           f"{not any(f.startswith('article ') for f in failures)}")
+    # Research through the desk: each saved wording, submit and approval is one audit row.
+    for action, saved in (("claim.edit_wording", sum(stats.wording_ok.values())),
+                          ("claim.submit", len(stats.submitted)),
+                          ("approval.approved", len(stats.approved))):
+        rows = db_read(f"SELECT count(*) FROM audit_records WHERE action = '{action}'")[0][0]
+        print(f"{action}: {saved} saved through the desk, {rows} audit rows")
+        if rows != saved:
+            failures.append(f"{action}: {saved} saves but {rows} audit rows")
+    for claim_id, ok in stats.wording_ok.items():
+        audits = db_read("SELECT count(*) FROM audit_records WHERE action = "
+                         f"'claim.edit_wording' AND object_id = {int(claim_id)}")[0][0]
+        if audits != ok:
+            failures.append(f"claim {claim_id}: {ok} wording edits, {audits} audit rows")
+    if not (stats.submitted and stats.approved):
+        failures.append(f"the load submitted {len(stats.submitted)} and approved "
+                        f"{len(stats.approved)} claims: both must happen")
     published = db_read("SELECT count(*) FROM publications")[0][0]
     print(f"published: {len(stats.published)} by editors (+1 seeded), "
           f"{published} publications")

@@ -57,15 +57,24 @@ def create_user(
 
 
 def authenticate(session, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (no hint of which part was wrong)."""
+    """The active user with these credentials, or None (no hint of which part was wrong).
+
+    Only reads: the sign-in runs it outside any write transaction (argon2id is
+    slow). A hash made with older parameters is renewed afterwards, in the
+    sign-in's write, by :func:`renew_password_hash`.
+    """
     user = find_user_by_email(session, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
     if user is None or not user.active:
         return None
+    return user
+
+
+def renew_password_hash(user: User, password: str) -> None:
+    """Re-hash the (just verified) password when its hash used older parameters."""
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return user
 
 
 def _token_hash(token: str) -> str:

@@ -15,8 +15,15 @@ that finds the account blocked reserves nothing. So:
 * a successful sign-in (or an admin's unlock) starts again from zero.
 
 Accounts are keyed by the normalised e-mail typed, existing or not, so the
-answers do not tell which accounts exist. Per-address limits stay with
-Flask-Limiter, on the shared store ``RATELIMIT_STORAGE_URI`` names.
+answers do not tell which accounts exist.
+
+Per address, attempts are counted in Flask-Limiter's store
+(``RATELIMIT_STORAGE_URI``: Redis when configured, else per process) the same
+way: one atomic increment *before* the password is checked
+(:func:`reserve_address_attempt`, an ``INCRBY`` on Redis), given back when the
+password proves right. Flask-Limiter's own ``deduct_when`` tests the limit
+before the view and counts after it, so parallel attempts all passed the test
+before any was counted (8 of 15 got through a limit of 5 with Redis).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from limits import parse as parse_limit
 from sqlalchemy import DateTime, Integer, String, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -57,6 +65,14 @@ class Refusal:
     retry_after: int
 
 
+@dataclass(frozen=True)
+class Reservation:
+    """An attempt counted before its password check; ``locks_now``: it reached the lock."""
+
+    failures: int
+    locks_now: bool
+
+
 def delay_after(failures: int, free_attempts: int = FREE_ATTEMPTS) -> timedelta:
     """How long the account waits after ``failures`` consecutive failures."""
     if failures < free_attempts:
@@ -71,11 +87,14 @@ def _ensure_row(session, email: str) -> None:
 
 
 def reserve_attempt(session, email: str, *, free_attempts: int = FREE_ATTEMPTS,
-                    lock_after: int = LOCK_AFTER, now: datetime | None = None) -> Refusal | None:
+                    lock_after: int = LOCK_AFTER, now: datetime | None = None
+                    ) -> Refusal | Reservation:
     """Count one attempt for ``email`` before its password is checked, or refuse it.
 
-    Commits at once, so the count holds for every other worker while the
-    (slow) password check runs. Returns None when the attempt may go ahead.
+    One short write transaction, committed at once, so the count holds for
+    every other worker while the (slow) password check runs, and the check
+    itself never holds the write lock. Returns a :class:`Reservation` when the
+    attempt may go ahead, a :class:`Refusal` when it may not.
     """
     now = now or utcnow()
     _ensure_row(session, email)
@@ -87,11 +106,13 @@ def reserve_attempt(session, email: str, *, free_attempts: int = FREE_ATTEMPTS,
         .returning(LoginThrottle.failures)
     ).scalar()
     if reserved is None:
-        session.commit()
+        # Read the refusal's reason in the same transaction, then end it at once.
         row = session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
-        if row.locked_at is not None:
+        locked, blocked_until = row.locked_at is not None, row.blocked_until
+        session.commit()
+        if locked:
             return Refusal(locked=True, retry_after=0)
-        wait = (row.blocked_until - now).total_seconds() if row.blocked_until else 1
+        wait = (blocked_until - now).total_seconds() if blocked_until else 1
         return Refusal(locked=False, retry_after=max(1, int(wait + 0.999)))
     # Counted as a failure until the password proves right (see record_success).
     values: dict = {"blocked_until": now + delay_after(reserved, free_attempts)}
@@ -99,13 +120,7 @@ def reserve_attempt(session, email: str, *, free_attempts: int = FREE_ATTEMPTS,
         values["locked_at"] = now
     session.execute(update(LoginThrottle).where(LoginThrottle.email == email).values(**values))
     session.commit()
-    return None
-
-
-def just_locked(session, email: str, lock_after: int = LOCK_AFTER) -> bool:
-    """True when the attempt just counted locked the account (for the security log)."""
-    row = session.scalar(select(LoginThrottle).where(LoginThrottle.email == email))
-    return row is not None and row.locked_at is not None and row.failures == lock_after
+    return Reservation(failures=reserved, locks_now=reserved == lock_after)
 
 
 def record_success(session, email: str) -> None:
@@ -128,3 +143,33 @@ def unlock(session, email: str) -> bool:
                                     LoginThrottle.locked_at.is_not(None))
                              .values(failures=0, blocked_until=None, locked_at=None))
     return result.rowcount == 1
+
+
+# --- per address, in the limiter's store ---------------------------------------------------------
+
+
+def _address_key(limit: str, address: str, prefix: str) -> tuple[str, int, int]:
+    item = parse_limit(limit)
+    return item.key_for(prefix, "login-address", address), item.get_expiry(), item.amount
+
+
+def reserve_address_attempt(storage, address: str, limit: str, *, prefix: str = ""
+                            ) -> int | None:
+    """Count one sign-in attempt from ``address`` before its password is checked.
+
+    ``storage`` is a ``limits`` storage (Flask-Limiter's); ``limit`` reads like
+    ``"10 per minute"``, the window starting at the first attempt; ``prefix``
+    (``RATELIMIT_KEY_PREFIX``) keeps installations sharing one Redis apart. The count
+    is one atomic increment, so parallel attempts get distinct counts. Returns
+    None when the attempt may go ahead, else the seconds to wait.
+    """
+    key, expiry, allowed = _address_key(limit, address, prefix)
+    if storage.incr(key, expiry) > allowed:
+        return expiry
+    return None
+
+
+def refund_address_attempt(storage, address: str, limit: str, *, prefix: str = "") -> None:
+    """The password was right: a successful sign-in does not count against the address."""
+    key, expiry, _allowed = _address_key(limit, address, prefix)
+    storage.incr(key, expiry, amount=-1)

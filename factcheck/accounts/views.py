@@ -43,20 +43,11 @@ from factcheck.accounts.forms import (
 from factcheck.accounts.models import Role, User
 from factcheck.accounts.sessions import role_required
 from factcheck.database import WRITE_INTENT
-from factcheck.extensions import db, limiter
+from factcheck.extensions import client_address, db, limiter
 from factcheck.security import leave_session_untouched, log_security_event
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _login_failed(response) -> bool:
-    # Only failed attempts count: a successful sign-in redirects.
-    return response.status_code != 302
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -72,21 +63,32 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
 def login():
-    """Show the sign-in form and sign the user in."""
+    """Show the sign-in form and sign the user in.
+
+    Every attempt is counted before its password is checked, per address (in
+    the limiter's store) and per account (in the database), each with one
+    atomic step: attempts that run at once in several workers cannot all slip
+    under a limit. A busy database while counting is a 503 (``busy``): the
+    attempt is refused, never let through uncounted.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("desk.home"))
     form = LoginForm()
     if form.validate_on_submit():
         config = current_app.config
         email = operations.normalise_email(form.email.data)[:320]
+        address = client_address()
+        wait = _reserve_address_attempt(address)
+        if wait is not None:
+            return _refuse_login(form, email, throttle.Refusal(locked=False, retry_after=wait),
+                                 per_address=True)
         limits = {"free_attempts": config["LOGIN_FREE_ATTEMPTS"],
                   "lock_after": config["LOGIN_LOCK_AFTER"]}
-        refusal = throttle.reserve_attempt(db.session, email, **limits)
-        if refusal is not None:
-            return _refuse_login(form, email, refusal)
-        if throttle.just_locked(db.session, email, limits["lock_after"]):
+        reserved = throttle.reserve_attempt(db.session, email, **limits)
+        if isinstance(reserved, throttle.Refusal):
+            return _refuse_login(form, email, reserved)
+        if reserved.locks_now:
             log_security_event("login.locked", email=email)
         # The password check is slow (argon2id): it reads in a DEFERRED
         # transaction, so it never holds the write lock other sign-ins need.
@@ -96,13 +98,13 @@ def login():
             db.session.commit()
         finally:
             WRITE_INTENT.reset(intent)
-        if user is not None:
-            throttle.record_success(db.session, email)
         if user is None:
             log_security_event("login.failed", email=form.email.data)
-            db.session.commit()
             flash("Wrong e-mail or password.", "error")
             return render_template("auth/login.html", form=form), 200
+        throttle.record_success(db.session, email)
+        _refund_address_attempt(address)
+        operations.renew_password_hash(user, form.password.data)
         operations.start_session(
             db.session, user, address=request.remote_addr,
             user_agent=request.headers.get("User-Agent"),
@@ -118,8 +120,30 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-def _refuse_login(form, email: str, refusal: throttle.Refusal):
-    # Not even tried: the account is locked, or must wait (growing delays).
+def _reserve_address_attempt(address: str) -> int | None:
+    # The store may be a Redis that is down: the per-account count (in the
+    # database) still holds, so sign-in stays possible and the outage is logged.
+    try:
+        return throttle.reserve_address_attempt(
+            limiter.storage, address, current_app.config["LOGIN_RATE_LIMIT"],
+            prefix=current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
+    except Exception as error:  # any failure of the store (the redis client raises its own)
+        log_security_event("login.address_limit_unavailable", error=type(error).__name__)
+        return None
+
+
+def _refund_address_attempt(address: str) -> None:
+    try:
+        throttle.refund_address_attempt(
+            limiter.storage, address, current_app.config["LOGIN_RATE_LIMIT"],
+            prefix=current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
+    except Exception as error:
+        log_security_event("login.address_limit_unavailable", error=type(error).__name__)
+
+
+def _refuse_login(form, email: str, refusal: throttle.Refusal, *, per_address: bool = False):
+    # Not even tried: the account is locked, or must wait (growing delays), or
+    # this address tried too often.
     leave_session_untouched()
     if refusal.locked:
         log_security_event("login.refused_locked", email=email)
@@ -127,8 +151,10 @@ def _refuse_login(form, email: str, refusal: throttle.Refusal):
                    "Ask an admin to unlock it.")
         headers = {}
     else:
-        log_security_event("refused.429", email=email, retry_after=refusal.retry_after)
-        message = (f"Too many failed sign-ins for this account. Wait {refusal.retry_after} "
+        log_security_event("refused.429", email=email, retry_after=refusal.retry_after,
+                           limit="address" if per_address else "account")
+        whom = "from this address" if per_address else "for this account"
+        message = (f"Too many failed sign-ins {whom}. Wait {refusal.retry_after} "
                    "seconds, then try again.")
         headers = {"Retry-After": str(refusal.retry_after)}
     form.email.errors = [*form.email.errors, message]

@@ -22,7 +22,14 @@ class AuditRecord(Base):
     """One recorded action. Written in the same transaction as the change."""
 
     __tablename__ = "audit_records"
-    __table_args__ = (Index("ix_audit_records_object", "object_type", "object_id"),)
+    __table_args__ = (
+        # An object's history, and its latest record of one action (the desk home's
+        # "waiting since": the latest claim.submit of each submitted claim).
+        Index("ix_audit_records_object_action", "object_type", "object_id", "action", "at"),
+        # The desk home's activity (today's, the last 30 days' per action): a range of
+        # one action's recent records, not every record that action ever had.
+        Index("ix_audit_records_action_at", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -57,17 +57,22 @@ def waiting_for_approval(session, *, limit: int = 20) -> list[tuple[Claim, datet
     The time is the latest ``claim.submit`` audit record (a claim sent back and
     submitted again waits from its last submission), else its last update.
     """
-    submitted = (
-        select(AuditRecord.object_id.label("claim_id"), func.max(AuditRecord.at).label("at"))
-        .where(AuditRecord.action == "claim.submit", AuditRecord.object_type == "claims")
-        .group_by(AuditRecord.object_id).subquery()
+    # Correlated, per submitted claim (through ix_audit_records_object_action): grouping every
+    # submission the desk ever recorded would grow with the history, not with the queue.
+    submitted_at = (
+        select(func.max(AuditRecord.at))
+        .where(AuditRecord.object_type == "claims", AuditRecord.object_id == Claim.id,
+               AuditRecord.action == "claim.submit")
+        .correlate(Claim).scalar_subquery()
     )
-    since = func.coalesce(submitted.c.at, Claim.updated_at)
+    since = func.coalesce(submitted_at, Claim.updated_at).label("since")
+    # The page is chosen over narrow (id, since) rows, then its wide rows are read.
+    page = (select(Claim.id, since).where(Claim.state == ClaimState.SUBMITTED.value)
+            .order_by(since.asc(), Claim.id.asc()).limit(limit).subquery())
     rows = session.execute(
-        select(Claim, since.label("since")).options(*_row_options())
-        .outerjoin(submitted, submitted.c.claim_id == Claim.id)
-        .where(Claim.state == ClaimState.SUBMITTED.value)
-        .order_by(since.asc(), Claim.id.asc()).limit(limit)
+        select(Claim, page.c.since).options(*_row_options())
+        .join(page, page.c.id == Claim.id)
+        .order_by(page.c.since.asc(), Claim.id.asc())
     ).all()
     return [(claim, when) for claim, when in rows]
 

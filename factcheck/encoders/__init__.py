@@ -33,6 +33,7 @@ __all__ = [
     "SentenceEncoder",
     "SequenceClassifier",
     "default_encoder",
+    "once_per_directory",
     "sha256_of",
     "verify_file",
 ]
@@ -40,7 +41,21 @@ __all__ = [
 DEFAULT_ENCODER_DIR = Path(__file__).with_name("minilm")
 
 _lock = threading.Lock()
-_encoders: dict[Path, SentenceEncoder] = {}
+_loaded: dict[tuple[str, Path], object] = {}
+
+
+def once_per_directory(kind: str, directory: Path, make):
+    """The process's one ``make(directory)`` for this model folder, created on first use.
+
+    A model holds tens of MB and an onnxruntime session: every caller in the
+    process (web requests, jobs, the CLI) shares one per folder and kind.
+    """
+    key = (kind, Path(directory).resolve())
+    with _lock:
+        made = _loaded.get(key)
+        if made is None:
+            made = _loaded[key] = make(key[1])
+        return made
 
 
 def default_encoder(directory: Path | str | None = None) -> SentenceEncoder:
@@ -50,9 +65,4 @@ def default_encoder(directory: Path | str | None = None) -> SentenceEncoder:
     layout), e.g. a multilingual encoder; by default the shipped MiniLM.
     """
     chosen = Path(directory or os.environ.get("FACTCHECK_ENCODER_DIR") or DEFAULT_ENCODER_DIR)
-    chosen = chosen.resolve()
-    with _lock:
-        encoder = _encoders.get(chosen)
-        if encoder is None:
-            encoder = _encoders[chosen] = SentenceEncoder(chosen)
-        return encoder
+    return once_per_directory("sentence-encoder", chosen, SentenceEncoder)

@@ -80,7 +80,8 @@ def import_one(item: str, actor) -> tuple[str, dict[str, Any]]:
     try:
         if _is_url(item):
             settings = ops.fetch_settings(current_app.config, item, own_port=True)
-            inspection, source, source_url = ops.inspect_url(item, settings), "url", item
+            inspection = ops.inspect_url(item, settings, ops.parse_limits(current_app.config))
+            source, source_url = "url", item
         else:
             (inspection, source), source_url = _read_file(item), None
         article = ops.import_article(

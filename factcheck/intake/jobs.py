@@ -24,7 +24,8 @@ def fetch_url_job(ctx) -> dict:
     url = ctx.payload["url"]
     ctx.progress(1, 3, "Fetching and reading the page…")  # commits: no lock held while fetching
     try:
-        inspection = ops.inspect_url(url, ops.fetch_settings(current_app.config, url))
+        inspection = ops.inspect_url(url, ops.fetch_settings(current_app.config, url),
+                                     ops.parse_limits(current_app.config))
     except IntakeError as error:
         transient = type(error).__name__ in _TRANSIENT
         raise JobError(ops.describe_fetch_error(error), permanent=not transient) from error

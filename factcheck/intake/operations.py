@@ -110,7 +110,7 @@ def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = Fals
 
     ``FETCH_ALLOW_PRIVATE`` opens loopback addresses (tests, a local demo);
     ``FETCH_ALLOWED_PORTS`` lists the ports; ``FETCH_TIMEOUT`` (seconds) and
-    ``FETCH_MAX_BYTES``, when set, replace the fetcher's limits. With ``own_port`` (the CLI, as
+    ``FETCH_MAX_BYTES`` are the fetch's budget. With ``own_port`` (the CLI, as
     ``articles inspect`` does) and private fetching on, the URL's own port
     is allowed too.
     """
@@ -124,7 +124,7 @@ def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = Fals
             pass  # the fetcher reports the malformed URL itself
     settings: dict[str, Any] = {"allow_private": allow_private,
                                 "allowed_ports": tuple(sorted(ports))}
-    # Optional overrides of the fetcher's own limits (10 s, 5 MB).
+    # The budget (settings; the fetcher's own defaults when a caller has none).
     if config.get("FETCH_TIMEOUT"):
         settings["timeout"] = float(config["FETCH_TIMEOUT"])
     if config.get("FETCH_MAX_BYTES"):
@@ -132,19 +132,31 @@ def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = Fals
     return settings
 
 
-def inspect_url(url: str, settings: Mapping[str, Any]):
+def parse_limits(config: Mapping[str, Any]):
+    """The HTML parsing budget from the app's settings (``PARSE_*``), as ``ParseLimits``."""
+    from factcheck.intake.inspect import DEFAULT_LIMITS, ParseLimits
+
+    return ParseLimits(
+        time_limit=float(config.get("PARSE_TIME_LIMIT") or DEFAULT_LIMITS.time_limit),
+        memory_limit=int(config.get("PARSE_MEMORY_LIMIT") or DEFAULT_LIMITS.memory_limit),
+        max_bytes=int(config.get("PARSE_MAX_BYTES") or DEFAULT_LIMITS.max_bytes))
+
+
+def inspect_url(url: str, settings: Mapping[str, Any], limits=None):
     """Fetch ``url`` with ``settings`` (see :func:`fetch_settings`) and inspect the page.
 
-    Raises :class:`~factcheck.intake.fetch.FetchError` or another
+    ``limits`` (see :func:`parse_limits`) bound the parsing. Raises
+    :class:`~factcheck.intake.fetch.FetchError` or another
     :class:`IntakeError` with a message for the reviewer.
     """
     from factcheck.intake.fetch import fetch_url
-    from factcheck.intake.inspect import inspect_html, inspect_text
+    from factcheck.intake.inspect import DEFAULT_LIMITS, inspect_html, inspect_text
 
     page = fetch_url(url.strip(), **settings)
     if page.kind == "text":
         return inspect_text(page.text, url=page.final_url)
-    return inspect_html(page.body, url=page.final_url, encoding=page.encoding)
+    return inspect_html(page.body, url=page.final_url, encoding=page.encoding,
+                        limits=limits or DEFAULT_LIMITS)
 
 
 def describe_fetch_error(error: IntakeError) -> str:

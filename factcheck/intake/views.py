@@ -96,9 +96,12 @@ def _inspect_submission(tab: str, form):
     if tab == "html":
         upload = form.upload()
         data = upload if upload is not None else form.html.data
-        return inspect_html(data, url=form.url.data or None), form.url.data or None
+        return (inspect_html(data, url=form.url.data or None,
+                             limits=ops.parse_limits(current_app.config)),
+                form.url.data or None)
     settings = ops.fetch_settings(current_app.config, form.url.data)
-    return ops.inspect_url(form.url.data, settings), form.url.data
+    return (ops.inspect_url(form.url.data, settings, ops.parse_limits(current_app.config)),
+            form.url.data)
 
 
 def _error_field(tab: str, form):

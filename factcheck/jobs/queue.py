@@ -6,7 +6,8 @@
   the instance folder), for a one-machine install with nothing else to run;
 - ``redis://host:port/db``: ``RedisHuey``, for several machines;
 - ``sqlite:////path/queue.sqlite3``: ``SqliteHuey`` at that path;
-- ``immediate``: no queue, the job runs in the process that commits it (tests only).
+- ``immediate``: no queue, the job runs in the process that commits it (tests only;
+  a retry waits its delay in place).
 
 Huey carries only the job's id. The job's row is written in the caller's
 transaction, and the message is sent by a SQLAlchemy ``after_commit`` hook, so
@@ -124,6 +125,10 @@ class JobQueue:
                 self.dispatch([job_id], delay=REDISPATCH_DELAY_SECONDS)
                 return
             if outcome.retry_in is not None:
+                if self.immediate and outcome.retry_in:
+                    # Immediate mode (tests) has no scheduler: wait for the retry's time
+                    # in place, or the job could not be claimed before its run_after.
+                    time.sleep(outcome.retry_in)
                 self.dispatch([job_id], delay=outcome.retry_in)
 
     def tick(self) -> None:
@@ -169,7 +174,7 @@ class JobQueue:
         for job_id in job_ids:
             try:
                 if self.immediate:
-                    self._run(job_id)  # a retry runs at once: immediate mode has no clock
+                    self._run(job_id)  # a retry runs once its delay has passed (_run)
                 else:
                     self._mark_dispatched(job_id)
                     if delay:

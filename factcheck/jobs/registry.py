@@ -21,13 +21,18 @@ class JobError(Exception):
 
     ``permanent`` (the default): retrying cannot help (a refused URL, a page
     that is not HTML), so the job fails at once. Otherwise it is retried like
-    any other failure, up to the kind's ``max_attempts``.
+    any other failure, up to the kind's ``max_attempts``, after ``retry_in``
+    seconds when given.
     """
 
-    def __init__(self, message: str, *, permanent: bool = True) -> None:
+    def __init__(self, message: str, *, permanent: bool = True,
+                 retry_in: float | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
+        # Seconds until the next attempt when the job knows better than the queue's
+        # default delay (an email's own backoff); None: the default.
+        self.retry_in = retry_in
 
 
 class JobInputGone(JobError):

@@ -212,6 +212,8 @@ def run_job(session_factory, job_id: int, *, settings: RunSettings = RunSettings
                         max_attempts, error)
             if attempt < max_attempts:
                 delay = settings.retry_delay_seconds * attempt
+                if isinstance(error, JobError) and error.retry_in is not None:
+                    delay = max(0.0, error.retry_in)
                 _end(session, job_id, attempt, state=JobState.QUEUED, error=text,
                      lease_until=None, dispatched_at=None,
                      run_after=utcnow() + timedelta(seconds=delay) if delay else None)

@@ -1,16 +1,18 @@
-"""Notification email: sent after the commit, in the background, retried with backoff.
+"""Notification email: sent by the job queue after the commit, retried with backoff.
 
 ``FACTCHECK_SMTP_URL`` names the server: ``smtp://user:password@host:port``
 (plain, or STARTTLS when the server offers it), ``smtp+starttls://…`` (STARTTLS
 required) or ``smtps://…`` (TLS from the start). Without it nothing is mailed.
 
-A request never waits for the mail server: ``dispatch`` starts a daemon thread
-after the commit. A send that fails is retried after 2, 4, 8… seconds
-(``EMAIL_RETRY_BASE_SECONDS``), ``EMAIL_MAX_ATTEMPTS`` times in all, then the
-notification's email is marked failed. Whatever a crash interrupts stays
-``pending`` with its next attempt time, and ``factcheck notifications send``
-(run by cron, or the job queue's periodic task) picks it up, together with the
-daily digests.
+A request never waits for the mail server: the transaction that creates
+notifications to mail at once also enqueues one ``notifications.email`` job
+with their ids (``operations._before_commit``), and a worker sends them. A send
+that fails is tried again after 2, 4, 8… seconds (``EMAIL_RETRY_BASE_SECONDS``),
+``EMAIL_MAX_ATTEMPTS`` times in all, then the notification's email is marked
+failed: the job asks the queue to run it again at the next attempt's time.
+Each email is taken by one sender at a time (``claim_pending``), so the job and
+the minute's ``notifications.send`` (which picks up whatever a crash
+interrupted, and sends the daily digests) never both mail it.
 
 Each message has a plain-text and an HTML part, a link straight to the claim
 and an unsubscribe link that works without signing in: a token signed with the
@@ -22,16 +24,14 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, has_app_context, has_request_context, render_template
-from sqlalchemy import select
+from flask import current_app, g, render_template
+from sqlalchemy import or_, select, update
 
 from factcheck.accounts.models import User
 from factcheck.database import utcnow
@@ -41,7 +41,9 @@ from factcheck.notifications.tokens import unsubscribe_token
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT_SECONDS = 10
-_threads: list[threading.Thread] = []
+# How long a sender holds a pending email it took (a few SMTP timeouts): after that,
+# a sender that died is presumed gone and another one may take it.
+SENDING_LEASE = timedelta(seconds=3 * SMTP_TIMEOUT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,15 @@ def notification_link(notification: Notification) -> str:
 
 def build_message(user: User, notifications: list[Notification], *, digest: bool) -> EmailMessage:
     """The email for ``user``: one notification, or the day's digest."""
-    if not has_request_context():
-        # A background sender has no request: build URLs as if for the site's address.
-        with current_app.test_request_context("/", base_url=current_app.config["SITE_URL"]):
+    if not getattr(g, "building_email", False):
+        # Rendered in a context of its own, as a worker with no request does: URLs for the
+        # site's address, and no trace of a request that happens to be running (the
+        # queue's immediate mode runs jobs in the request that enqueued them): its
+        # signed-in user is not the recipient, and its session must not be touched.
+        app = current_app._get_current_object()
+        with app.app_context(), app.test_request_context(
+                "/", base_url=app.config["SITE_URL"]):
+            g.building_email = True
             return build_message(user, notifications, digest=digest)
     org = current_app.config["ORG_NAME"]
     items = [{"text": n.text, "url": _site_url(notification_link(n)), "at": n.created_at,
@@ -147,94 +155,114 @@ def _settings() -> SmtpSettings | None:
     return parse_smtp_url(url) if url else None
 
 
+def _record_outcome(session, ids: list[int], error: Exception | None) -> None:
+    """Store how one try went for the notifications ``ids``. Commits."""
+    maximum = int(current_app.config.get("EMAIL_MAX_ATTEMPTS", 5))
+    for notification in session.scalars(select(Notification).where(Notification.id.in_(ids))
+                                        .execution_options(populate_existing=True)):
+        notification.email_attempts += 1
+        if error is None:
+            notification.email_state = "sent"
+        elif notification.email_attempts >= maximum:
+            notification.email_state = "failed"
+        else:
+            notification.email_next_at = utcnow() + _backoff(notification.email_attempts)
+    session.commit()
+
+
 def send_group(session, user: User, notifications: list[Notification], *, digest: bool) -> bool:
-    """Try once to mail ``notifications`` to ``user``; record the outcome. Commits."""
+    """Try once to mail ``notifications`` to ``user``; record the outcome. Commits.
+
+    The message is built, then the transaction ends before the mail server is
+    contacted: on SQLite a job's transaction holds the write lock, and a slow or
+    silent server must not keep the desk's writers waiting (up to the SMTP timeout).
+    """
     settings = _settings()
     if settings is None or not user.active:
         for n in notifications:
             n.email_state = "none"
         session.commit()
         return True
-    try:
-        send_message(settings, build_message(user, notifications, digest=digest))
-    except (OSError, smtplib.SMTPException) as error:
-        log.warning("notification email to user %s failed: %s", user.id, error)
-        maximum = int(current_app.config.get("EMAIL_MAX_ATTEMPTS", 5))
-        for n in notifications:
-            n.email_attempts += 1
-            if n.email_attempts >= maximum:
-                n.email_state = "failed"
-            else:
-                n.email_next_at = utcnow() + _backoff(n.email_attempts)
-        session.commit()
-        return False
-    for n in notifications:
-        n.email_state = "sent"
-        n.email_attempts += 1
+    ids = [n.id for n in notifications]
+    message = build_message(user, notifications, digest=digest)
+    user_id = user.id
     session.commit()
+    try:
+        send_message(settings, message)
+    except (OSError, smtplib.SMTPException) as error:
+        log.warning("notification email to user %s failed: %s", user_id, error)
+        _record_outcome(session, ids, error)
+        return False
+    _record_outcome(session, ids, None)
     return True
 
 
-def send_pending(ids: Iterable[int]) -> None:
-    """Mail each pending notification in ``ids``, retrying with backoff until done or failed."""
-    from factcheck.extensions import db
+def claim_pending(session, notification_id: int, *, now=None) -> Notification | None:
+    """Take one pending email whose time has come, for this sender only; None if not.
 
-    remaining = list(ids)
-    while remaining:
-        waits = []
-        for notification_id in list(remaining):
-            notification = db.session.get(Notification, notification_id)
-            if notification is None or notification.email_state != "pending":
-                remaining.remove(notification_id)
-                continue
-            if notification.email_next_at and notification.email_next_at > utcnow():
-                waits.append((notification.email_next_at - utcnow()).total_seconds())
-                continue
-            sent = send_group(db.session, notification.user, [notification], digest=False)
-            if sent or notification.email_state == "failed":
-                remaining.remove(notification_id)
-            else:
-                waits.append((notification.email_next_at - utcnow()).total_seconds())
-        db.session.remove()
-        if remaining and waits:
-            time.sleep(max(0.05, min(waits)))
+    ``UPDATE … WHERE email_state='pending' AND email_next_at is due`` moves its next
+    attempt a lease ahead, so the job that sends it and the minute's
+    ``notifications.send`` never both mail it; a sender that dies leaves it to be
+    taken again when the lease runs out. Flushes; the caller's send commits.
+    """
+    now = now or utcnow()
+    matched = session.execute(
+        update(Notification)
+        .where(Notification.id == notification_id, Notification.email_state == "pending",
+               or_(Notification.email_next_at.is_(None), Notification.email_next_at <= now))
+        .values(email_next_at=now + SENDING_LEASE)
+        .execution_options(synchronize_session=False)).rowcount
+    if matched != 1:
+        return None
+    return session.scalars(select(Notification).where(Notification.id == notification_id)
+                           .execution_options(populate_existing=True)).one()
 
 
-def dispatch(ids: list[int]) -> None:
-    """After a commit: mail these notifications in the background (never in the request)."""
-    if not ids or not has_app_context() or not current_app.config.get("SMTP_URL"):
-        return
-    app = current_app._get_current_object()
+@dataclass
+class SendOutcome:
+    """What one pass over some pending emails did, and when the rest are next due."""
 
-    def run():
-        with app.app_context():
-            try:
-                send_pending(ids)
-            except Exception:  # a background thread must log, never die silently
-                log.exception("notification email thread failed")
-
-    thread = threading.Thread(target=run, name="notification-email", daemon=True)
-    _threads[:] = [t for t in _threads if t.is_alive()]
-    _threads.append(thread)
-    thread.start()
+    sent: int = 0
+    failed: int = 0
+    next_due: list = field(default_factory=list)  # next attempt times of those still pending
 
 
-def wait_for_senders(timeout: float = 30.0) -> None:
-    """Wait for the background senders (tests, and the CLI before it exits)."""
-    deadline = time.monotonic() + timeout
-    for thread in list(_threads):
-        thread.join(max(0.0, deadline - time.monotonic()))
+def send_pending(session, ids: Iterable[int]) -> SendOutcome:
+    """Try once each of the pending emails ``ids`` whose time has come. Commits."""
+    outcome = SendOutcome()
+    for notification_id in ids:
+        notification = claim_pending(session, notification_id)
+        if notification is None:
+            session.rollback()
+            next_at = session.scalar(select(Notification.email_next_at).where(
+                Notification.id == notification_id, Notification.email_state == "pending"))
+            session.rollback()
+            if next_at is not None:  # not yet due (or another sender has it)
+                outcome.next_due.append(next_at)
+            continue
+        if send_group(session, notification.user, [notification], digest=False):
+            outcome.sent += 1
+            continue
+        state, next_at = session.execute(select(Notification.email_state,
+                                                Notification.email_next_at)
+                                         .where(Notification.id == notification_id)).one()
+        session.rollback()
+        if state == "failed":
+            outcome.failed += 1
+        else:
+            outcome.next_due.append(next_at)
+    return outcome
 
 
 def send_due(session, *, digest: bool) -> int:
     """Send what is due: pending retries, and (``digest``) each user's digest. Returns emails."""
     now = utcnow()
     sent = 0
-    due = session.scalars(select(Notification).where(
+    due = list(session.scalars(select(Notification.id).where(
         Notification.email_state == "pending",
-        (Notification.email_next_at.is_(None)) | (Notification.email_next_at <= now))).all()
-    for notification in due:
-        sent += send_group(session, notification.user, [notification], digest=False)
+        (Notification.email_next_at.is_(None)) | (Notification.email_next_at <= now))))
+    session.rollback()
+    sent += send_pending(session, due).sent
     if digest:
         rows = session.scalars(select(Notification).where(Notification.email_state == "digest")
                                .order_by(Notification.user_id, Notification.id)).all()

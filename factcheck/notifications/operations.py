@@ -7,8 +7,9 @@ own action) and disabled users, and adds the notifications to the same flush:
 the change, its record and its notifications commit or roll back together.
 
 Email never goes out inside the transaction: the ids of notifications to mail
-at once are collected after the flush and handed to the sender only after the
-commit (``email.dispatch``), which works in the background.
+at once are collected after each flush, and the commit enqueues one
+``notifications.email`` job with them (in the same transaction); a worker of the
+job queue sends them after the commit (``jobs.py``, ``email.py``).
 """
 
 from __future__ import annotations
@@ -130,14 +131,21 @@ def _after_flush_postexec(session: Session, _context) -> None:
         session.info.setdefault(_PENDING_KEY, []).extend(pending)
 
 
-def _after_commit(session: Session) -> None:
+def _before_commit(session: Session) -> None:
+    """Enqueue the job that mails this transaction's at-once notifications, in it.
+
+    The job's row commits with the notifications (or neither does), and the job
+    queue sends its id to a worker only after the commit: the request never
+    talks to the mail server.
+    """
     if session.in_nested_transaction():
         return  # a SAVEPOINT released: the real commit is still to come
+    session.flush()  # the last changes' notifications (commit would flush them after us)
     pending = session.info.pop(_PENDING_KEY, None)
-    if pending:
-        from factcheck.notifications import email
+    if pending and _smtp_configured():
+        from factcheck.jobs import enqueue
 
-        email.dispatch(pending)
+        enqueue("notifications.email", {"ids": sorted(set(pending))}, session=session)
 
 
 def _after_rollback(session: Session) -> None:
@@ -157,7 +165,7 @@ def install_listeners() -> None:
     """Derive notifications on every session (idempotent)."""
     for name, listener in (("before_flush", _before_flush),
                            ("after_flush_postexec", _after_flush_postexec),
-                           ("after_commit", _after_commit),
+                           ("before_commit", _before_commit),
                            ("after_rollback", _after_rollback)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
@@ -166,10 +174,17 @@ def install_listeners() -> None:
 # --- reading and marking -----------------------------------------------------------------------
 
 
-def unread_count(session, user: User) -> int:
-    """How many notifications ``user`` has not read (the bell)."""
-    return session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+# The bell says "99+" past this, so it never counts further: the count reads at most this
+# many index entries, whether the user has 100 or 100,000 unread notifications.
+UNREAD_COUNT_CAP = 100
+
+
+def unread_count(session, user: User, *, cap: int = UNREAD_COUNT_CAP) -> int:
+    """How many notifications ``user`` has not read (the bell), counted up to ``cap``."""
+    unread = (select(Notification.id).where(Notification.user_id == user.id,
+                                            Notification.read_at.is_(None))
+              .limit(cap).subquery())
+    return session.scalar(select(func.count()).select_from(unread)) or 0
 
 
 def mark_read(session, user: User, notification_id: int) -> bool:

@@ -80,8 +80,7 @@ def index():
         "notifications/index.html", groups=grouped_by_day(rows, utcnow().date()),
         more_before=rows[-1].id if more and rows else None,
         newest_id=rows[0].id if rows else None,
-        unread=operations.unread_count(db.session, current_user),
-        link=notification_link)
+        link=notification_link)  # the unread count is the bell's (_bell_context): one count
 
 
 def _own(notification_id: int) -> Notification:
@@ -176,6 +175,7 @@ def _bell_context() -> dict:
     if not current_user.is_authenticated:
         return {}
     return {"unread_notifications": operations.unread_count(db.session, current_user),
+            "unread_cap": operations.UNREAD_COUNT_CAP,
             "notification_link": notification_link}
 
 

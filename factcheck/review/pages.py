@@ -1,7 +1,7 @@
 """What the claim and approval pages show, gathered in one place so the views stay thin.
 
-Reads only: nothing here writes (``current_scale`` may flush the default
-scale into the request's transaction, which a GET never commits).
+Reads only: nothing here writes (before the rating scale exists, the pages
+show the default scale from unsaved objects: ``scale_in_use``).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from factcheck.review.forms import (
 )
 from factcheck.review.markdown import render_markdown
 from factcheck.review.models import Approval, RatingLabel, Source
-from factcheck.review.scale import current_scale
+from factcheck.review.scale import current_scale, scale_in_use
 
 # Steps with their own pages elsewhere: shown as links when that page exists.
 OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.reopen",
@@ -78,11 +78,12 @@ def rating_choices(session) -> list:
     """The active labels of the current scale as select choices (value = label text).
 
     Labels, not ids, travel in the form: they are unique within a scale and do
-    not depend on rows a GET may only have flushed (the default scale).
+    not depend on rows that may not exist yet (the default scale, before its
+    first use).
     """
     from wtforms.fields.choices import SelectChoice
 
-    scale = current_scale(session)
+    scale = scale_in_use(session)
     return [SelectChoice(label.label, _label_text(label)) for label in scale.labels
             if label.active]
 

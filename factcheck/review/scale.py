@@ -1,4 +1,4 @@
-"""The organisation's rating scale, with the default one seeded on first use."""
+"""The organisation's rating scale; the default one is created by the first write needing it."""
 
 from __future__ import annotations
 
@@ -23,17 +23,43 @@ DEFAULT_SCALE: list[tuple[str, int | None, str, str]] = [
 ]
 
 
-def current_scale(session) -> RatingScale:
-    """The scale in use, creating the default one when there is none. Flushes."""
-    scale = session.scalar(
+def _saved_scale(session) -> RatingScale | None:
+    return session.scalar(
         select(RatingScale).where(RatingScale.is_current.is_(True)).order_by(RatingScale.id)
     )
+
+
+def _default_scale() -> RatingScale:
+    """The default scale as new, unsaved objects (not added to any session)."""
+    scale = RatingScale(name="Default scale", best=5, worst=1, is_current=True, version=1)
+    for position, (label, value, meaning, colour) in enumerate(DEFAULT_SCALE):
+        RatingLabel(scale=scale, label=label, value=value, meaning=meaning, colour=colour,
+                    position=position, active=True)
+    return scale
+
+
+def scale_in_use(session) -> RatingScale:
+    """The scale to show, for pages that only read: never writes.
+
+    Before anyone saved a verdict (or an admin set the scale up) there is no
+    scale row; a GET then shows the default scale's labels from unsaved
+    objects, and the first write that needs the scale creates it
+    (:func:`current_scale`). Forms carry label texts, not ids, so a form shown
+    before the scale existed still posts the right label.
+    """
+    return _saved_scale(session) or _default_scale()
+
+
+def current_scale(session) -> RatingScale:
+    """The scale in use, creating the default one when there is none. Flushes.
+
+    Only for operations that write (saving a verdict, seeding the scale, the
+    demo): a GET must not write, so pages use :func:`scale_in_use`.
+    """
+    scale = _saved_scale(session)
     if scale is not None:
         return scale
-    scale = RatingScale(name="Default scale", best=5, worst=1, is_current=True)
+    scale = _default_scale()
     session.add(scale)
-    for position, (label, value, meaning, colour) in enumerate(DEFAULT_SCALE):
-        session.add(RatingLabel(scale=scale, label=label, value=value, meaning=meaning,
-                                colour=colour, position=position))
     session.flush()
     return scale

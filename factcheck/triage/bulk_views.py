@@ -141,9 +141,14 @@ def delete_view(view_id: int):
     return redirect(url_for("desk.home"))
 
 
-def bulk_context() -> dict:
-    """What the queue page needs for the bulk bar and the undo bar."""
-    people = [tuple(row) for row in db.session.execute(
-        select(User.id, User.name).where(User.active.is_(True)).order_by(User.name, User.id))]
+def bulk_context(people: list[tuple[int, str]] | None = None) -> dict:
+    """What the queue page needs for the bulk bar and the undo bar.
+
+    ``people`` (active users, by name) when the caller has already read them.
+    """
+    if people is None:
+        people = [tuple(row) for row in db.session.execute(
+            select(User.id, User.name).where(User.active.is_(True))
+            .order_by(User.name, User.id))]
     return {"bulk_actions": bulk.BULK_ACTIONS, "bulk_people": people,
             "bulk_reasons": REASON_LABELS, "max_bulk": bulk.MAX_BULK, "undo": pending_undo()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select, union_all
 
 from factcheck.accounts.models import User
 from factcheck.claims.models import Claim
@@ -53,13 +53,19 @@ def delete_view(session, user: User, view_id: int) -> bool:
 
 
 def views_with_counts(session, user: User) -> list[tuple[SavedView, int]]:
-    """``user``'s views, by name, each with how many claims it shows now."""
+    """``user``'s views, by name, each with how many claims it shows now.
+
+    All the counts come from one statement, a ``UNION ALL`` of one count per view,
+    each counted through its own index as the queue counts it: the desk home costs two
+    statements whether a user has 1 view or 30.
+    """
     views = session.scalars(select(SavedView).where(SavedView.user_id == user.id)
                             .order_by(SavedView.name)).all()
-    out = []
-    for view in views:
-        filters = filters_from_args(view.filters)
-        count = session.scalar(select(func.count(Claim.id)).where(
-            *queue_conditions(filters, user.id))) or 0
-        out.append((view, count))
-    return out
+    if not views:
+        return []
+    counts = [
+        select(literal(position).label("position"), func.count(Claim.id).label("claims"))
+        .where(*queue_conditions(filters_from_args(view.filters), user.id))
+        for position, view in enumerate(views)]
+    found = dict(session.execute(union_all(*counts)).all())
+    return [(view, int(found.get(position) or 0)) for position, view in enumerate(views)]

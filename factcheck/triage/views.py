@@ -155,7 +155,7 @@ def queue():
         "triage/queue.html", form=form, page=page, filters=page.filters,
         claim_matches=matches_for(db.session, [claim.id for claim in page.claims]),
         **rows.row_context(people=people, next_url=request.full_path.rstrip("?")),
-        **bulk_context(),
+        **bulk_context(people),
     )
 
 

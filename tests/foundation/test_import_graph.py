@@ -20,7 +20,7 @@ SOURCE = Path(__file__).resolve().parents[2] / "factcheck"
 # The layers, from the bottom. A unit imports only units of its own layer or below.
 PURE = frozenset({"errors", "text_rules", "jsonld", "claimreview", "encoders"})
 FOUNDATION = frozenset({"config", "database", "extensions", "ids", "form_rules", "security",
-                        "compression", "error_pages", "busy"})
+                        "compression", "error_pages", "busy", "static_files"})
 FEATURES = frozenset({"accounts", "audit", "jobs", "intake", "claims", "matching", "review",
                       "triage", "factchecks", "publishing", "comments", "notifications",
                       "desk", "export"})

@@ -5,6 +5,9 @@ on any claim; a reviewer acts on the claims assigned to them and on claims
 nobody has; each action starts only from its states. A walk of ``app.url_map``
 finds every POST route about claims, so a new route cannot escape this matrix:
 it must be listed in ``ACTIONS`` or, with a reason, in ``NOT_A_CLAIM_CHANGE``.
+The queue's bulk action and undo are in it too: they answer 200 (a result page)
+or 302 whatever happened to each claim, so there "refused" means the claim did
+not change (and, for a bulk action, the page lists it as refused).
 
 The expected outcomes below are written by hand, not computed by the rule.
 """
@@ -15,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from factcheck.audit.models import AuditRecord
+from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.extensions import db
 from factcheck.review.content import content_hash, fact_check_content
@@ -58,6 +62,14 @@ ACTIONS: dict[str, tuple[str, str, frozenset | None]] = {
     "queue:start_research": ("triage.transition", "reviewer", frozenset({S.CHECKABLE})),
     "assign": ("triage.assign", "reviewer", STAFFABLE),
     "priority": ("triage.priority", "reviewer", STAFFABLE),
+    "bulk:mark_not_checkable": ("bulk.apply", "reviewer", TRIAGE),
+    "bulk:mark_duplicate": ("bulk.apply", "reviewer", TRIAGE),
+    "bulk:assign": ("bulk.apply", "reviewer", STAFFABLE),
+    "bulk:priority": ("bulk.apply", "reviewer", STAFFABLE),
+    # Undo of one's own recent queue action: the reverse goes through the same rule.
+    "undo:priority": ("bulk.undo", "reviewer", STAFFABLE),
+    "undo:assign": ("bulk.undo", "reviewer", STAFFABLE),
+    "undo:mark_not_checkable": ("bulk.undo", "reviewer", SET_ASIDE),
     "publish": ("publishing.publish", "editor", None),
     "reopen": ("publishing.reopen", "editor", None),
     "retract": ("publishing.retract", "editor", None),
@@ -66,12 +78,9 @@ NOT_A_CLAIM_CHANGE = {
     "review.preview_verdict": "renders Markdown, writes nothing",
     "articles.make_claim": "creates a new claim from a span; no existing claim changes",
     "articles.redetect": "editors only; refreshes only claims no reviewer has touched",
-    "bulk.apply": "applies triage.operations (assign_claim, set_priority, triage_claim) to "
-                  "each ticked claim; each asks claim_problem, as the routes above prove",
-    "bulk.undo": "reverses one's own queue action through apply_transition, assign_claim and "
-                 "set_priority, which ask claim_problem",
-    "bulk.save_view": "saves a queue filter, not a claim",
-    "bulk.delete_view": "deletes a saved queue filter, not a claim",
+    "bulk.save_view": "saves a queue filter, not a claim (test_saved_views_are_their_owners)",
+    "bulk.delete_view": "deletes a saved queue filter, not a claim "
+                        "(test_saved_views_are_their_owners)",
     "comments.add": "a comment in the claim's discussion; the claim itself does not change",
 }
 
@@ -96,7 +105,8 @@ def test_every_claim_route_is_in_the_matrix(app):
             f"{rule.rule} ({rule.endpoint}) changes claims but is not in the matrix")
 
 
-def _request(name: str, claim: Claim, other: Claim, source_id: int, actor, users):
+def _request(name: str, claim: Claim, other: Claim, source_id: int, actor, users,
+             undo_record_id: int | None = None):
     version, cid, aid = claim.version, claim.id, claim.article_id
     p = f"source-{source_id}"
     kind, _, step = name.partition(":")
@@ -107,6 +117,13 @@ def _request(name: str, claim: Claim, other: Claim, source_id: int, actor, users
         return f"/triage/claims/{cid}/state/{step}", {
             "version": version, "not_checkable_reason": "opinion",
             "duplicate_of_id": other.id}
+    if kind == "bulk":
+        return "/triage/bulk", {
+            "claims": f"{cid}:{version}", "bulk_action": step, "priority": "3",
+            "not_checkable_reason": "opinion", "duplicate_of_id": other.id,
+            "assignee_id": "" if claim.assignee_id == actor.id else str(actor.id)}
+    if kind == "undo":
+        return "/triage/undo", {"records": str(undo_record_id)}
     at = claim.start_offset + claim.sentence.index(" Shi ")
     assignee = "" if claim.assignee_id == actor.id else str(actor.id)
     return {
@@ -141,6 +158,24 @@ def _request(name: str, claim: Claim, other: Claim, source_id: int, actor, users
     }[name]
 
 
+def _undoable_record(step: str, claim: Claim, actor) -> int:
+    """The actor's own recent queue action on ``claim``, the claim as it left it."""
+    if step == "priority":
+        claim.priority = 2
+        before, after = {"priority": 0}, {"priority": 2}
+    elif step == "assign":
+        # Own or a colleague's: the actor had assigned it; unassigned: had unassigned it.
+        before = {"assignee_id": actor.id if claim.assignee_id is None else None}
+        after = {"assignee_id": claim.assignee_id}
+    else:
+        before, after = {"state": S.DETECTED.value}, {"state": claim.state}
+    action = "claim.set_priority" if step == "priority" else f"claim.{step}"
+    record = record_audit(db.session, actor=actor, action=action, target=claim, before=before,
+                          after=after)
+    db.session.commit()
+    return record.id
+
+
 def _fingerprint(*claims: Claim) -> tuple:
     db.session.expire_all()
     ids = [claim.id for claim in claims]
@@ -171,13 +206,24 @@ def test_claim_route_matrix(app, users, scale, name):
             add_verdict(claim, users["editor2"])
             source = add_source(claim)
             db.session.commit()
-            url, data = _request(name, claim, other, source.id, actor, users)
+            record_id = (_undoable_record(name.partition(":")[2], claim, actor)
+                         if name.startswith("undo:") else None)
+            url, data = _request(name, claim, other, source.id, actor, users, record_id)
             before = _fingerprint(claim, other)
             response = clients[who].post(url, data=data)
             status = response.status_code
             changed = _fingerprint(claim, other) != before
             assert status < 500, (name, label, state, response.get_data(as_text=True)[:300])
-            if label == "colleague's" or RANK[who] < RANK[role_needed]:
+            if name.startswith(("bulk:", "undo:")) and RANK[who] >= RANK[role_needed]:
+                # A result page (bulk) or a redirect with a message (undo), per claim.
+                allowed = label != "colleague's" and state in ok_states
+                expected = "done" if allowed else "refused"
+                listed = name.startswith("undo:") or (
+                    f"Claim {claim.id}</a>:" in response.get_data(as_text=True))
+                outcome = ("done" if status in (200, 302) and changed else
+                           "refused" if status in (200, 302) and not changed and listed
+                           else f"{status}")
+            elif label == "colleague's" or RANK[who] < RANK[role_needed]:
                 expected = "refused 403"
                 outcome = "refused 403" if status == 403 and not changed else f"{status}"
             elif ok_states is None:
@@ -195,3 +241,28 @@ def test_claim_route_matrix(app, users, scale, name):
                 failures.append(f"{label} {state.value}: expected {expected}, got {outcome}"
                                 f" changed={changed}")
     assert not failures, f"{name}:\n" + "\n".join(failures)
+
+
+def test_saved_views_are_their_owners(app, users):
+    """Saving and removing a queue view: anyone signed in, only ever their own views."""
+    from factcheck.triage.models import SavedView
+
+    clients = {}
+    for who in ("reviewer", "editor", "admin"):
+        clients[who] = app.test_client()
+        AuthActions(clients[who]).login_as(users[who])
+        response = clients[who].post("/triage/views", data={
+            "name": f"{who}'s view", "next": "/claims?state=checkable"})
+        assert response.status_code == 302
+    views = {view.user_id: view.id for view in db.session.scalars(select(SavedView))}
+    assert set(views) == {users[who].id for who in clients}
+    for who, client in clients.items():
+        for owner in clients:
+            if owner != who:
+                response = client.post(f"/triage/views/{views[users[owner].id]}/delete")
+                assert response.status_code == 404, (who, owner)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(SavedView.id))) == 3
+    for who, client in clients.items():
+        assert client.post(f"/triage/views/{views[users[who].id]}/delete").status_code == 302
+    assert db.session.scalar(select(func.count(SavedView.id))) == 0

@@ -42,7 +42,7 @@ def _signed_in(base: str, email: str) -> requests.Session:
 
 @pytest.fixture
 def locked_desk(app, users, live_server, database_url):
-    current_scale(db.session)  # exists, as on any desk past its first page view
+    current_scale(db.session)  # exists, as on any desk past its first verdict
     claim = make_claim(ClaimState.IN_RESEARCH, assignee=users["reviewer"])
     ids = {"claim": claim.id, "article": claim.article_id}
     db.session.commit()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from factcheck.claims.models import ClaimState
+from factcheck.database import utcnow
 from factcheck.extensions import db
 from factcheck.notifications import email as mail
 from factcheck.triage import operations as triage_ops
@@ -48,13 +48,13 @@ def app_settings(app_settings):
     return {**app_settings, "EMAIL_RETRY_BASE_SECONDS": 0.05, "EMAIL_MAX_ATTEMPTS": 3}
 
 
-def _wait(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+def _email_jobs():
+    from sqlalchemy import select
+
+    from factcheck.jobs.models import Job
+
+    db.session.expire_all()
+    return list(db.session.scalars(select(Job).where(Job.kind == "notifications.email")))
 
 
 def test_assignment_email_has_both_parts_a_link_and_a_working_unsubscribe(
@@ -64,9 +64,7 @@ def test_assignment_email_has_both_parts_a_link_and_a_working_unsubscribe(
     claim = make_claim(ClaimState.DETECTED)
     triage_ops.assign_claim(db.session, claim, users["reviewer2"], actor=users["reviewer"],
                             seen_version=claim.version)
-    db.session.commit()
-    mail.wait_for_senders()
-    assert _wait(lambda: inbox.messages)
+    db.session.commit()  # the queue is immediate here: the email job runs now
     [message] = inbox.messages
     assert message["To"] == "reviewer2@example.org"
     assert message["Subject"].startswith("[Test Checkers] Rita Reviewer assigned claim #")
@@ -88,35 +86,51 @@ def test_assignment_email_has_both_parts_a_link_and_a_working_unsubscribe(
     triage_ops.assign_claim(db.session, claim2, users["reviewer2"], actor=users["reviewer"],
                             seen_version=claim2.version)
     db.session.commit()
-    mail.wait_for_senders()
     assert notifications_of(users["reviewer2"], "assigned")[-1].email_state == "none"
     # A forged token is not found.
     assert client.get(path[:-3] + "xyz").status_code == 404
 
 
-def test_smtp_down_is_retried_with_backoff_and_never_blocks_the_request(
-        app, users, client, auth, monkeypatch):
-    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{_free_port()}"  # nobody listens
+def test_an_email_job_run_inside_a_request_renders_for_the_recipient(
+        app, users, client, auth, smtp_server):
+    """The immediate queue runs the job in the request that enqueued it: the message is
+    still built for the recipient, without the request's signed-in user or session."""
+    controller, inbox = smtp_server
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
     claim = make_claim(ClaimState.DETECTED)
     auth.login_as(users["reviewer"])
-    # The mechanism, not a stopwatch: every attempt runs outside the request's thread.
-    senders = []
-    real_send = mail.send_message
-
-    def recording_send(settings, message):
-        senders.append(threading.current_thread())
-        return real_send(settings, message)
-
-    monkeypatch.setattr(mail, "send_message", recording_send)
     response = client.post(f"/triage/claims/{claim.id}/assign",
                            data={"version": claim.version, "assignee_id": users["editor"].id})
     assert response.status_code == 302
-    mail.wait_for_senders()
-    assert len(senders) == 3
-    assert threading.current_thread() not in senders
+    [message] = inbox.messages
+    assert message["To"] == "editor@example.org"
+    assert "Rita Reviewer assigned claim" in message.get_body(("plain",)).get_content()
+    assert notifications_of(users["editor"])[0].email_state == "sent"
+
+
+def test_smtp_down_is_retried_with_backoff_then_given_up(app, users, monkeypatch):
+    app.config["SMTP_URL"] = f"smtp://127.0.0.1:{_free_port()}"  # nobody listens
+    attempts = []
+    real_send = mail.send_message
+
+    def recording_send(settings, message):
+        attempts.append(utcnow())
+        return real_send(settings, message)
+
+    monkeypatch.setattr(mail, "send_message", recording_send)
+    claim = make_claim(ClaimState.DETECTED)
+    triage_ops.assign_claim(db.session, claim, users["editor"], actor=users["reviewer"],
+                            seen_version=claim.version)
+    db.session.commit()  # the queue is immediate here: the job and its retries run now
+    assert len(attempts) == 3
+    # Each retry waited the email's backoff (0.05 s, then 0.1 s), as the job asked the queue.
+    assert attempts[1] - attempts[0] >= timedelta(seconds=0.05)
+    assert attempts[2] - attempts[1] >= timedelta(seconds=0.1)
     [note] = notifications_of(users["editor"])
-    assert note.email_state == "failed"
-    assert note.email_attempts == 3
+    assert (note.email_state, note.email_attempts) == ("failed", 3)
+    [job] = _email_jobs()
+    assert job.state == "done"
+    assert job.result == {"sent": 0, "failed": 1}
 
 
 def test_retry_later_delivers_when_the_server_is_back(app, users, runner, smtp_server):
@@ -127,7 +141,7 @@ def test_retry_later_delivers_when_the_server_is_back(app, users, runner, smtp_s
     claim = make_claim(ClaimState.DETECTED)
     triage_ops.assign_claim(db.session, claim, users["editor"], actor=users["reviewer"],
                             seen_version=claim.version)
-    # Not sent in the background this time: the test stands in for a crashed worker.
+    # Not sent by a job this time: the test stands in for a crashed worker.
     db.session.info.pop("factcheck.notifications.pending_email", None)
     db.session.flush()
     db.session.info.pop("factcheck.notifications.pending_email", None)
@@ -153,7 +167,6 @@ def test_digest_groups_a_users_notifications(app, users, runner, smtp_server):
         triage_ops.assign_claim(db.session, claim, users["editor"], actor=users["reviewer"],
                                 seen_version=claim.version)
     db.session.commit()
-    mail.wait_for_senders()
     assert inbox.messages == []
     result = runner.invoke(args=["notifications", "send", "--digest"])
     assert result.exit_code == 0, result.output

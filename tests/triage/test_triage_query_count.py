@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from factcheck.extensions import db
+from tests.statements import count_statements
 from tests.triage.triage_data import make_article, simple_claim
-
-
-@contextmanager
-def count_statements():
-    """Count the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def _count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", _count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count)
 
 
 def _many_claims(users, count: int, batch: str = "a") -> None:
@@ -42,7 +23,7 @@ def _statements_for(client, url: str) -> list[str]:
     with count_statements() as statements:
         response = client.get(url)
     assert response.status_code == 200
-    return statements
+    return [statement for statement, _parameters in statements]
 
 
 def test_page_of_50_costs_the_same_queries_as_a_page_of_10(client, auth, users):

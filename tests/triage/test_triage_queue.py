@@ -108,7 +108,7 @@ def test_queue_shows_the_keys_and_loads_the_script(signed_in, queue_claims):
     for key in ("c", "n", "d", "a", "u", "Enter"):
         assert f'aria-keyshortcuts="{key}"' in body
         assert f'<kbd aria-hidden="true">{key}</kbd>' in body
-    assert '<script src="/static/triage.js"></script>' in body
+    assert re.search(r'<script src="/static/triage.js\?v=[0-9a-f]{12}"></script>', body)
     assert "<script>" not in body  # no inline script (the CSP forbids them)
     assert " onclick=" not in body
     assert ' style="' not in body

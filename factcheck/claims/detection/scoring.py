@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -113,21 +112,14 @@ def linear_scorer() -> LinearScorer:
     return LinearScorer(default_model(), read_calibration())
 
 
-_lock = threading.Lock()
-_encoders: dict[Path, EncoderPieces] = {}
-
-
 def encoder_scorer(directory: Path | str | None = None) -> EncoderPieces:
     """The encoder of ``directory`` (default: the shipped one), created once per process."""
+    from factcheck.encoders import once_per_directory
+
     from .encoder import ENCODER_DIR
 
-    key = Path(directory or os.environ.get("FACTCHECK_CLAIMS_ENCODER_DIR") or ENCODER_DIR)
-    key = key.resolve()
-    with _lock:
-        scorer = _encoders.get(key)
-        if scorer is None:
-            scorer = _encoders[key] = EncoderPieces(key)
-        return scorer
+    chosen = Path(directory or os.environ.get("FACTCHECK_CLAIMS_ENCODER_DIR") or ENCODER_DIR)
+    return once_per_directory("checkworthy", chosen, EncoderPieces)
 
 
 @dataclass(frozen=True, slots=True)
