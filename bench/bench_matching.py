@@ -205,6 +205,10 @@ def _fill_more(session, have: int, want: int, model, vectors, vocabulary) -> flo
         session.commit()
     _bump(session)
     session.commit()
+    from factcheck.matching.store import settle_after_bulk_load
+
+    settle_after_bulk_load(session)  # what autovacuum does soon after a bulk load
+    session.commit()
     return time.perf_counter() - started
 
 
