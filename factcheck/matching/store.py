@@ -350,7 +350,7 @@ class _Frequencies:
             if self.size < 0 or abs(size - self.size) > self.size / 10 or len(self.counts) > 50_000:
                 self.counts, self.size = {}, size
             missing = [t for t in terms if t not in self.counts]
-        found = {t: _count_postings(connection, t, POSTINGS_BUDGET + 1) for t in missing}
+        found = _count_postings(connection, missing, POSTINGS_BUDGET + 1)
         with self.lock:
             self.counts.update(found)
             return {t: self.counts.get(t, found.get(t, 0)) for t in terms}
@@ -359,19 +359,24 @@ class _Frequencies:
 _frequencies: dict[str, _Frequencies] = {}
 
 
-def _count_postings(connection, term: str, cap: int) -> int:
-    # Bounded: the engine stops reading the posting list at ``cap`` rows.
+def _count_postings(connection, terms: list[str], cap: int) -> dict[str, int]:
+    """``{term: rows holding it}``, each count stopping at ``cap``; one statement for all."""
+    if not terms:
+        return {}
+    # Bounded: the engine stops reading each posting list at ``cap`` rows. The SQL is
+    # fixed fragments and bind-parameter names; every word travels as a bound value.
     if connection.dialect.name == "sqlite":
-        statement = text(
-            "SELECT count(*) FROM (SELECT rowid FROM match_items_fts "
-            "WHERE match_items_fts MATCH :q LIMIT :cap)"
-        )
-        return int(connection.execute(statement, {"q": _fts5_phrase(term), "cap": cap}).scalar())
-    statement = text(
-        "SELECT count(*) FROM (SELECT 1 FROM match_items "
-        "WHERE match_items_fts_tsv @@ plainto_tsquery('english', :q) LIMIT :cap) s"
-    )
-    return int(connection.execute(statement, {"q": term, "cap": cap}).scalar())
+        part = ("SELECT {i} AS n, (SELECT count(*) FROM (SELECT rowid FROM match_items_fts "
+                "WHERE match_items_fts MATCH :t{i} LIMIT :cap)) AS c")
+        values = {f"t{i}": _fts5_phrase(t) for i, t in enumerate(terms)}
+    else:
+        part = ("SELECT {i} AS n, (SELECT count(*) FROM (SELECT 1 FROM match_items "
+                "WHERE match_items_fts_tsv @@ plainto_tsquery('english', :t{i}) "
+                "LIMIT :cap) s) AS c")
+        values = {f"t{i}": t for i, t in enumerate(terms)}
+    statement = text(" UNION ALL ".join(part.format(i=i) for i in range(len(terms))))
+    rows = connection.execute(statement, {**values, "cap": cap})
+    return {terms[int(n)]: int(c) for n, c in rows}
 
 
 def _fts5_phrase(term: str) -> str:
