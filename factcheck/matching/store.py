@@ -335,10 +335,14 @@ class _Frequencies:
     """Document frequencies of query words, counted by the engine's own full-text index.
 
     Counting stops at ``POSTINGS_BUDGET`` (a word that common cannot be
-    queried anyway). Counts are kept per process and dropped when the table
-    has grown or shrunk by a tenth since, so they follow the data without a
-    query per word per search.
+    queried anyway). Only common words' counts are kept (per process, dropped
+    when the table has grown or shrunk by a tenth): a stale count of a common
+    word only changes which words are searched, but a rare word counted 0 and
+    kept would hide the next item that holds it. Rare words are counted again
+    each time, which costs little, their posting lists being short.
     """
+
+    KEEP_FROM = 100  # counts at or above this are kept
 
     def __init__(self) -> None:
         self.size = -1
@@ -349,11 +353,12 @@ class _Frequencies:
         with self.lock:
             if self.size < 0 or abs(size - self.size) > self.size / 10 or len(self.counts) > 50_000:
                 self.counts, self.size = {}, size
-            missing = [t for t in terms if t not in self.counts]
-        found = _count_postings(connection, missing, POSTINGS_BUDGET + 1)
+            known = {t: self.counts[t] for t in terms if t in self.counts}
+        found = _count_postings(connection, [t for t in terms if t not in known],
+                                POSTINGS_BUDGET + 1)
         with self.lock:
-            self.counts.update(found)
-            return {t: self.counts.get(t, found.get(t, 0)) for t in terms}
+            self.counts.update((t, c) for t, c in found.items() if c >= self.KEEP_FROM)
+        return {t: known.get(t, found.get(t, 0)) for t in terms}
 
 
 _frequencies: dict[str, _Frequencies] = {}

@@ -102,3 +102,23 @@ def test_a_vector_query_without_text_uses_cosine_only(indexed):
     matches = store.find_matches(db.session, vector, limit=1)
     assert (matches[0].kind, matches[0].id) == ("factcheck", 11)
     assert matches[0].lexical == 0.0
+
+
+def test_a_word_new_to_the_table_is_searched_at_once(indexed):
+    model = default_encoder().version
+    assert store.lexical_candidates(db.session, "zanzibar ferry", model, None, 10) == {}
+    db.session.rollback()
+    store.index_item(db.session, "factcheck", 13, "Zanzibar ferry prices doubled overnight.")
+    db.session.commit()
+    found = store.lexical_candidates(db.session, "zanzibar ferry", model, None, 10)
+    keys = dict(db.session.execute(db.select(MatchItem.key, MatchItem.item_id)).all())
+    assert [keys[k] for k in found] == [13]
+
+
+def test_only_the_rarer_words_within_the_budget_are_searched():
+    counts = {"said": 90_000, "people": 40_000, "zanzibar": 3, "ferry": 120, "nowhere": 0}
+    assert store.choose_terms(counts, budget=5000) == ["zanzibar", "ferry"]
+    assert store.choose_terms(counts, budget=100) == ["zanzibar"]
+    # The rarest word is kept even when it alone is over the budget.
+    assert store.choose_terms({"said": 90_000, "people": 40_000}, budget=5000) == ["people"]
+    assert store.choose_terms({"nowhere": 0}) == []
