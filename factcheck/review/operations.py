@@ -127,6 +127,12 @@ def edit_claim(session, claim: Claim, section: str, values: dict[str, Any], *, a
     outcome = EditOutcome()
     if section in CONTENT_SECTIONS:
         outcome.voided = _void_if_approved(session, claim, actor, section, address)
+    if "claim_reviewed" in names:
+        # Matching reads the wording: its vector and full-text row follow it (a job,
+        # after commit, so the request does not wait for the encoder).
+        from factcheck.factchecks.matching import enqueue_reindex
+
+        enqueue_reindex(session, claim)
     return outcome
 
 
