@@ -63,10 +63,10 @@ def _build_database(instance: Path, count: int):
     from sqlalchemy import insert
 
     from factcheck import create_app
+    from factcheck.claimreview.builder import FactCheck, Rating, build_claim_review
     from factcheck.claims.models import Claim
     from factcheck.extensions import db
     from factcheck.intake.models import Article
-    from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
     from factcheck.publishing.models import Publication
     from factcheck.publishing.slugs import fact_check_url, slugify
     from factcheck.publishing.snapshot import rating_tone

@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-from factcheck.publishing.validator import validate_document, validate_page
+from factcheck.claimreview.validator import validate_document, validate_page
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PAGES = (

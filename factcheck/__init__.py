@@ -45,12 +45,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
 
-    from factcheck import busy, compression, errors, security, static_files, templating
+    from factcheck import busy, compression, error_pages, security, static_files, templating
 
     compression.init_app(app)  # registered first, so its hook runs last, after the headers
     busy.init_app(app)
     security.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
     return app

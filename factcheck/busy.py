@@ -44,7 +44,7 @@ def _reset_write_intent(_error=None):
 
 
 def _handle_operational_error(error: OperationalError):
-    from factcheck.errors import render_error
+    from factcheck.error_pages import render_error
 
     if not is_lock_timeout(error):
         raise error  # a real failure: the 500 handler logs it

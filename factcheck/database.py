@@ -1,16 +1,20 @@
-"""The declarative base, shared column helpers and SQLite connection settings.
+"""The declarative base, shared column helpers, the one versioned write, SQLite settings.
 
 No Flask here: the models and the pure operations can be used from scripts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from factcheck.errors import StaleVersion
 
 # Stable constraint names, so Alembic migrations name things the same way on
 # SQLite and PostgreSQL and can drop them later.
@@ -39,6 +43,40 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """The current time in UTC, naive, as every timestamp column stores it."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+STALE_MESSAGE = ("Someone else changed this while you were looking at it. "
+                 "Reload to see it now.")
+
+
+def versioned_update(session, obj: Any, seen_version: int | None, values: Mapping[str, Any], *,
+                     where: Iterable[Any] = (), message: str = STALE_MESSAGE,
+                     conflict: Callable[[], StaleVersion] | None = None) -> None:
+    """Write ``values`` to ``obj``'s row only if nobody changed it since ``seen_version``.
+
+    The one optimistic write of the app: ``UPDATE … SET values, version =
+    version + 1 [, updated_at = now] WHERE id = :id AND version = :seen [AND
+    where…]``, so of two people acting at once only one wins. ``seen_version``
+    None leaves the version out (``where`` then fences the write). ``obj`` is
+    expired either way, so it reads its row again.
+
+    When no row matched, raises ``conflict()`` if given (a ``StaleVersion``
+    carrying more, such as the current version), else ``StaleVersion`` with
+    ``message`` (rule ``version``).
+    """
+    model = type(obj)
+    conditions = [model.id == obj.id, *where]
+    if seen_version is not None:
+        conditions.append(model.version == seen_version)
+    new = {**values, "version": model.version + 1}
+    if hasattr(model, "updated_at"):
+        new["updated_at"] = utcnow()
+    matched = session.execute(
+        update(model).where(*conditions).values(**new)
+        .execution_options(synchronize_session=False)).rowcount
+    session.expire(obj)
+    if matched != 1:
+        raise conflict() if conflict is not None else StaleVersion(message, rule="version")
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:

@@ -122,20 +122,6 @@ def json_ld_from_tree(tree: lxml.etree._Element) -> JsonLdScripts:
     return found
 
 
-def json_ld_from_html(html: str | bytes) -> JsonLdScripts:
-    """Parse an HTML document and return its JSON-LD scripts, each parsed alone."""
-    if isinstance(html, str):
-        html = html.encode("utf-8")
-    if not html.strip():
-        return JsonLdScripts(warnings=["The document is empty."])
-    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=False)
-    try:
-        tree = lxml.html.document_fromstring(html, parser=parser)
-    except (lxml.etree.ParserError, ValueError) as error:
-        return JsonLdScripts(warnings=[f"The document could not be parsed as HTML: {error}."])
-    return json_ld_from_tree(tree)
-
-
 def flatten_nodes(blocks: Iterable[Any]) -> Iterator[dict[str, Any]]:
     """Yield every top-level node: lists are opened and ``@graph`` is flattened.
 

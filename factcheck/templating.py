@@ -9,8 +9,7 @@ from flask_login import current_user
 
 from factcheck.accounts.models import Role
 
-# The desk's main navigation: (endpoint, label). Entries whose feature is not
-# registered are left out, so the layout never links to a missing page.
+# The desk's main navigation: (endpoint, label).
 NAV_LINKS = [
     ("articles.index", "Articles"),
     ("triage.queue", "Claims"),
@@ -31,10 +30,9 @@ def names_the_desk(org_name: str | None) -> bool:
 
 def _site_context() -> dict:
     config = current_app.config
-    views = current_app.view_functions
     return {
-        "nav_links": [(endpoint, label) for endpoint, label in NAV_LINKS if endpoint in views],
-        "public_site_endpoint": PUBLIC_SITE_ENDPOINT if PUBLIC_SITE_ENDPOINT in views else None,
+        "nav_links": NAV_LINKS,
+        "public_site_endpoint": PUBLIC_SITE_ENDPOINT,
         "org_name": config["ORG_NAME"],
         "org_names_the_desk": names_the_desk(config["ORG_NAME"]),
         "org_url": config["ORG_URL"],

@@ -126,3 +126,21 @@ def url_problem(value: str) -> str | None:
     except UrlRefused as refused:
         return refused.message
     return None
+
+
+def http_url(value: str | None) -> str | None:
+    """``value`` when it is an absolute http(s) URL, else None (no javascript: links).
+
+    What goes out (the ClaimReview, the public page) passes through it, so a
+    value stored before today's URL rule never becomes a link of another scheme.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return value
+    return None

@@ -327,7 +327,7 @@ def editor_step(client: Client, db_read) -> None:
         return
     claim_id, version = random.choice(found)
     response = client.post("publish", f"/publishing/claims/{claim_id}/publish",
-                           {"seen_version": version, "change_kind": "corrected"},
+                           {"version": version, "change_kind": "corrected"},
                            expect=(302, 409))
     with client.stats.lock:
         if response.status_code == 409:

@@ -80,8 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", default="queue,fact-check", help="which pages, by name")
     args = parser.parse_args(argv)
 
+    from factcheck.accounts.demo import DEMO_USERS, demo_password
     from factcheck.accounts.models import Role
-    from factcheck.demo import DEMO_USERS, demo_password
 
     with tempfile.TemporaryDirectory() as folder, \
             screenshots.demo_app(folder) as app, screenshots.serve(app) as base:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from factcheck.accounts.models import User
 from factcheck.database import Base, utcnow
+
+if TYPE_CHECKING:  # the relationship finds User by name: audit sits below accounts
+    from factcheck.accounts.models import User
 
 
 class AuditLogIsAppendOnly(RuntimeError):

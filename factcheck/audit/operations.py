@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from factcheck.accounts.models import User
 from factcheck.audit.models import AuditRecord
 from factcheck.database import Base
+
+if TYPE_CHECKING:  # audit sits below accounts: it records users, never imports them
+    from factcheck.accounts.models import User
 
 
 def record_audit(

@@ -27,7 +27,7 @@ from factcheck.intake.models import Article
 
 
 class ClaimState(enum.StrEnum):
-    """Where a claim is in the workflow (the transitions live in review.workflow)."""
+    """Where a claim is in the workflow (the transitions live in claims.workflow)."""
 
     DETECTED = "detected"
     CHECKABLE = "checkable"

@@ -24,14 +24,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState
-from factcheck.database import utcnow
+from factcheck.claims.workflow import apply_transition, claim_problem
+from factcheck.database import versioned_update
+from factcheck.errors import StaleVersion
 from factcheck.intake.models import Article
-from factcheck.review.workflow import StaleVersion, apply_transition, claim_problem
 
 SUGGESTION_LIMIT = 75  # claimReviewed must stay under 75 characters
 
@@ -319,16 +320,13 @@ def _refresh_detected(session, claim: Claim, values: dict[str, Any],
     after = {name: values[name] for name in fields}
     if before == after:
         return False
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.version == claim.version,
-               Claim.state == ClaimState.DETECTED.value, Claim.touched_by_reviewer.is_(False))
-        .values(**after, version=Claim.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    changed = session.execute(statement).rowcount == 1
-    session.expire(claim)
-    if changed:  # else a reviewer changed it meanwhile: theirs wins
+    try:
+        versioned_update(session, claim, claim.version, after, where=[
+            Claim.state == ClaimState.DETECTED.value, Claim.touched_by_reviewer.is_(False)])
+        changed = True
+    except StaleVersion:  # a reviewer changed it meanwhile: theirs wins
+        changed = False
+    if changed:
         record_audit(
             session, actor=actor, action="claim.redetected", target=claim,
             before={k: before[k] for k in ("score", "kind", "model_version")},
@@ -383,20 +381,11 @@ def _check_reshapable(session, claim: Claim, actor: User) -> None:
 
 def _reshape(session, claim: Claim, values: dict[str, Any], seen_version: int | None) -> None:
     """Give ``claim`` new offsets (and scores) if nobody changed it since ``seen_version``."""
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.state == claim.state,
-               Claim.version == (claim.version if seen_version is None else seen_version))
-        .values(**values, touched_by_reviewer=True, version=Claim.version + 1,
-                updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount != 1:
-        session.expire(claim)
-        raise StaleVersion(
-            f"Someone else changed claim #{claim.id} while you were looking at it. "
-            "Reload the article to see it now.", rule="version")
-    session.expire(claim)
+    versioned_update(
+        session, claim, claim.version if seen_version is None else seen_version,
+        {**values, "touched_by_reviewer": True}, where=[Claim.state == claim.state],
+        message=f"Someone else changed claim #{claim.id} while you were looking at it. "
+                "Reload the article to see it now.")
 
 
 def _wording_after_reshape(claim: Claim, text: str, start: int, end: int) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from wtforms import TextAreaField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from factcheck.comments.mentions import comment_problem
 from factcheck.csrf import DeskForm
-from factcheck.ids import WholeNumberField
+from factcheck.form_rules import SeenVersionForm
 
 
 class CommentForm(DeskForm):
@@ -22,11 +22,5 @@ class CommentForm(DeskForm):
             raise ValidationError(problem)
 
 
-class CommentVersionForm(DeskForm):
-    """The version of the comment the user saw (edit, delete, resolve)."""
-
-    version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])
-
-
-class EditCommentForm(CommentForm, CommentVersionForm):
+class EditCommentForm(CommentForm, SeenVersionForm):
     """New text for one's own comment."""

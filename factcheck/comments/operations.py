@@ -10,7 +10,7 @@ notification.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from factcheck.accounts.models import Role, User
 from factcheck.audit.models import AuditRecord
@@ -18,8 +18,8 @@ from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
 from factcheck.comments.mentions import Person, comment_problem, mentioned_ids
 from factcheck.comments.models import Comment
-from factcheck.database import utcnow
-from factcheck.review.workflow import NotPermitted, StaleVersion, WorkflowError
+from factcheck.database import utcnow, versioned_update
+from factcheck.errors import InvalidValue, NotPermitted, RefusedByRule
 
 # Workflow moves whose comment belongs in the thread (the editor's reason).
 THREAD_ACTIONS = {
@@ -29,7 +29,7 @@ THREAD_ACTIONS = {
 }
 
 
-class CommentRefused(WorkflowError):
+class CommentRefused(InvalidValue):
     """A comment that cannot be stored as written (400)."""
 
     status = 400
@@ -63,23 +63,36 @@ def add_comment(session, claim: Claim, body: str, *, actor: User,
     return comment
 
 
-def _own(comment: Comment, actor: User) -> None:
+def comment_action_problem(comment: Comment, claim: Claim | None, actor: User,
+                           action: str) -> RefusedByRule | None:
+    """Why ``actor`` may not ``action`` ("change": edit or delete; "resolve") ``comment``.
+
+    The one rule for comments: the operations raise what it returns and the
+    thread shows only the buttons it allows. Its author changes a comment; its
+    author, the claim's assignee or an editor resolves it (``claim`` is needed
+    only for "resolve").
+    """
     if comment.deleted_at is not None:
-        raise WorkflowError("This comment was deleted.", rule="comment.deleted")
-    if comment.author_id != actor.id:
-        raise NotPermitted("Only its author may change or delete a comment.",
-                           rule="comment.author")
+        return RefusedByRule("This comment was deleted.", rule="comment.deleted")
+    if action == "change" and comment.author_id != actor.id:
+        return NotPermitted("Only its author may change or delete a comment.",
+                            rule="comment.author")
+    if action == "resolve" and not (actor.has_role(Role.EDITOR) or actor.id in (
+            comment.author_id, claim.assignee_id if claim is not None else None)):
+        return NotPermitted("The comment's author, the claim's assignee or an editor may "
+                            "resolve it.", rule="comment.resolve")
+    return None
+
+
+def _own(comment: Comment, actor: User) -> None:
+    problem = comment_action_problem(comment, None, actor, "change")
+    if problem is not None:
+        raise problem
 
 
 def _versioned(session, comment: Comment, seen_version: int, **values) -> None:
-    changed = session.execute(
-        update(Comment).where(Comment.id == comment.id, Comment.version == seen_version)
-        .values(**values, version=Comment.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    session.expire(comment)
-    if changed != 1:
-        raise StaleVersion("The comment changed since you opened it. Reload to see it.",
-                           rule="version")
+    versioned_update(session, comment, seen_version, values,
+                     message="The comment changed since you opened it. Reload to see it.")
 
 
 def edit_comment(session, comment: Comment, body: str, *, actor: User, seen_version: int,
@@ -114,12 +127,10 @@ def delete_comment(session, comment: Comment, *, actor: User, seen_version: int,
 def resolve_comment(session, comment: Comment, resolved: bool, *, actor: User,
                     seen_version: int, address: str | None = None) -> Comment:
     """Mark a review remark resolved (or open again). Its author, or an editor. Flushes."""
-    if comment.deleted_at is not None:
-        raise WorkflowError("This comment was deleted.", rule="comment.deleted")
-    claim = session.get(Claim, comment.claim_id)
-    if not (actor.has_role(Role.EDITOR) or actor.id in (comment.author_id, claim.assignee_id)):
-        raise NotPermitted("The comment's author, the claim's assignee or an editor may "
-                           "resolve it.", rule="comment.resolve")
+    problem = comment_action_problem(comment, session.get(Claim, comment.claim_id), actor,
+                                     "resolve")
+    if problem is not None:
+        raise problem
     values = ({"resolved_at": utcnow(), "resolved_by_id": actor.id} if resolved
               else {"resolved_at": None, "resolved_by_id": None})
     _versioned(session, comment, seen_version, **values)

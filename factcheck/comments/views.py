@@ -20,13 +20,14 @@ from markupsafe import Markup
 
 from factcheck.claims.models import Claim
 from factcheck.comments import operations
-from factcheck.comments.forms import CommentForm, CommentVersionForm, EditCommentForm
+from factcheck.comments.forms import CommentForm, EditCommentForm
 from factcheck.comments.mentions import emphasise_mentions
 from factcheck.comments.models import Comment
-from factcheck.errors import render_error
+from factcheck.error_pages import render_error
+from factcheck.errors import DeskError
 from factcheck.extensions import db
+from factcheck.form_rules import SeenVersionForm
 from factcheck.review.markdown import render_markdown
-from factcheck.review.workflow import WorkflowError
 
 comments_bp = Blueprint("comments", __name__)
 MENTION_SUGGESTIONS = 8
@@ -58,7 +59,7 @@ def add(claim_id: int):
     try:
         comment = operations.add_comment(db.session, claim, form.body.data, actor=current_user,
                                          address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status, form.body.data)
     db.session.commit()
     flash("Comment added.", "success")
@@ -80,7 +81,7 @@ def edit(comment_id: int):
     try:
         operations.edit_comment(db.session, comment, form.body.data, actor=current_user,
                                 seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status, form.body.data)
     db.session.commit()
     flash("Comment changed.", "success")
@@ -92,13 +93,13 @@ def delete(comment_id: int):
     """Delete one's own comment (the history keeps its text)."""
     comment = _comment_or_404(comment_id)
     claim_id = comment.claim_id
-    form = CommentVersionForm()
+    form = SeenVersionForm()
     if not form.validate():
         return _refused(claim_id, _form_message(form), 400)
     try:
         operations.delete_comment(db.session, comment, actor=current_user,
                                   seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status)
     db.session.commit()
     flash("Comment deleted.", "success")
@@ -110,14 +111,14 @@ def resolve(comment_id: int):
     """Mark a remark resolved (``resolved=1``) or open again (``resolved=0``)."""
     comment = _comment_or_404(comment_id)
     claim_id = comment.claim_id
-    form = CommentVersionForm()
+    form = SeenVersionForm()
     if not form.validate():
         return _refused(claim_id, _form_message(form), 400)
     resolved = request.form.get("resolved", "1") == "1"
     try:
         operations.resolve_comment(db.session, comment, resolved, actor=current_user,
                                    seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(claim_id, error.message, error.status)
     db.session.commit()
     flash("Marked resolved." if resolved else "Open again.", "success")
@@ -139,6 +140,12 @@ def mention_people():
 def comment_thread(claim_id: int) -> list[dict]:
     """The claim's thread for the claim page."""
     return operations.thread(db.session, claim_id)
+
+
+@comments_bp.app_template_global()
+def may_comment(comment, claim, action: str) -> bool:
+    """Whether the signed-in user may ``action`` the comment (the operations' own rule)."""
+    return operations.comment_action_problem(comment, claim, current_user, action) is None
 
 
 @comments_bp.app_template_global()

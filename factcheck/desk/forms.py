@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields import ColorField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from factcheck.csrf import DeskForm
 from factcheck.desk.scale_operations import LABEL_MAX
+from factcheck.form_rules import SeenVersionForm
 from factcheck.ids import WholeNumberField
 
 
-class VersionForm(DeskForm):
-    """The version of the scale the admin saw (every change carries it)."""
-
-    version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])
-
-
-class ScaleForm(VersionForm):
+class ScaleForm(SeenVersionForm):
     """The scale's name and its numbers (both or neither)."""
 
     name = StringField("Name of the scale", validators=[DataRequired(), Length(max=120)])
@@ -27,7 +21,7 @@ class ScaleForm(VersionForm):
                          validators=[Optional(), NumberRange(min=1, max=999)])
 
 
-class LabelForm(VersionForm):
+class LabelForm(SeenVersionForm):
     """One label of the scale."""
 
     label = StringField("Label", validators=[DataRequired(), Length(max=LABEL_MAX)])
@@ -39,13 +33,13 @@ class LabelForm(VersionForm):
                             validators=[Length(max=2000)])
 
 
-class MoveForm(VersionForm):
+class MoveForm(SeenVersionForm):
     """Move a label up or down."""
 
     direction = HiddenField(validators=[DataRequired(), Regexp(r"^(up|down)$")])
 
 
-class ActiveForm(VersionForm):
+class ActiveForm(SeenVersionForm):
     """Activate or deactivate a label."""
 
     active = HiddenField(validators=[DataRequired(), Regexp(r"^(yes|no)$")])

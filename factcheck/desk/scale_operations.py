@@ -20,19 +20,19 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
-from factcheck.database import utcnow
+from factcheck.database import utcnow, versioned_update
+from factcheck.errors import InvalidValue
 from factcheck.review.models import RatingLabel, RatingScale, Verdict
-from factcheck.review.workflow import StaleVersion, WorkflowError
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LABEL_MAX = 60
 
 
-class ScaleError(WorkflowError):
+class ScaleError(InvalidValue):
     """A scale change that breaks a rule (400). ``field`` names the form field to blame."""
 
     status = 400
@@ -47,16 +47,8 @@ def _bump(session, scale: RatingScale, seen_version: int, **values) -> None:
         raise ScaleError("This is an older version of the scale, kept as it was for the "
                          "fact-checks rated with it; it cannot change. Edit the current scale.",
                          rule="scale.retired")
-    changed = session.execute(
-        update(RatingScale)
-        .where(RatingScale.id == scale.id, RatingScale.version == seen_version)
-        .values(**values, version=RatingScale.version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.expire(scale)
-    if changed != 1:
-        raise StaleVersion("Someone else changed the rating scale while you were editing it.",
-                           rule="version")
+    versioned_update(session, scale, seen_version, values,
+                     message="Someone else changed the rating scale while you were editing it.")
 
 
 def _labels(session, scale: RatingScale) -> list[RatingLabel]:

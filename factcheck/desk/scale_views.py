@@ -24,12 +24,13 @@ from factcheck.accounts.models import Role
 from factcheck.accounts.sessions import role_required
 from factcheck.audit.operations import record_audit
 from factcheck.desk import scale_operations as ops
-from factcheck.desk.forms import ActiveForm, LabelForm, MoveForm, ScaleForm, VersionForm
-from factcheck.errors import render_error
+from factcheck.desk.forms import ActiveForm, LabelForm, MoveForm, ScaleForm
+from factcheck.error_pages import render_error
+from factcheck.errors import DeskError, StaleVersion
 from factcheck.extensions import db
+from factcheck.form_rules import SeenVersionForm
 from factcheck.review.models import RatingLabel, RatingScale, Verdict
 from factcheck.review.scale import DEFAULT_SCALE, current_scale
-from factcheck.review.workflow import StaleVersion, WorkflowError
 
 scale_bp = Blueprint("scale", __name__, url_prefix="/admin/scale")
 NEW_VERSION = ("Verdicts already rate with these numbers, so a new version of the scale is now "
@@ -61,7 +62,7 @@ def _page(scale: RatingScale | None, *, form: ScaleForm | None = None,
     return render_template(
         "desk/scale.html", scale=scale, form=form, add_form=add_form, labels=labels,
         usage=_usage() if scale is not None else {}, default_scale=DEFAULT_SCALE,
-        message=message, version_form=VersionForm(formdata=None),
+        message=message, version_form=SeenVersionForm(formdata=None),
     ), status
 
 
@@ -73,7 +74,7 @@ def _blame(form, error: ops.ScaleError) -> None:
         form.form_errors.append(error.message)
 
 
-def _refused(error: WorkflowError):
+def _refused(error: DeskError):
     db.session.rollback()
     return render_error(error.status, message=error.message, rule=error.rule,
                         template="triage/refused.html", back_url=url_for("scale.edit"))
@@ -197,7 +198,7 @@ def move_label(label_id: int):
     try:
         ops.move_label(db.session, label, -1 if form.direction.data == "up" else 1,
                        actor=current_user, seen_version=form.version.data)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(error)
     db.session.commit()
     return redirect(url_for("scale.edit", _anchor=f"label-{label_id}"))
@@ -214,7 +215,7 @@ def set_active(label_id: int):
     try:
         ops.set_label_active(db.session, label, form.active.data == "yes", actor=current_user,
                              seen_version=form.version.data)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(error)
     db.session.commit()
     flash(f"“{label.label}” is {'active' if label.active else 'deactivated'}.", "success")
@@ -226,13 +227,13 @@ def set_active(label_id: int):
 def delete_label(label_id: int):
     """Delete a label no verdict uses."""
     label = _label_or_404(label_id)
-    form = VersionForm()
+    form = SeenVersionForm()
     if not form.validate():
         abort(400)
     name = label.label
     try:
         ops.remove_label(db.session, label, actor=current_user, seen_version=form.version.data)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refused(error)
     db.session.commit()
     flash(f"“{name}” is deleted.", "success")

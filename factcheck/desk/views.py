@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -25,10 +25,6 @@ from factcheck.triage.rows import open_url
 desk_bp = Blueprint("desk", __name__)
 
 ACTIVITY_DAYS = 30
-
-
-def _url_if_registered(endpoint: str) -> str | None:
-    return url_for(endpoint) if endpoint in current_app.view_functions else None
 
 
 @desk_bp.route("/")
@@ -52,9 +48,8 @@ def home():
         distribution_chart=distribution_chart(
             distribution, chart_id="chart-verdicts",
             title="Approved and published verdicts by rating"),
-        import_url=_url_if_registered("articles.new"),
-        scale_url=(_url_if_registered("scale.edit")
-                   if current_user.has_role(Role.ADMIN) else None),
+        import_url=url_for("articles.new"),
+        scale_url=url_for("scale.edit") if current_user.has_role(Role.ADMIN) else None,
         open_url=open_url,
         now=now,
         team=team_board(db.session, current_user, now),

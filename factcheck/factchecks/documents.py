@@ -30,6 +30,7 @@ from typing import IO, Any
 import ijson
 from ijson.common import ObjectBuilder
 
+from factcheck.claimreview.validator import find_claim_reviews
 from factcheck.factchecks import FactCheckImportError
 from factcheck.factchecks.reading import (
     KnownReview,
@@ -38,7 +39,6 @@ from factcheck.factchecks.reading import (
     reviews_from_factchecktools,
 )
 from factcheck.jsonld import MAX_DEPTH, has_type, nesting_depth
-from factcheck.publishing.validator import find_claim_reviews
 
 # A file has no natural end we can trust (a pipe, a feed that never stops).
 DEFAULT_MAX_BYTES = 1_000_000_000

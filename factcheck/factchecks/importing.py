@@ -289,6 +289,7 @@ def import_source(
     prepare: Callable[[list[KnownReview]], Any] | None = None,
     after_batch: Callable[[Any, list, Any], None] | None = None,
     commit: Callable[[], None] | None = None,
+    after_import: Callable[[Any, list[int]], None] | None = None,
 ) -> ImportReport:
     """Read ``location`` and store its fact-checks in the library, committing batch by batch.
 
@@ -296,9 +297,10 @@ def import_source(
     the run's counts, error and schedule. For each batch, ``prepare(reviews)``
     runs before its transaction opens (the matching layer embeds the claims
     there) and ``after_batch(session, rows, prepared)`` inside it, after the
-    rows are flushed (the matching index is kept in step). Commits ``session``
-    after each batch and at the end, through ``commit`` when given (a job commits
-    with its progress).
+    rows are flushed (the matching index is kept in step); ``after_import(session,
+    stored_ids)`` once at the end, in the last transaction (the matching layer queues
+    the re-matching of open claims there). Commits ``session`` after each batch and at
+    the end, through ``commit`` when given (a job commits with its progress).
     """
     from factcheck.audit.operations import record_audit
     from factcheck.database import utcnow
@@ -337,6 +339,8 @@ def import_source(
         # Scheduled sources come round again; a run asked for by hand is done.
         source.next_run_at = now + timedelta(hours=source.poll_hours) if source.poll_hours \
             else None
+    if after_import is not None and report.stored_ids:
+        after_import(session, report.stored_ids)
     record_audit(session, actor=actor, action="factchecks.imported",
                  object_type="factcheck_sources", object_id=source.id if source else None,
                  after={"source": _shown(location), **report.as_dict(),
@@ -361,8 +365,13 @@ def settings_from_config(config: Mapping[str, Any], location: str = "") -> ReadS
 
 
 def indexing_hooks() -> dict[str, Callable]:
-    """``prepare`` and ``after_batch`` that keep the matching index in step with the library."""
-    from factcheck.factchecks.matching import index_known, prepare_texts
+    """Hooks that keep claim matching in step with the library.
+
+    ``prepare`` and ``after_batch`` index each batch; ``after_import`` queues
+    the re-matching of open claims against what was stored (a job, after commit).
+    """
+    from factcheck.factchecks.matching import enqueue_rematch, index_known, prepare_texts
 
     return {"prepare": lambda batch: prepare_texts([r.claim_reviewed for r in batch]),
-            "after_batch": lambda session, rows, prepared: index_known(session, rows, prepared)}
+            "after_batch": lambda session, rows, prepared: index_known(session, rows, prepared),
+            "after_import": enqueue_rematch}

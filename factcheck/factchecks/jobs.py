@@ -6,6 +6,13 @@
 * ``factchecks.import_source``: read one source and store what it holds (see
   ``importing``). A sitemap's pages are fetched one after the other, politely
   spaced, inside this job; each page renews the job's lease.
+* ``factchecks.rematch``: enqueued at the end of an import with the ids it stored;
+  matches the open claims near those fact-checks again (``matching.rematch_claims``),
+  so a claim whose fact-check arrived after detection gets its match, and its owner a
+  notification. Bounded (``REMATCH_BATCH`` ids, ``MAX_REMATCH_CLAIMS`` claims a job)
+  and idempotent (only new matches are recorded).
+* ``factchecks.reindex_claim``: after a claim's wording is edited, its vector and
+  full-text row follow the new wording, and it is matched again.
 """
 
 from __future__ import annotations
@@ -53,6 +60,37 @@ def import_source_job(ctx) -> dict:
     report = import_source(ctx.session, location, settings=settings, source=source,
                            commit=lambda: ctx.progress(done["items"]), **indexing_hooks())
     return report.as_dict() | {"skipped_items": report.skipped_items[:20]}
+
+
+@job("factchecks.rematch", max_attempts=3, title="Claim matching: match open claims again")
+def rematch_job(ctx) -> dict:
+    """Match the open claims near newly stored fact-checks again."""
+    from factcheck.factchecks.matching import claims_near_known, rematch_claims
+
+    known_ids = [int(i) for i in ctx.payload.get("known_ids", [])][:10_000]
+    claims = claims_near_known(ctx.session, known_ids)
+    changed = rematch_claims(ctx.session, claims, reason="new known fact-checks")
+    return {"known": len(known_ids), "looked_at": len(claims), "new_matches": len(changed)}
+
+
+@job("factchecks.reindex_claim", max_attempts=3, title="Claim matching: re-index a claim")
+def reindex_claim_job(ctx) -> dict:
+    """Index a claim by its current wording and match it again."""
+    from factcheck.claims.models import Claim
+    from factcheck.factchecks.matching import (
+        claim_text,
+        index_claims,
+        prepare_texts,
+        rematch_claims,
+    )
+
+    claim = ctx.session.get(Claim, int(ctx.payload.get("claim_id", 0)))
+    if claim is None:
+        raise JobInputGone("the claim was removed")
+    prepared = prepare_texts([claim_text(claim)])
+    index_claims(ctx.session, [claim], prepared)
+    changed = rematch_claims(ctx.session, [claim], prepared=prepared, reason="wording edited")
+    return {"claim_id": claim.id, "new_matches": len(changed)}
 
 
 periodic("factchecks.poll", POLL_SCHEDULE)

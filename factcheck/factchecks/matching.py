@@ -127,28 +127,13 @@ def match_claims(session, claims: Sequence, *, actor=None, prepared=None) -> lis
     """
     if not claims:
         return []
-    store = _store()
     prepared = prepared or prepare_texts([claim_text(c) for c in claims])
-    siblings = {c.article_id for c in claims}
     # A re-run replaces what an earlier run stored.
     session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims])))
-    from factcheck.claims.models import Claim
-
-    excluded = {(CLAIM, cid) for cid in session.scalars(
-        select(Claim.id).where(Claim.article_id.in_(siblings)))}
+    excluded = _siblings(session, claims)
     stored: list[ClaimMatch] = []
     for claim in claims:
-        text = claim_text(claim)
-        vector = prepared.vector(text)
-        if vector is None:
-            continue
-        found = store.find_matches(session, vector, query_text=_cleaned(text), clean=False,
-                                   kinds=(CLAIM, KNOWN), limit=MATCH_LIMIT,
-                                   exclude=excluded | {(CLAIM, claim.id)}, encoder=prepared)
-        rows = [ClaimMatch(claim_id=claim.id, score=round(m.score, 4), model=prepared.version,
-                           matched_claim_id=m.id if m.kind == CLAIM else None,
-                           known_fact_check_id=m.id if m.kind == KNOWN else None)
-                for m in found if m.same_claim][:MATCH_LIMIT]
+        rows = _found_rows(session, claim, prepared, excluded)
         if not rows:
             continue
         session.add_all(rows)
@@ -160,6 +145,129 @@ def match_claims(session, claims: Sequence, *, actor=None, prepared=None) -> lis
     index_claims(session, claims, prepared)
     session.flush()
     return stored
+
+
+def _siblings(session, claims: Sequence) -> set[tuple[str, int]]:
+    """``(CLAIM, id)`` of every claim of the claims' articles (never matched with each other)."""
+    from factcheck.claims.models import Claim
+
+    articles = {c.article_id for c in claims}
+    return {(CLAIM, cid) for cid in session.scalars(
+        select(Claim.id).where(Claim.article_id.in_(articles)))}
+
+
+def _found_rows(session, claim, prepared, excluded) -> list[ClaimMatch]:
+    """The ``ClaimMatch`` rows (not added) of ``claim``'s matches above the threshold."""
+    text = claim_text(claim)
+    vector = prepared.vector(text)
+    if vector is None:
+        return []
+    found = _store().find_matches(session, vector, query_text=_cleaned(text), clean=False,
+                                  kinds=(CLAIM, KNOWN), limit=MATCH_LIMIT,
+                                  exclude=excluded | {(CLAIM, claim.id)}, encoder=prepared)
+    return [ClaimMatch(claim_id=claim.id, score=round(m.score, 4), model=prepared.version,
+                       matched_claim_id=m.id if m.kind == CLAIM else None,
+                       known_fact_check_id=m.id if m.kind == KNOWN else None)
+            for m in found if m.same_claim][:MATCH_LIMIT]
+
+
+# --- matching again: the library grew, or a claim's wording changed ---------------------
+
+# Claims whose work is over: a new match would tell nobody anything useful.
+CLOSED_STATES = ("not_checkable", "duplicate", "published", "retracted")
+REMATCH_NEIGHBOURS = 10  # open claims looked at per new known fact-check
+REMATCH_MIN_COSINE = 0.5  # below this a claim cannot reach the "same claim" threshold
+MAX_REMATCH_CLAIMS = 500  # claims one job re-matches at most (the nearest first)
+REMATCH_BATCH = 2000  # known fact-checks per rematch job
+
+
+def _match_key(row: ClaimMatch) -> tuple:
+    return (row.matched_claim_id, row.known_fact_check_id)
+
+
+def rematch_claims(session, claims: Sequence, *, prepared=None, reason: str) -> list:
+    """Match ``claims`` again; store what changed; audit only matches not stored before.
+
+    Idempotent: a second run finds the stored set unchanged and writes
+    nothing. Each claim with a new match gets a ``claim.matches_found``
+    record (actor: none, the system), which tells its owner (notifications).
+    Returns the claims that got new matches. Flushes.
+    """
+    if not claims:
+        return []
+    prepared = prepared or prepare_texts([claim_text(c) for c in claims])
+    excluded = _siblings(session, claims)
+    stored: dict[int, list[ClaimMatch]] = {}
+    for row in session.scalars(select(ClaimMatch).where(
+            ClaimMatch.claim_id.in_([c.id for c in claims]))):
+        stored.setdefault(row.claim_id, []).append(row)
+    changed = []
+    for claim in claims:
+        rows = _found_rows(session, claim, prepared, excluded)
+        old = {_match_key(r) for r in stored.get(claim.id, [])}
+        new = {_match_key(r) for r in rows}
+        if new == old:
+            continue
+        session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id == claim.id))
+        session.add_all(rows)
+        session.flush()
+        added = [r for r in rows if _match_key(r) not in old]
+        if added:
+            changed.append(claim)
+            record_audit(session, actor=None, action="claim.matches_found", target=claim,
+                         after={"matches": [_audit_entry(r) for r in added],
+                                "model": prepared.version, "reason": reason})
+    return changed
+
+
+def claims_near_known(session, known_ids: Sequence[int], *, encoder=None) -> list:
+    """Open claims whose vectors are near one of these known fact-checks, nearest first.
+
+    The vector side only (the process's in-memory index): a cheap net to pick
+    the few claims worth matching again, at most ``MAX_REMATCH_CLAIMS``.
+    """
+    from factcheck.claims.models import Claim
+
+    if not known_ids:
+        return []
+    index = _store().vector_index(session, encoder or default_encoder())
+    if not len(index):
+        return []
+    positions = np.flatnonzero((index.kinds == KNOWN) & np.isin(index.item_ids, list(known_ids)))
+    allowed = index.allowed((CLAIM,))
+    best: dict[int, float] = {}
+    for position in positions:
+        found, cosines = index.search(index.matrix[position], REMATCH_NEIGHBOURS, allowed)
+        for claim_position, cosine in zip(found, cosines, strict=True):
+            if cosine >= REMATCH_MIN_COSINE:
+                claim_id = int(index.item_ids[claim_position])
+                best[claim_id] = max(best.get(claim_id, -1.0), float(cosine))
+    if not best:
+        return []
+    open_ids = set(session.scalars(select(Claim.id).where(
+        Claim.id.in_(list(best)), Claim.state.not_in(CLOSED_STATES))))
+    wanted = sorted(open_ids, key=lambda cid: (-best[cid], cid))[:MAX_REMATCH_CLAIMS]
+    claims = {c.id: c for c in session.scalars(select(Claim).where(Claim.id.in_(wanted)))}
+    return [claims[cid] for cid in wanted if cid in claims]
+
+
+def enqueue_rematch(session, known_ids: Sequence[int]) -> int:
+    """Queue jobs that match open claims again against these (new or changed) fact-checks."""
+    from factcheck.jobs.operations import enqueue
+
+    ids = sorted({int(i) for i in known_ids})
+    for start in range(0, len(ids), REMATCH_BATCH):
+        enqueue("factchecks.rematch", {"known_ids": ids[start:start + REMATCH_BATCH]},
+                session=session)
+    return (len(ids) + REMATCH_BATCH - 1) // REMATCH_BATCH
+
+
+def enqueue_reindex(session, claim) -> None:
+    """Queue a re-index (and re-match) of a claim whose wording changed; runs after commit."""
+    from factcheck.jobs.operations import enqueue
+
+    enqueue("factchecks.reindex_claim", {"claim_id": claim.id},
+            key=f"matching:reindex:{claim.id}:{claim.version}", target=claim, session=session)
 
 
 def _audit_entry(row: ClaimMatch) -> dict[str, Any]:

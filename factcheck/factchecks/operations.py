@@ -122,9 +122,11 @@ def record_our_publication(session, publication) -> KnownFactCheck | None:
     row.withdrawn = publication.state != "published"
     row.updated_at = now
     session.flush()
-    from factcheck.factchecks.matching import index_known
+    from factcheck.factchecks.matching import enqueue_rematch, index_known
 
     index_known(session, [row])
+    # Open claims detected before we published this one learn of it (a job, after commit).
+    enqueue_rematch(session, [row.id])
     return row
 
 

@@ -20,9 +20,9 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
+from factcheck.claimreview.validator import find_claim_reviews
 from factcheck.factchecks.reading import KnownReview, Skipped, normalise_url, review_from_node
 from factcheck.jsonld import has_type, json_ld_from_tree
-from factcheck.publishing.validator import find_claim_reviews
 
 MAX_REVIEWS_PER_PAGE = 50
 MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit for one file

@@ -15,11 +15,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from factcheck.claimreview.validator import validate_claim_review
+from factcheck.claimreview.validator_rules import parse_number
 from factcheck.intake.dates import normalize_date
 from factcheck.intake.metadata import clean_language, clean_text
 from factcheck.jsonld import has_type
-from factcheck.publishing.validator import validate_claim_review
-from factcheck.publishing.validator_rules import parse_number
 
 # Column sizes of the library's table (factchecks.models); longer values are cut.
 MAX_CLAIM = 4000

@@ -13,3 +13,7 @@ class IntakeError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+# The largest file the ``articles`` commands read (inspect and import alike).
+MAX_FILE_BYTES = 5_000_000

@@ -15,14 +15,13 @@ from sqlalchemy import func, select
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.highlight import Segment, paragraphs, segment_text
 from factcheck.claims.models import Claim
+from factcheck.claims.workflow import may
 from factcheck.extensions import db
 from factcheck.ids import parse_id
 from factcheck.intake.forms import MergeForm, SpanForm, SplitForm
 from factcheck.intake.models import Article
 from factcheck.intake.operations import ArticleFields
-from factcheck.review.workflow import may
 
-CLAIM_WORKSPACE = "review.claim"  # another feature's endpoint; used once it exists
 SCORE_BUCKETS = 5
 
 
@@ -32,10 +31,8 @@ def score_bucket(score: float) -> int:
 
 
 def claim_href(claim_id: int) -> str:
-    """The claim's workspace when that page exists, else its entry in the side list."""
-    if CLAIM_WORKSPACE in current_app.view_functions:
-        return url_for(CLAIM_WORKSPACE, claim_id=claim_id)
-    return f"#claim-{claim_id}"
+    """The claim's workspace."""
+    return url_for("review.claim", claim_id=claim_id)
 
 
 def emphasised_words(text: str, claim: Claim) -> list[Segment]:

@@ -23,12 +23,12 @@ from urllib.parse import urlsplit
 import click
 
 from factcheck.config import read_settings
-from factcheck.intake import IntakeError
+from factcheck.intake import MAX_FILE_BYTES, IntakeError
+from factcheck.intake.import_cli import import_command
 
 _TRUE = {"1", "true", "yes", "on"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
-MAX_FILE_BYTES = 5_000_000
 
 
 def allow_private_from_env() -> bool:
@@ -154,6 +154,4 @@ def inspect_command(path_or_url: str, as_json: bool) -> None:
 
 
 # ``articles import`` lives in its own module (it needs the app and the database).
-from factcheck.intake.import_cli import import_command  # noqa: E402  (after the group exists)
-
 articles_cli.add_command(import_command)

@@ -7,12 +7,12 @@ build on its claims. Idempotent through the SHA-256 of the shipped text.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from factcheck import PACKAGE_DIR
-
-SEED_FILE = PACKAGE_DIR / "demo_data" / "seed-article.txt"
+# factcheck/demo_data, found from here so intake never imports the app package.
+SEED_FILE = Path(__file__).resolve().parents[1] / "demo_data" / "seed-article.txt"
 SEED_HEADLINE = "Russia Considers Delisting Taliban as a Terrorist Organization"
 DEMO_REVIEWER = "reviewer@demo.factcheck.test"
 

@@ -19,7 +19,7 @@ from wtforms.validators import (
 )
 
 from factcheck.csrf import DeskForm
-from factcheck.form_rules import HttpUrl
+from factcheck.form_rules import HttpUrl, SeenVersionForm
 from factcheck.ids import WholeNumberField, parse_id
 from factcheck.intake.dates import normalize_date
 from factcheck.intake.operations import ArticleFields
@@ -140,15 +140,8 @@ class MetadataForm(DeskForm):
         )
 
 
-class EditMetadataForm(MetadataForm):
+class EditMetadataForm(MetadataForm, SeenVersionForm):
     """A later correction: carries the version the user saw."""
-
-    version = HiddenField(validators=[InputRequired()])
-
-    def validate_version(self, field):
-        """A whole number."""
-        if parse_id(field.data) is None:
-            raise ValidationError("The form is missing the version it was loaded at; reload it.")
 
 
 class SpanForm(DeskForm):
@@ -160,10 +153,9 @@ class SpanForm(DeskForm):
         InputRequired(message="Give the end offset."), NumberRange(min=1)])
 
 
-class SplitForm(DeskForm):
+class SplitForm(SeenVersionForm):
     """Split a claim where its second part begins."""
 
-    version = HiddenField(validators=[InputRequired()])
     at = WholeNumberField("Split at offset", validators=[Optional(), NumberRange(min=1)])
     before_words = StringField("…or before the words", filters=[_strip],
                                validators=[Optional(), Length(max=300)])

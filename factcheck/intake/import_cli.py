@@ -23,7 +23,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from factcheck.intake import IntakeError
+from factcheck.intake import MAX_FILE_BYTES, IntakeError
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -49,7 +49,6 @@ def expand_sources(sources: tuple[str, ...]) -> list[str]:
 
 
 def _read_file(item: str):
-    from factcheck.intake.cli import MAX_FILE_BYTES
     from factcheck.intake.inspect import inspect_html, inspect_text, looks_like_html
 
     path = Path(item)

@@ -19,12 +19,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from factcheck.accounts.models import User
 from factcheck.audit.operations import changed_fields, record_audit
-from factcheck.database import utcnow
+from factcheck.database import utcnow, versioned_update
+from factcheck.errors import StaleVersion
 from factcheck.intake import IntakeError
 from factcheck.intake.drafts import ImportDraft, create_draft
 from factcheck.intake.models import Article
@@ -49,11 +50,12 @@ class DuplicateArticleError(IntakeError):
         self.reason = reason
 
 
-class StaleArticleError(Exception):
+class StaleArticleError(StaleVersion):
     """Someone else changed the article's metadata since the user loaded it (answer 409)."""
 
     def __init__(self, article: Article) -> None:
-        super().__init__(f"article {article.id} changed meanwhile")
+        super().__init__("Someone else changed this article's details while you were editing "
+                         "them.", rule="version")
         self.article = article
 
 
@@ -346,18 +348,10 @@ def update_article_metadata(session, article: Article, fields: ArticleFields, *,
         return article
     metadata = {**(article.metadata_ or {}), "authors": fields.authors,
                 "publisher": fields.publisher}
-    statement = (
-        update(Article)
-        .where(Article.id == article.id, Article.version == seen_version)
-        .values(headline=fields.headline, date_published=fields.date_published,
-                canonical_url=fields.canonical_url, language=fields.language,
-                metadata_=metadata, version=Article.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount != 1:
-        session.expire(article)
-        raise StaleArticleError(article)
-    session.expire(article)
+    versioned_update(session, article, seen_version, {
+        "headline": fields.headline, "date_published": fields.date_published,
+        "canonical_url": fields.canonical_url, "language": fields.language,
+        "metadata_": metadata}, conflict=lambda: StaleArticleError(article))
     record_audit(session, actor=actor, action="article.metadata_edited", target=article,
                  before=before, after=after)
     session.flush()

@@ -154,3 +154,91 @@ def fit_command(known_file, queries_file, qrels_file, precision, out, cache) -> 
     fusion.save(out)
     click.echo(json.dumps(report, indent=2))
     click.echo(f"written: {out}", err=True)
+
+
+_database_option = click.option(
+    "--database", "database_url", required=True,
+    help="URL of a THROW-AWAY database (sqlite:///… or postgresql://…): it is emptied, "
+         "migrated and filled with the known items.")
+
+
+def _store_rows(database_url: str, known_file: Path, cache: Path | None,
+                queries: dict[str, list[str]]):
+    """The store's candidates for ``queries``, the known ids, and the engine's name."""
+    from factcheck.extensions import db
+    from factcheck.matching import store, store_eval
+
+    ranker = _build(known_file, cache)
+    app = store_eval.migrated_app(database_url)
+    with app.app_context():
+        texts = [store.clean_text(t)[:store.MAX_TEXT] for t in _known_texts(known_file)]
+        store_eval.load_known(db.session, texts, ranker.vectors, ranker.encoder.version)
+        engine = db.session.connection().dialect.name
+        with _progress(len(queries), "queries") as bar:
+            rows = store_eval.query_rows(db.session, ranker.encoder, queries,
+                                         progress=bar.update)
+        db.session.remove()
+        db.engine.dispose()
+    return rows, ranker.ids, engine
+
+
+def _known_texts(known_file: Path) -> list[str]:
+    from factcheck.matching import data
+    from factcheck.matching.ranker import document_text
+
+    return [document_text(fields) for fields in data.read_tsv(known_file).values()]
+
+
+@matching_cli.command("evaluate-store")
+@_database_option
+@click.option("--known", "known_file", type=_FILE, required=True, help="TSV of known claims.")
+@click.option("--queries", "queries_file", type=_FILE, required=True, help="TSV of queries.")
+@click.option("--qrels", "qrels_file", type=_FILE, required=True, help="query 0 known 1 lines.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@_cache_option
+def evaluate_store_command(database_url, known_file, queries_file, qrels_file, as_json,
+                           cache) -> None:
+    """Like evaluate, through the database's find_matches path and the engine's fusion."""
+    from factcheck.matching import data, metrics, store_eval
+    from factcheck.matching.fusion import default_fusion
+
+    rows, ids, engine = _store_rows(database_url, known_file, cache,
+                                    data.read_tsv(queries_file))
+    results = store_eval.rank(rows, ids, default_fusion(engine))
+    qrels = data.read_qrels(qrels_file)
+    figures = metrics.evaluate({q: [r.known_id for r in rs] for q, rs in results.items()}, qrels)
+    figures.update(badge_figures(results, qrels))
+    figures["engine"] = engine
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    for name in ("MAP@1", "MAP@5", "MRR", "Recall@5", "badge_precision", "badge_recall"):
+        click.echo(f"{name}\t{figures[name]:.4f}")
+    click.echo(f"queries\t{figures['queries']}\nengine\t{engine}")
+
+
+@matching_cli.command("fit-store")
+@_database_option
+@click.option("--known", "known_file", type=_FILE, required=True, help="TSV of known claims.")
+@click.option("--queries", "queries_file", type=_FILE, required=True, help="Training queries.")
+@click.option("--qrels", "qrels_file", type=_FILE, required=True, help="Their judgements.")
+@click.option("--precision", default=0.95, show_default=True,
+              help="Badge precision to reach on the training queries.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the weights (default: the shipped fusion.<engine>.json).")
+@_cache_option
+def fit_store_command(database_url, known_file, queries_file, qrels_file, precision, out,
+                      cache) -> None:
+    """Fit the engine's fusion on find_matches' own candidates (FTS5 bm25 or ts_rank)."""
+    from factcheck.matching import data, store_eval
+    from factcheck.matching.fusion import fusion_path
+
+    rows, ids, engine = _store_rows(database_url, known_file, cache,
+                                    data.read_tsv(queries_file))
+    source = f"{queries_file.parent.name}/{queries_file.name} through find_matches on {engine}"
+    fusion, report = store_eval.fit(rows, ids, data.read_qrels(qrels_file),
+                                    precision=precision, source=source)
+    out = out or fusion_path(engine)
+    fusion.save(out)
+    click.echo(json.dumps(report, indent=2))
+    click.echo(f"written: {out}", err=True)

@@ -49,9 +49,14 @@ def choose_threshold(probabilities, labels, groups, precision: float, top: int =
 
 
 def fit_fusion(ranker, queries, qrels, *, precision: float = 0.95, source: str = ""):
+    """Fit on the pure ranker's candidates (bm25s and cosine)."""
+    return fit_rows(*training_rows(ranker, queries, qrels), precision=precision, source=source)
+
+
+def fit_rows(features, labels, groups, *, precision: float = 0.95, source: str = ""):
+    """A fusion (logistic weights and calibrated threshold) from feature rows, and a report."""
     from sklearn.linear_model import LogisticRegression
 
-    features, labels, groups = training_rows(ranker, queries, qrels)
     model = LogisticRegression(C=1.0, max_iter=1000)
     model.fit(features, labels)
     probabilities = model.predict_proba(features)[:, 1]

@@ -60,14 +60,33 @@ class Fusion:
 # Used until fusion.json exists (and by tests of the mechanics): cosine-led, a little BM25.
 FALLBACK = Fusion(weights=(12.0, 2.0, 0.0, 0.0), bias=-9.0, threshold=0.5)
 
-_fusion: Fusion | None = None
+_fusions: dict[str | None, Fusion] = {}
 
 
-def default_fusion() -> Fusion:
-    global _fusion
-    if _fusion is None:
-        _fusion = Fusion.load() if FUSION_PATH.exists() else FALLBACK
-    return _fusion
+def fusion_path(engine: str | None = None) -> Path:
+    """Where the weights of ``engine`` live: fusion.json (the pure ranker's bm25s) or
+    fusion.<engine>.json (``sqlite``, ``postgresql``: fitted on that engine's full text)."""
+    return FUSION_PATH if engine is None else FUSION_PATH.with_name(f"fusion.{engine}.json")
+
+
+def default_fusion(engine: str | None = None) -> Fusion:
+    """The shipped fusion of the pure ranker (no engine) or of a database engine.
+
+    Each engine's lexical score has its own shape (bm25s, FTS5's bm25 over
+    the rarer query words, ts_rank without IDF), so each has its own fit; an
+    engine without one uses the pure ranker's.
+    """
+    fusion = _fusions.get(engine)
+    if fusion is None:
+        path = fusion_path(engine)
+        if path.exists():
+            fusion = Fusion.load(path)
+        elif engine is not None:
+            fusion = default_fusion(None)
+        else:
+            fusion = Fusion.load() if FUSION_PATH.exists() else FALLBACK
+        _fusions[engine] = fusion
+    return fusion
 
 
 def features(cosines: np.ndarray, lexical: np.ndarray) -> np.ndarray:

@@ -14,14 +14,14 @@ from urllib.parse import urlsplit
 
 import click
 
-from factcheck.publishing.validator import (
+from factcheck.claimreview.validator import (
     ERROR,
     Finding,
     PageReport,
     validate_document,
     validate_page,
 )
-from factcheck.publishing.validator_rules import host_of
+from factcheck.claimreview.validator_rules import host_of
 
 _TRUE = {"1", "true", "yes", "on"}
 

@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from factcheck.accounts.models import Role, User
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.errors import DeskError
 from factcheck.intake.models import Article
 from factcheck.publishing.operations import publication_for, publish_fact_check
 from factcheck.review.models import RatingLabel, Source
 from factcheck.review.scale import current_scale
-from factcheck.review.workflow import WorkflowError
 
 SEED_MARKER = "Shi Jinping officially received the Taliban ambassador"
 DEMO_CLAIMANT = "Demo news site"
@@ -96,7 +96,7 @@ DEMO_FACT_CHECKS = (
 
 def load_demo_fact_checks() -> Iterator[str]:
     """Publish the demo fact-checks of the seed article; yield one line per fact-check."""
-    from factcheck.demo import DEMO_USERS
+    from factcheck.accounts.demo import DEMO_USERS
     from factcheck.extensions import db
 
     session = db.session
@@ -116,7 +116,7 @@ def load_demo_fact_checks() -> Iterator[str]:
             continue
         try:
             publication = _drive(session, claim, demo, article, reviewer=reviewer, editor=editor)
-        except WorkflowError as error:
+        except DeskError as error:
             yield f"Demo fact-check {demo.wording!r} not published: {error.message}"
             continue
         yield f"Demo fact-check: {publication.snapshot['url']} ({publication.rating_label})"
@@ -169,7 +169,7 @@ def _drive(session, claim: Claim, demo: DemoFactCheck, article: Article, *, revi
                                   seen_hash=digest)
     config = current_app.config
     return publish_fact_check(
-        session, claim, editor=editor, site_url=config["SITE_URL"], org_name=config["ORG_NAME"],
+        session, claim, actor=editor, site_url=config["SITE_URL"], org_name=config["ORG_NAME"],
         org_url=config["ORG_URL"], seen_version=claim.version,
     )
 

@@ -36,8 +36,8 @@ from markupsafe import escape
 from sqlalchemy import case, func, select
 from werkzeug.http import is_resource_modified
 
+from factcheck.claimreview.builder import SCHEMA_CONTEXT, iso_datetime
 from factcheck.extensions import db
-from factcheck.publishing.claimreview import SCHEMA_CONTEXT, iso_datetime
 from factcheck.publishing.models import Publication, PublicationChange
 
 feeds_bp = Blueprint("feeds", __name__)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.validators import DataRequired, Length, Optional
 
 from factcheck.csrf import DeskForm
-from factcheck.ids import WholeNumberField
+from factcheck.form_rules import SeenVersionForm
 
 NOTE_MAX_CHARS = 2000
 POLICY_MAX_CHARS = 20_000
@@ -19,13 +18,7 @@ CHANGE_KIND_CHOICES = [
 ]
 
 
-class SeenVersionMixin:
-    """The claim version the editor saw; the change applies only to that version."""
-
-    seen_version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
-
-
-class PublishForm(SeenVersionMixin, DeskForm):
+class PublishForm(SeenVersionForm):
     """Publish, or republish after a correction with a note for readers."""
 
     change_kind = SelectField("Kind of change", choices=CHANGE_KIND_CHOICES, default="corrected")
@@ -44,7 +37,7 @@ class PublishForm(SeenVersionMixin, DeskForm):
         return f"{kind} note (shown on the page, dated)"
 
 
-class ReopenForm(SeenVersionMixin, DeskForm):
+class ReopenForm(SeenVersionForm):
     """Reopen a published fact-check for a correction."""
 
     comment = TextAreaField(
@@ -54,7 +47,7 @@ class ReopenForm(SeenVersionMixin, DeskForm):
     )
 
 
-class RetractForm(SeenVersionMixin, DeskForm):
+class RetractForm(SeenVersionForm):
     """Retract a published fact-check: a public reason, an optional successor, a confirmation.
 
     The view passes the other published fact-checks as ``successor_choices``.

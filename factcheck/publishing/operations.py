@@ -23,29 +23,26 @@ from sqlalchemy.exc import IntegrityError
 
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
+from factcheck.claimreview.validator import Finding
 from factcheck.claims.models import Claim
+from factcheck.claims.workflow import apply_transition, transition_problem
 from factcheck.database import utcnow
+from factcheck.errors import RefusedByRule, StaleVersion
 from factcheck.factchecks.matching import VerdictConflict, confirm_verdict_conflicts
 from factcheck.factchecks.operations import record_our_publication, withdraw_our_publication
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
 from factcheck.publishing.slugs import unique_slug
 from factcheck.publishing.snapshot import PreparedFactCheck, findings_by_field, prepare_fact_check
-from factcheck.publishing.validator import Finding
 from factcheck.review.content import content_hash, fact_check_content
 from factcheck.review.models import Approval
-from factcheck.review.workflow import (
-    StaleVersion,
-    WorkflowError,
-    apply_transition,
-    transition_problem,
-)
+from factcheck.review.operations import standing_approval
 
 CHANGE_KINDS = ("corrected", "updated")
 CORRECTIONS_POLICY = "corrections_policy"
 _SLUG_ATTEMPTS = 5
 
 
-class PublishRefused(WorkflowError):
+class PublishRefused(RefusedByRule):
     """Publishing is refused: invalid markup, content changed since approval, a missing note.
 
     ``findings`` holds the validator's findings when the markup is the reason;
@@ -80,20 +77,9 @@ def publication_for(session, claim: Claim) -> Publication | None:
     return session.scalar(select(Publication).where(Publication.claim_id == claim.id))
 
 
-def current_approval(session, claim: Claim) -> Approval | None:
-    """The latest approval decision on ``claim`` that is not voided, if it approves."""
-    latest = session.scalar(
-        select(Approval)
-        .where(Approval.claim_id == claim.id, Approval.voided_at.is_(None))
-        .order_by(Approval.created_at.desc(), Approval.id.desc())
-        .limit(1)
-    )
-    return latest if latest is not None and latest.decision == "approved" else None
-
-
 def approval_problem(session, claim: Claim) -> str | None:
     """Why the approved content no longer stands, or None when it matches what is there now."""
-    approval = current_approval(session, claim)
+    approval = standing_approval(session, claim)
     if approval is None:
         return "This fact-check has no standing approval. An editor has to approve it first."
     if approval.content_hash != content_hash(fact_check_content(session, claim)):
@@ -104,7 +90,7 @@ def approval_problem(session, claim: Claim) -> str | None:
 
 
 def check_publish(
-    session, claim: Claim, *, editor: User, site_url: str, org_name: str, org_url: str | None,
+    session, claim: Claim, *, actor: User, site_url: str, org_name: str, org_url: str | None,
     now: datetime | None = None,
 ) -> PublishCheck:
     """Everything that would block publishing ``claim`` now, and the preview. Writes nothing."""
@@ -117,7 +103,7 @@ def check_publish(
         date_modified=now if existing is not None else None,
     )
     check = PublishCheck(prepared, slug, republish=existing is not None)
-    if (problem := transition_problem(session, claim, "publish", editor)) is not None:
+    if (problem := transition_problem(session, claim, "publish", actor)) is not None:
         check.problems.append(problem.message)
     elif (stale := approval_problem(session, claim)) is not None:
         check.problems.append(stale)
@@ -125,7 +111,7 @@ def check_publish(
 
 
 def publish_fact_check(
-    session, claim: Claim, *, editor: User, site_url: str, org_name: str, org_url: str | None,
+    session, claim: Claim, *, actor: User, site_url: str, org_name: str, org_url: str | None,
     seen_version: int | None = None, note: str = "", change_kind: str = "corrected",
     address: str | None = None, conflict_reason: str = "",
 ) -> Publication:
@@ -137,9 +123,9 @@ def publish_fact_check(
     errors, or when a republication comes without a correction ``note``.
     """
     now = utcnow()
-    check = check_publish(session, claim, editor=editor, site_url=site_url, org_name=org_name,
+    check = check_publish(session, claim, actor=actor, site_url=site_url, org_name=org_name,
                           org_url=org_url, now=now)
-    problem = transition_problem(session, claim, "publish", editor)
+    problem = transition_problem(session, claim, "publish", actor)
     if problem is not None:
         raise problem
     if (stale := approval_problem(session, claim)) is not None:
@@ -158,13 +144,13 @@ def publish_fact_check(
     try:
         # Two verdicts on one claim: the editor compares them and confirms with a reason.
         confirm_verdict_conflicts(session, claim, check.prepared.snapshot["rating"]["label"],
-                                  conflict_reason, actor=editor, stage="publish",
+                                  conflict_reason, actor=actor, stage="publish",
                                   address=address)
     except VerdictConflict as error:
         raise PublishRefused(error.message, rule="publish.verdict-conflict") from error
-    approved_hash = current_approval(session, claim).content_hash
+    approved_hash = standing_approval(session, claim).content_hash
     # The state moves first: of two editors publishing at once, the loser stops here.
-    apply_transition(session, claim, "publish", actor=editor, seen_version=seen_version,
+    apply_transition(session, claim, "publish", actor=actor, seen_version=seen_version,
                      address=address)
     snapshot = check.prepared.snapshot
     rating_label = snapshot["rating"]["label"]
@@ -174,21 +160,21 @@ def publish_fact_check(
         publication.content_hash = approved_hash
         publication.rating_label = rating_label
         publication.date_modified = now
-        publication.published_by_id = editor.id
+        publication.published_by_id = actor.id
         publication.version += 1
         kind = change_kind
     else:
         publication = _insert_publication(
             session, claim, check.slug, snapshot=snapshot, content_hash=approved_hash,
-            rating_label=rating_label, editor=editor, now=now)
+            rating_label=rating_label, actor=actor, now=now)
         kind, note = "published", ""
     session.add(PublicationChange(publication=publication, kind=kind, note=note,
-                                  editor_id=editor.id, created_at=now))
+                                  editor_id=actor.id, created_at=now))
     session.flush()
     # Every fact-check we publish is known from then on: claims are matched against it.
     record_our_publication(session, publication)
     record_audit(
-        session, actor=editor, action=f"publication.{kind}", target=publication,
+        session, actor=actor, action=f"publication.{kind}", target=publication,
         after={"slug": publication.slug, "content_hash": approved_hash,
                "rating": rating_label, "url": snapshot["url"]},
         comment=note or None, address=address,
@@ -197,13 +183,13 @@ def publish_fact_check(
 
 
 def _insert_publication(session, claim, slug, *, snapshot, content_hash, rating_label,
-                        editor, now) -> Publication:
+                        actor, now) -> Publication:
     """Insert the publication under a free slug; a concurrent taker of the slug means retry."""
     for _attempt in range(_SLUG_ATTEMPTS):
         publication = Publication(
             claim_id=claim.id, slug=slug, state="published", snapshot=snapshot,
             content_hash=content_hash, rating_label=rating_label, date_published=now,
-            date_modified=now, published_by_id=editor.id,
+            date_modified=now, published_by_id=actor.id,
         )
         try:
             with session.begin_nested():
@@ -218,7 +204,7 @@ def _insert_publication(session, claim, slug, *, snapshot, content_hash, rating_
 
 
 def reopen_fact_check(
-    session, claim: Claim, *, editor: User, comment: str, seen_version: int | None = None,
+    session, claim: Claim, *, actor: User, comment: str, seen_version: int | None = None,
     address: str | None = None,
 ) -> Claim:
     """Reopen a published fact-check for a correction; the public page stays as published.
@@ -226,7 +212,7 @@ def reopen_fact_check(
     The standing approval is voided, so the corrected content goes through
     approval again before it can be republished.
     """
-    apply_transition(session, claim, "reopen_published", actor=editor,
+    apply_transition(session, claim, "reopen_published", actor=actor,
                      seen_version=seen_version, values={"comment": comment}, address=address)
     now = utcnow()
     for approval in session.scalars(
@@ -234,7 +220,7 @@ def reopen_fact_check(
     ):
         approval.voided_at = now
         approval.voided_reason = "Reopened for correction after publication"
-        record_audit(session, actor=editor, action="approval.voided", target=approval,
+        record_audit(session, actor=actor, action="approval.voided", target=approval,
                      comment="Reopened for correction after publication", address=address)
     session.flush()
     return claim
@@ -249,7 +235,7 @@ def successor_candidates(session, claim: Claim, limit: int = 500) -> list[Public
 
 
 def retract_fact_check(
-    session, claim: Claim, *, editor: User, note: str, seen_version: int | None = None,
+    session, claim: Claim, *, actor: User, note: str, seen_version: int | None = None,
     superseded_by_id: int | None = None, address: str | None = None,
 ) -> Publication:
     """Retract a published fact-check: off the index, feeds and sitemap; a notice stays.
@@ -259,16 +245,16 @@ def retract_fact_check(
     """
     publication = publication_for(session, claim)
     if publication is None:
-        raise WorkflowError("This claim has no publication to retract.", rule="retract.none")
+        raise RefusedByRule("This claim has no publication to retract.", rule="retract.none")
     if not (note or "").strip():
-        raise WorkflowError("Say, for readers, why the fact-check is retracted.",
+        raise RefusedByRule("Say, for readers, why the fact-check is retracted.",
                             rule="retract.reason")
     if superseded_by_id is not None:
         successor = session.get(Publication, superseded_by_id)
         if successor is None or successor.state != "published" or successor.id == publication.id:
-            raise WorkflowError("The fact-check named as its successor is not a published "
+            raise RefusedByRule("The fact-check named as its successor is not a published "
                                 "fact-check.", rule="retract.successor")
-    apply_transition(session, claim, "retract", actor=editor, seen_version=seen_version,
+    apply_transition(session, claim, "retract", actor=actor, seen_version=seen_version,
                      values={"comment": note}, address=address)
     now = utcnow()
     publication.state = "retracted"
@@ -278,10 +264,10 @@ def retract_fact_check(
     publication.date_modified = now
     publication.version += 1
     session.add(PublicationChange(publication=publication, kind="retracted", note=note.strip(),
-                                  editor_id=editor.id, created_at=now))
+                                  editor_id=actor.id, created_at=now))
     session.flush()
     withdraw_our_publication(session, publication)
-    record_audit(session, actor=editor, action="publication.retracted", target=publication,
+    record_audit(session, actor=actor, action="publication.retracted", target=publication,
                  before={"state": "published"},
                  after={"state": "retracted", "superseded_by_id": superseded_by_id},
                  comment=note.strip(), address=address)

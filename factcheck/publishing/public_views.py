@@ -28,10 +28,10 @@ from functools import lru_cache
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import bindparam, select
 
+from factcheck.claimreview.builder import iso_datetime
+from factcheck.claimreview.language import text_direction
 from factcheck.extensions import db, limiter
 from factcheck.factchecks.matching import related_fact_checks
-from factcheck.publishing.claimreview import iso_datetime
-from factcheck.publishing.language import text_direction
 from factcheck.publishing.models import Publication, PublicationChange
 from factcheck.publishing.operations import CORRECTIONS_POLICY, site_text
 from factcheck.publishing.reading import page_cache, read_one
@@ -279,7 +279,7 @@ def corrections_policy():
 
 @public_bp.app_template_global("text_direction")
 def _text_direction(tag: str | None) -> str:
-    """``rtl`` or ``ltr`` for a language tag (publishing.language)."""
+    """``rtl`` or ``ltr`` for a language tag (claimreview.language)."""
     return text_direction(tag)
 
 

@@ -16,16 +16,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from factcheck.claimreview.builder import FactCheck, build_claim_review
+from factcheck.claimreview.validator import ERROR, Finding, validate_claim_review
 from factcheck.claims.models import Claim
-from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
-from factcheck.publishing.language import language_tag
 from factcheck.publishing.slugs import fact_check_url
-from factcheck.publishing.validator import ERROR, Finding, validate_claim_review
+from factcheck.review.content import fact_check_content, fact_check_of
 from factcheck.review.models import RatingLabel, Source, Verdict
+from factcheck.text_rules import http_url
 
 SNAPSHOT_SCHEMA = 1
 
@@ -88,20 +88,6 @@ class PreparedFactCheck:
         return [f for f in self.findings if f.severity != ERROR]
 
 
-def http_url(value: str | None) -> str | None:
-    """``value`` when it is an absolute http(s) URL, else None (no javascript: links)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return value
-    return None
-
-
 def rating_tone(value: int | None, best: int | None, worst: int | None) -> str:
     """A CSS class name for the verdict badge: from ``true`` to ``false``, or ``unrated``."""
     if value is None or best is None or worst is None or best <= worst:
@@ -118,34 +104,14 @@ def prepare_fact_check(
     """Build and validate the ClaimReview of ``claim`` as it would be published at ``slug``."""
     verdict = session.scalar(select(Verdict).where(Verdict.claim_id == claim.id))
     label: RatingLabel | None = verdict.rating if verdict is not None else None
-    scale = label.scale if label is not None else None
-    rating = Rating(label.label if label else "")
-    if label is not None and label.value is not None and scale is not None:
-        rating = Rating(label.label, value=label.value, best=scale.best, worst=scale.worst)
     sources = session.scalars(
         select(Source).where(Source.claim_id == claim.id).order_by(Source.id)
     ).all()
-    url = fact_check_url(site_url, slug)
-    appearance = http_url(claim.appearance_url)
-    first_appearance = http_url(claim.first_appearance_url)
-    language = claim.article.language if claim.article is not None else None
-    fact_check = FactCheck(
-        claim_reviewed=claim.claim_reviewed.strip(),
-        rating=rating,
-        url=url,
-        date_published=date_published,
-        date_modified=date_modified,
-        organisation_name=org_name,
-        organisation_url=org_url or None,
-        claimant_name=(claim.claimant_name or "").strip() or None,
-        claimant_same_as=http_url(claim.claimant_url),
-        claimant_type=claim.claimant_type or "Person",
-        claim_date=claim.claim_date,
-        appearances=(appearance,) if appearance else (),
-        first_appearance=first_appearance,
-        summary=(verdict.summary.strip() if verdict else "") or None,
-        language=language_tag(language),
-    )
+    fact_check = fact_check_of(
+        session, claim, fact_check_content(session, claim), url=fact_check_url(site_url, slug),
+        date_published=date_published, date_modified=date_modified, org_name=org_name,
+        org_url=org_url)
+    rating = fact_check.rating
     claim_review = build_claim_review(fact_check)
     findings = validate_claim_review(claim_review, site_url=site_url)
     snapshot = _public_fields(claim, verdict, label, rating, sources, fact_check)

@@ -26,13 +26,13 @@ from sqlalchemy import select
 from factcheck.accounts.models import Role
 from factcheck.accounts.sessions import role_required
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.errors import StaleVersion
 from factcheck.extensions import db
 from factcheck.factchecks.matching import verdict_conflicts
 from factcheck.publishing import operations
 from factcheck.publishing.forms import CorrectionsPolicyForm, PublishForm, ReopenForm, RetractForm
 from factcheck.publishing.models import Publication
 from factcheck.publishing.snapshot import FIELDS_BY_PATH, field_for_path, findings_by_field
-from factcheck.review.workflow import StaleVersion
 
 publishing_bp = Blueprint("publishing", __name__, url_prefix="/publishing")
 
@@ -41,9 +41,7 @@ FIELD_LABELS = dict(FIELDS_BY_PATH.values())
 
 @publishing_bp.context_processor
 def _helpers() -> dict:
-    views = current_app.view_functions
-    return {"has_endpoint": lambda endpoint: endpoint in views, "field_labels": FIELD_LABELS,
-            "field_of": field_for_path}
+    return {"field_labels": FIELD_LABELS, "field_of": field_for_path}
 
 
 def _claim(claim_id: int) -> Claim:
@@ -60,9 +58,7 @@ def _site() -> dict:
 
 
 def _back_to_claim(claim: Claim):
-    if "review.claim" in current_app.view_functions:
-        return redirect(url_for("review.claim", claim_id=claim.id))
-    return redirect(url_for("publishing.index"))
+    return redirect(url_for("review.claim", claim_id=claim.id))
 
 
 @publishing_bp.route("")
@@ -88,7 +84,7 @@ def publish(claim_id: int):
     if form.validate_on_submit():
         try:
             publication = operations.publish_fact_check(
-                db.session, claim, editor=current_user, seen_version=form.seen_version.data,
+                db.session, claim, actor=current_user, seen_version=form.version.data,
                 note=form.note.data or "", change_kind=form.change_kind.data,
                 address=request.remote_addr, conflict_reason=form.conflict_reason.data or "",
                 **_site(),
@@ -107,9 +103,9 @@ def publish(claim_id: int):
     elif request.method == "POST":
         status = 422
     claim = _claim(claim_id)  # re-read: a refused attempt rolled back
-    check = operations.check_publish(db.session, claim, editor=current_user, **_site())
+    check = operations.check_publish(db.session, claim, actor=current_user, **_site())
     if request.method == "GET" or status == 409:
-        form.seen_version.data = claim.version
+        form.version.data = claim.version
     form.note.label.text = form.note_label()
     shown = findings if findings is not None else check.prepared.findings
     conflicts = verdict_conflicts(db.session, claim, check.prepared.snapshot["rating"]["label"])
@@ -136,14 +132,14 @@ def _state_form(claim_id: int, form_class, template: str, action, **form_args):
             db.session.rollback()
             status, message = 409, error.message
             claim = _claim(claim_id)
-            form.seen_version.data = claim.version
+            form.version.data = claim.version
         else:
             db.session.commit()
             return None
     elif request.method == "POST":
         status = 422
     else:
-        form.seen_version.data = claim.version
+        form.version.data = claim.version
     return render_template(template, claim=claim, publication=publication, form=form,
                            message=message), status
 
@@ -155,8 +151,8 @@ def reopen(claim_id: int):
 
     def action(claim, form):
         operations.reopen_fact_check(
-            db.session, claim, editor=current_user, comment=form.comment.data,
-            seen_version=form.seen_version.data, address=request.remote_addr)
+            db.session, claim, actor=current_user, comment=form.comment.data,
+            seen_version=form.version.data, address=request.remote_addr)
 
     page = _state_form(claim_id, ReopenForm, "publishing/reopen.html", action)
     if page is not None:
@@ -173,9 +169,9 @@ def retract(claim_id: int):
 
     def action(claim, form):
         operations.retract_fact_check(
-            db.session, claim, editor=current_user, note=form.note.data,
+            db.session, claim, actor=current_user, note=form.note.data,
             superseded_by_id=form.superseded_by.data or None,
-            seen_version=form.seen_version.data, address=request.remote_addr)
+            seen_version=form.version.data, address=request.remote_addr)
 
     successors = [(p.id, p.snapshot.get("claim_reviewed") or p.slug)
                   for p in operations.successor_candidates(db.session, _claim(claim_id))]

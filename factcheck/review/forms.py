@@ -17,16 +17,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from factcheck.claims.models import NotCheckableReason
-from factcheck.csrf import DeskForm
-from factcheck.form_rules import HttpUrl
-from factcheck.ids import WholeNumberField, parse_id
-from factcheck.publishing.validator_rules import (
+from factcheck.claimreview.validator_rules import (
     CLAIM_MAX_CHARS,
     ERROR,
     Findings,
     check_verdict_in_claim,
 )
+from factcheck.claims.models import NotCheckableReason
+from factcheck.csrf import DeskForm
+from factcheck.form_rules import HttpUrl, SeenVersionForm
+from factcheck.ids import WholeNumberField, parse_id
 from factcheck.review.models import Stance
 from factcheck.text_rules import url_problem
 
@@ -76,19 +76,7 @@ def _text(value):
     return (value or "").replace("\r\n", "\n")
 
 
-class VersionedForm(DeskForm):
-    """A form carrying the version of the object the user saw."""
-
-    version = HiddenField(validators=[DataRequired()])
-
-    def validate_version(self, field):
-        """The version is a whole number."""
-        field.data = parse_id(field.data)
-        if field.data is None:
-            raise ValidationError("The form is missing the version you saw; reload.")
-
-
-class WordingForm(VersionedForm):
+class WordingForm(SeenVersionForm):
     """The short claimReviewed text. The view passes ``verdict_label`` to check against."""
 
     claim_reviewed = StringField(
@@ -108,7 +96,7 @@ class WordingForm(VersionedForm):
             raise ValidationError(error)
 
 
-class ClaimantForm(VersionedForm):
+class ClaimantForm(SeenVersionForm):
     """Who made the claim, and when and where it appeared."""
 
     claimant_name = StringField("Claimant", filters=[_none_if_empty],
@@ -126,7 +114,7 @@ class ClaimantForm(VersionedForm):
                                        validators=[Length(max=URL_MAX_CHARS), HttpUrl()])
 
 
-class NotesForm(VersionedForm):
+class NotesForm(SeenVersionForm):
     """Private notes of the team; never published."""
 
     notes = TextAreaField("Notes", filters=[_text], validators=[Length(max=20_000)])
@@ -144,15 +132,15 @@ class SourceForm(DeskForm):
     stance = SelectField("Stance", choices=STANCE_CHOICES, default=Stance.CONTEXT.value)
 
 
-class EditSourceForm(SourceForm, VersionedForm):
+class EditSourceForm(SourceForm, SeenVersionForm):
     """A source being changed: its fields plus the version seen."""
 
 
-class RemoveForm(VersionedForm):
+class RemoveForm(SeenVersionForm):
     """Remove something seen at ``version``."""
 
 
-class VerdictForm(VersionedForm):
+class VerdictForm(SeenVersionForm):
     """Rating, one-line summary and Markdown write-up.
 
     The view passes the rating choices of the current scale and the claim's
@@ -180,7 +168,7 @@ class VerdictForm(VersionedForm):
             raise ValidationError(f"{error} Change the wording first.")
 
 
-class MoveForm(VersionedForm):
+class MoveForm(SeenVersionForm):
     """A workflow step from the claim page, with what some steps need."""
 
     comment = TextAreaField("Comment", validators=[Length(max=2000)])
@@ -188,7 +176,7 @@ class MoveForm(VersionedForm):
                                        validators=[Optional()])
 
 
-class ApproveForm(VersionedForm):
+class ApproveForm(SeenVersionForm):
     """Approve exactly the content shown: its hash travels with the form."""
 
     content_hash = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
@@ -197,7 +185,7 @@ class ApproveForm(VersionedForm):
         filters=[_strip], validators=[Optional(), Length(max=2000)])
 
 
-class SendBackForm(VersionedForm):
+class SendBackForm(SeenVersionForm):
     """Send back with a comment for the reviewer."""
 
     comment = TextAreaField("What needs to change", filters=[_strip],
@@ -205,13 +193,13 @@ class SendBackForm(VersionedForm):
                                         Length(max=2000)])
 
 
-class SplitForm(VersionedForm):
+class SplitForm(SeenVersionForm):
     """Split the claim at a character offset of its article (a word boundary inside it)."""
 
     at_offset = WholeNumberField("Split before", validators=[DataRequired()])
 
 
-class MergeForm(VersionedForm):
+class MergeForm(SeenVersionForm):
     """Merge another claim of the same article into this one: ``other`` is "id:version"."""
 
     other = StringField("Merge with", validators=[DataRequired(), Length(max=40)])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -27,18 +27,15 @@ from factcheck.accounts.models import User
 from factcheck.audit.models import AuditRecord
 from factcheck.audit.operations import changed_fields, record_audit
 from factcheck.claims.models import Claim, ClaimState
-from factcheck.database import utcnow
-from factcheck.review.content import content_hash, fact_check_content
-from factcheck.review.models import Approval, Source, Verdict
-from factcheck.review.workflow import (
-    IllegalTransition,
-    StaleVersion,
-    WorkflowError,
+from factcheck.claims.workflow import (
     apply_transition,
-    assignee_problem,
     claim_problem,
     transition_problem,
 )
+from factcheck.database import utcnow, versioned_update
+from factcheck.errors import IllegalTransition, RefusedByRule, StaleVersion
+from factcheck.review.content import content_hash, fact_check_content
+from factcheck.review.models import Approval, Source, Verdict
 
 S = ClaimState
 
@@ -79,12 +76,7 @@ class EditOutcome:
 # --- who may do what ----------------------------------------------------------------------------
 
 
-def work_problem(claim: Claim, actor: User) -> WorkflowError | None:
-    """Why ``actor`` may not work on ``claim`` because of its assignee, or None."""
-    return assignee_problem(claim, actor)
-
-
-def edit_problem(claim: Claim, actor: User, section: str) -> WorkflowError | None:
+def edit_problem(claim: Claim, actor: User, section: str) -> RefusedByRule | None:
     """Why ``actor`` may not edit ``section`` of ``claim`` now, or None (the workflow's rule)."""
     action = "edit_notes" if section == "notes" else "edit_content"
     return claim_problem(None, claim, action, actor)
@@ -126,16 +118,8 @@ def edit_claim(session, claim: Claim, section: str, values: dict[str, Any], *, a
     if new == old:
         return EditOutcome(changed=False)
     extra = {"touched_by_reviewer": True} if section != "notes" else {}
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.version == seen_version)
-        .values(**new, **extra, version=Claim.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount != 1:
-        session.expire(claim)
-        raise _conflict("this claim", _current_version(session, Claim, claim.id))
-    session.expire(claim)
+    versioned_update(session, claim, seen_version, {**new, **extra}, conflict=lambda: _conflict(
+        "this claim", _current_version(session, Claim, claim.id)))
     before, after = changed_fields({k: _jsonable(v) for k, v in old.items()},
                                    {k: _jsonable(v) for k, v in new.items()})
     record_audit(session, actor=actor, action=f"claim.edit_{section}", target=claim,
@@ -143,6 +127,12 @@ def edit_claim(session, claim: Claim, section: str, values: dict[str, Any], *, a
     outcome = EditOutcome()
     if section in CONTENT_SECTIONS:
         outcome.voided = _void_if_approved(session, claim, actor, section, address)
+    if "claim_reviewed" in names:
+        # Matching reads the wording: its vector and full-text row follow it (a job,
+        # after commit, so the request does not wait for the encoder).
+        from factcheck.factchecks.matching import enqueue_reindex
+
+        enqueue_reindex(session, claim)
     return outcome
 
 
@@ -184,17 +174,9 @@ def edit_source(session, claim: Claim, source: Source, values: dict[str, Any], *
         raise _conflict("this source", source.version)
     if new == old:
         return EditOutcome(changed=False)
-    statement = (
-        update(Source)
-        .where(Source.id == source.id, Source.claim_id == claim.id,
-               Source.version == seen_version)
-        .values(**new_raw, version=Source.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount != 1:
-        session.expire(source)
-        raise _conflict("this source", _current_version(session, Source, source.id))
-    session.expire(source)
+    versioned_update(session, source, seen_version, new_raw, where=[Source.claim_id == claim.id],
+                     conflict=lambda: _conflict(
+                         "this source", _current_version(session, Source, source.id)))
     before, after = changed_fields(old, new)
     record_audit(session, actor=actor, action="source.edit", target=claim,
                  before={"source_id": source.id, **before},
@@ -264,17 +246,10 @@ def save_verdict(session, claim: Claim, *, rating_label_id: int | None, summary:
     else:
         if {k: getattr(verdict, k) for k in values} == values:
             return EditOutcome(changed=False)
-        statement = (
-            update(Verdict)
-            .where(Verdict.id == verdict.id, Verdict.version == seen_version)
-            .values(**values, last_changed_by_id=actor.id, version=Verdict.version + 1,
-                    updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if session.execute(statement).rowcount != 1:
-            session.expire(verdict)
-            raise _conflict("the verdict", _current_verdict_version(session, claim))
-        session.expire(verdict)
+        versioned_update(session, verdict, seen_version,
+                         {**values, "last_changed_by_id": actor.id},
+                         conflict=lambda: _conflict(
+                             "the verdict", _current_verdict_version(session, claim)))
     before, after = changed_fields(old, _verdict_values(verdict))
     record_audit(session, actor=actor, action="verdict.edit", target=claim,
                  before=before, after=after, address=address)
@@ -294,14 +269,18 @@ def current_content(session, claim: Claim) -> tuple[dict[str, Any], str]:
     return content, content_hash(content)
 
 
-def active_approval(session, claim: Claim) -> Approval | None:
-    """The approval that currently stands (decision approved, not voided), if any."""
-    return session.scalar(
+def standing_approval(session, claim: Claim) -> Approval | None:
+    """The approval that stands: the latest decision not voided, when it approves.
+
+    The one lookup of "what was approved", for voiding it on an edit and for
+    publishing; a later sending back means nothing stands.
+    """
+    latest = session.scalar(
         select(Approval)
-        .where(Approval.claim_id == claim.id, Approval.decision == "approved",
-               Approval.voided_at.is_(None))
+        .where(Approval.claim_id == claim.id, Approval.voided_at.is_(None))
         .order_by(Approval.id.desc()).limit(1)
     )
+    return latest if latest is not None and latest.decision == "approved" else None
 
 
 def latest_decision(session, claim: Claim) -> Approval | None:
@@ -354,7 +333,7 @@ def approve_fact_check(session, claim: Claim, *, actor: User, seen_version: int,
         raise problem
     content, digest = current_content(session, claim)
     if digest != seen_hash:
-        raise WorkflowError(
+        raise RefusedByRule(
             "The fact-check changed after you opened it, so you would approve something you "
             "have not seen. Review it again.", rule="approve.content-changed")
     from factcheck.factchecks.matching import VerdictConflict, confirm_verdict_conflicts
@@ -364,7 +343,7 @@ def approve_fact_check(session, claim: Claim, *, actor: User, seen_version: int,
         confirm_verdict_conflicts(session, claim, content["verdict"]["rating"], conflict_reason,
                                   actor=actor, stage="approve", address=address)
     except VerdictConflict as error:
-        raise WorkflowError(error.message, rule="approve.verdict-conflict") from error
+        raise RefusedByRule(error.message, rule="approve.verdict-conflict") from error
     apply_transition(session, claim, "approve", actor=actor, seen_version=seen_version,
                      address=address)
     return _record_decision(session, claim, actor, "approved", digest, "", content, address)
@@ -399,7 +378,7 @@ def _void_if_approved(session, claim: Claim, actor: User, section: str,
     session.refresh(claim)
     if claim.state_enum is not S.APPROVED:
         return None
-    approval = active_approval(session, claim)
+    approval = standing_approval(session, claim)
     reason = f"{actor.name} changed the {section} after approval."
     if approval is not None:
         approval.voided_at = utcnow()

@@ -9,14 +9,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 
 from factcheck.accounts.models import User
+from factcheck.claims import workflow
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.workflow import TRANSITIONS, allowed_transitions, transition_problem
 from factcheck.database import utcnow
 from factcheck.review import operations as ops
-from factcheck.review import workflow
+from factcheck.review.content import fact_check_of
 from factcheck.review.diffs import content_changes, field_changes
 from factcheck.review.forms import (
     ApproveForm,
@@ -32,7 +34,6 @@ from factcheck.review.forms import (
 from factcheck.review.markdown import render_markdown
 from factcheck.review.models import Approval, RatingLabel, Source
 from factcheck.review.scale import current_scale, scale_in_use
-from factcheck.review.workflow import TRANSITIONS, allowed_transitions, transition_problem
 
 # Steps with their own pages elsewhere: shown as links when that page exists.
 OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.reopen",
@@ -112,10 +113,8 @@ def _article_context(claim: Claim) -> dict[str, str]:
     return {"before": before, "span": text[start:end], "after": after}
 
 
-def _article_url(claim: Claim) -> str | None:
-    if "articles.show" in current_app.view_functions:
-        return url_for("articles.show", article_id=claim.article_id)
-    return None
+def _article_url(claim: Claim) -> str:
+    return url_for("articles.show", article_id=claim.article_id)
 
 
 def _default_forms(session, claim: Claim, verdict, sources: list[Source]) -> dict[str, Any]:
@@ -170,7 +169,7 @@ def merge_candidates(session, claim: Claim) -> list[tuple[str, str]]:
             for other in others]
 
 
-def already_checked_context(session, claim: Claim, allowed, may_work: bool, *,
+def already_checked_context(session, claim: Claim, allowed, *,
                             may_cite: bool) -> dict[str, Any]:
     """The "Already checked" panel: the claim's stored matches and the actions open on them."""
     from factcheck.claims.detection import looks_english
@@ -178,7 +177,7 @@ def already_checked_context(session, claim: Claim, allowed, may_work: bool, *,
 
     return {
         "already_checked": matches_for(session, [claim.id]).get(claim.id, []),
-        "may_mark_duplicate": may_work and any(t.name == "mark_duplicate" for t in allowed),
+        "may_mark_duplicate": any(t.name == "mark_duplicate" for t in allowed),
         "may_cite": may_cite,
         "matching_english": looks_english(claim.sentence or ""),
         "english_note": ENGLISH_NOTE,
@@ -212,14 +211,12 @@ def claim_context(session, claim: Claim, actor: User, *, tab: str = "work",
     allowed = allowed_transitions(session, claim, actor)
     moves = [t for t in allowed if t.name in ops.PAGE_TRANSITIONS]
     may_reshape = workflow.may(session, claim, "reshape", actor)
-    may_work = workflow.assignee_problem(claim, actor) is None
     review_moves = [t for t in allowed if t.name in ("approve", "request_changes")]
-    views = current_app.view_functions
     other_moves = [(t, url_for(OTHER_PAGES[t.name], claim_id=claim.id)) for t in allowed
-                   if t.name in OTHER_PAGES and OTHER_PAGES[t.name] in views]
+                   if t.name in OTHER_PAGES]
     decision = ops.latest_decision(session, claim)
     return {
-        **already_checked_context(session, claim, allowed, may_work,
+        **already_checked_context(session, claim, allowed,
                                   may_cite=problems["sources"] is None),
         "claim": claim,
         "article": claim.article,
@@ -343,31 +340,13 @@ def claim_review_preview(session, claim: Claim, content: dict[str, Any], config)
     The page address is a stand-in on our site (the real slug is chosen when
     publishing); everything else is what would be published.
     """
-    from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
-    from factcheck.publishing.validator import ERROR, validate_claim_review
+    from factcheck.claimreview.builder import build_claim_review
+    from factcheck.claimreview.validator import ERROR, validate_claim_review
 
-    verdict = ops.verdict_of(session, claim)
-    scale = verdict.rating.scale if verdict and verdict.rating else scale_in_use(session)
     site = config["SITE_URL"].rstrip("/")
-    rating = content["verdict"]
-    claim_date = content["claim_date"]
-    fact_check = FactCheck(
-        claim_reviewed=content["claim_reviewed"],
-        rating=Rating(label=rating["rating"] or "", value=rating["rating_value"],
-                      best=scale.best, worst=scale.worst),
-        url=f"{site}/fact-checks/claim-{claim.id}",
-        date_published=utcnow(),
-        organisation_name=config["ORG_NAME"],
-        organisation_url=config.get("ORG_URL"),
-        claimant_name=content["claimant"]["name"],
-        claimant_same_as=content["claimant"]["url"],
-        claimant_type=content["claimant"].get("type") or "Person",
-        claim_date=date.fromisoformat(claim_date) if claim_date else None,
-        appearances=(content["appearance_url"],) if content["appearance_url"] else (),
-        first_appearance=content["first_appearance_url"],
-        summary=rating["summary"] or None,
-        language=claim.article.language,
-    )
+    fact_check = fact_check_of(
+        session, claim, content, url=f"{site}/fact-checks/claim-{claim.id}",
+        date_published=utcnow(), org_name=config["ORG_NAME"], org_url=config.get("ORG_URL"))
     node = build_claim_review(fact_check)
     findings = validate_claim_review(node, site_url=site)
     return {
@@ -383,8 +362,7 @@ def approval_context(session, claim: Claim, actor: User, config, *,
     content, digest = ops.current_content(session, claim)
     earlier_kind, earlier = ops.earlier_decision_content(session, claim)
     approve_problem = transition_problem(session, claim, "approve", actor)
-    send_back_problem = transition_problem(session, claim, "request_changes", actor,
-                                           {"comment": "-"})
+    send_back_problem = transition_problem(session, claim, "request_changes", actor)
     decisions = list(session.scalars(
         select(Approval).where(Approval.claim_id == claim.id).order_by(Approval.id.desc())))
     from factcheck.factchecks.matching import verdict_conflicts

@@ -41,7 +41,9 @@ from flask_login import current_user
 
 from factcheck.claims import operations as claim_ops
 from factcheck.claims.models import Claim
-from factcheck.errors import RULE_HEADER
+from factcheck.claims.workflow import TRANSITIONS, transition_problem
+from factcheck.error_pages import RULE_HEADER
+from factcheck.errors import Incomplete
 from factcheck.extensions import db
 from factcheck.review import operations as ops
 from factcheck.review.forms import (
@@ -67,7 +69,6 @@ from factcheck.review.pages import (
     rating_choices,
     rating_label_id,
 )
-from factcheck.review.workflow import TRANSITIONS, Incomplete, transition_problem
 
 review_bp = Blueprint("review", __name__)
 # The page's section ids (the notes section cannot be "notes": that is the field's id).
@@ -75,10 +76,6 @@ SECTION_ANCHORS = {"notes": "private-notes"}
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _actor():
-    return current_user._get_current_object()
 
 
 def _address() -> str | None:
@@ -100,7 +97,7 @@ def _load_source(claim: Claim, source_id: int) -> Source:
 
 
 def _require_edit(claim: Claim, section: str) -> None:
-    problem = ops.edit_problem(claim, _actor(), section)
+    problem = ops.edit_problem(claim, current_user, section)
     if problem is not None:
         raise problem
 
@@ -120,7 +117,7 @@ def _flash_outcome(outcome: ops.EditOutcome, done: str, *warnings: str | None) -
 
 
 def _render_claim(claim: Claim, *, status: int = 200, **overrides):
-    context = claim_context(db.session, claim, _actor(), tab=request.args.get("tab", "work"),
+    context = claim_context(db.session, claim, current_user, tab=request.args.get("tab", "work"),
                             **overrides)
     return render_template("review/claim.html", **context), status
 
@@ -156,7 +153,7 @@ def _edit_section(claim_id: int, section: str, make_form, done: str):
     names = ops.SECTIONS[section]
     try:
         outcome = ops.edit_claim(db.session, claim, section, {n: form[n].data for n in names},
-                                 actor=_actor(), seen_version=form.version.data,
+                                 actor=current_user, seen_version=form.version.data,
                                  address=_address())
     except ops.EditConflict as conflict:
         db.session.rollback()
@@ -209,7 +206,7 @@ def add_source(claim_id: int):
     form = SourceForm()
     if not form.validate():
         return _render_claim(claim, status=400, forms={"new_source": form})
-    _source, outcome = ops.add_source(db.session, claim, _source_values(form), actor=_actor(),
+    _source, outcome = ops.add_source(db.session, claim, _source_values(form), actor=current_user,
                                       address=_address())
     db.session.commit()
     _flash_outcome(outcome, "Source added.")
@@ -235,7 +232,7 @@ def edit_source(claim_id: int, source_id: int):
                                    "Your text is kept below: add it again if it is still "
                                    "needed.", current_version=None)
         outcome = ops.edit_source(db.session, claim, source, _source_values(form),
-                                  actor=_actor(), seen_version=form.version.data,
+                                  actor=current_user, seen_version=form.version.data,
                                   address=_address())
     except ops.EditConflict as conflict:
         db.session.rollback()
@@ -260,7 +257,7 @@ def remove_source(claim_id: int, source_id: int):
     form = RemoveForm()
     if not form.validate():
         abort(400, description="The form is missing the version you saw; reload the page.")
-    outcome = ops.remove_source(db.session, claim, source, actor=_actor(),
+    outcome = ops.remove_source(db.session, claim, source, actor=current_user,
                                 seen_version=form.version.data, address=_address())
     db.session.commit()
     _flash_outcome(outcome, "Source removed.")
@@ -286,7 +283,7 @@ def edit_verdict(claim_id: int):
         outcome = ops.save_verdict(
             db.session, claim, rating_label_id=rating_label_id(db.session, form.rating.data),
             summary=form.summary.data,
-            write_up=form.write_up.data or "", actor=_actor(), seen_version=form.version.data,
+            write_up=form.write_up.data or "", actor=current_user, seen_version=form.version.data,
             address=_address())
     except ops.EditConflict as conflict:
         db.session.rollback()
@@ -329,7 +326,7 @@ def move(claim_id: int, name: str):
     values = {"comment": form.comment.data or "",
               "not_checkable_reason": form.not_checkable_reason.data}
     try:
-        ops.move_claim(db.session, claim, name, actor=_actor(), seen_version=form.version.data,
+        ops.move_claim(db.session, claim, name, actor=current_user, seen_version=form.version.data,
                        values=values, address=_address())
     except Incomplete as incomplete:
         # Not a conflict: stay on the claim page, the missing fields marked (422).
@@ -345,14 +342,14 @@ def move(claim_id: int, name: str):
 def split(claim_id: int):
     """Split the claim in two at a word boundary (claims in triage only)."""
     claim = _load(claim_id)
-    problem = claim_ops.reshape_problem(db.session, claim, _actor())
+    problem = claim_ops.reshape_problem(db.session, claim, current_user)
     if problem is not None:
         raise problem  # before the form: "you may not" rather than "choose where"
     form = SplitForm()
     if not form.validate():
         abort(400, description="Choose where to split the claim.")
     try:
-        pieces = claim_ops.split_claim(db.session, claim, actor=_actor(),
+        pieces = claim_ops.split_claim(db.session, claim, actor=current_user,
                                        at_offset=form.at_offset.data,
                                        seen_version=form.version.data)
     except claim_ops.ClaimSpanError as error:
@@ -374,7 +371,7 @@ def merge(claim_id: int):
     other = _load(other_id)
     try:
         merged = claim_ops.merge_claims(
-            db.session, [claim, other], actor=_actor(),
+            db.session, [claim, other], actor=current_user,
             seen_versions={claim.id: form.version.data, other.id: other_version})
     except claim_ops.ClaimSpanError as error:
         abort(400, description=error.message)
@@ -384,7 +381,7 @@ def merge(claim_id: int):
 
 
 def _render_approval(claim: Claim, *, status: int = 200, **forms):
-    context = approval_context(db.session, claim, _actor(), current_app.config, **forms)
+    context = approval_context(db.session, claim, current_user, current_app.config, **forms)
     return render_template("review/approval.html", **context), status
 
 
@@ -397,7 +394,7 @@ def approval(claim_id: int):
 def _refuse_early(claim: Claim, name: str) -> None:
     # Role and own-verdict refusals come before form checks, so a reviewer
     # gets "you may not" rather than "fill in the comment".
-    problem = transition_problem(db.session, claim, name, _actor(), {"comment": "-"})
+    problem = transition_problem(db.session, claim, name, current_user)
     if problem is not None and problem.status == 403:
         raise problem
 
@@ -410,7 +407,7 @@ def approve(claim_id: int):
     form = ApproveForm()
     if not form.validate():
         abort(400, description="The approval form is incomplete; reload the approval page.")
-    ops.approve_fact_check(db.session, claim, actor=_actor(), seen_version=form.version.data,
+    ops.approve_fact_check(db.session, claim, actor=current_user, seen_version=form.version.data,
                            seen_hash=form.content_hash.data, address=_address(),
                            conflict_reason=form.conflict_reason.data or "")
     db.session.commit()
@@ -426,7 +423,7 @@ def send_back(claim_id: int):
     form = SendBackForm()
     if not form.validate():
         return _render_approval(claim, status=400, send_back_form=form)
-    ops.send_back(db.session, claim, actor=_actor(), seen_version=form.version.data,
+    ops.send_back(db.session, claim, actor=current_user, seen_version=form.version.data,
                   comment=form.comment.data, address=_address())
     db.session.commit()
     flash("Sent back to the reviewer with your comment.", "success")

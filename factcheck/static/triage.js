@@ -436,11 +436,7 @@
       if (target !== row) {
         return; // Enter on a button presses the button
       }
-      if (row.dataset.openUrl) {
-        window.location.assign(row.dataset.openUrl);
-      } else {
-        announce("There is no page to open this claim yet.");
-      }
+      window.location.assign(row.dataset.openUrl);
     } else if (key === "c") {
       submit(row, "mark_checkable");
     } else if (key === "x") {

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from factcheck.accounts.models import User
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim
+from factcheck.errors import DeskError
 from factcheck.ids import parse_id
-from factcheck.review.workflow import WorkflowError
 from factcheck.triage import operations
 from factcheck.triage.operations import TriageError
 
@@ -79,7 +79,7 @@ def bulk_triage(session, selection: list[tuple[int, int]], action: str, *, actor
                        duplicate_of_id=duplicate_of_id, address=address)
                 records = new_audit_records(session)
                 session.flush()
-        except WorkflowError as error:
+        except DeskError as error:
             session.expire(claim)
             result.refused.append((claim_id, error.message))
             continue

@@ -25,9 +25,9 @@ from sqlalchemy import select
 from factcheck.accounts.models import Role, User
 from factcheck.accounts.sessions import role_required
 from factcheck.audit.models import AuditRecord
+from factcheck.errors import DeskError
 from factcheck.extensions import db
 from factcheck.ids import parse_id
-from factcheck.review.workflow import WorkflowError
 from factcheck.triage import bulk, saved_views
 from factcheck.triage.forms import REASON_LABELS
 from factcheck.triage.undo import undo_many
@@ -84,7 +84,7 @@ def apply():
             assignee=assignee, priority=priority,
             duplicate_of_id=parse_id(request.form.get("duplicate_of_id")),
             address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         db.session.rollback()
         abort(error.status, description=error.message)
     db.session.commit()

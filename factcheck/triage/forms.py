@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from factcheck.claims.models import ClaimState, NotCheckableReason
 from factcheck.csrf import DeskForm
+from factcheck.form_rules import SeenVersionForm
 from factcheck.ids import WholeNumberField
 from factcheck.triage.queries import (
     ANY,
@@ -83,14 +84,13 @@ class QueueFilterForm(DeskForm):
         )
 
 
-class SeenVersionForm(DeskForm):
-    """The version of the claim the user saw, and where to go back to."""
+class QueueActionForm(SeenVersionForm):
+    """A queue action: the version of the claim the user saw, and where to go back to."""
 
-    version = WholeNumberField("Version", validators=[InputRequired(), NumberRange(min=1)])
     next = HiddenField()
 
 
-class TransitionForm(SeenVersionForm):
+class TransitionForm(QueueActionForm):
     """A state change from the queue; the workflow checks what the transition needs."""
 
     not_checkable_reason = SelectField(
@@ -100,7 +100,7 @@ class TransitionForm(SeenVersionForm):
                                    validators=[Optional(), NumberRange(min=1)])
 
 
-class AssignForm(SeenVersionForm):
+class AssignForm(QueueActionForm):
     """Give the claim to someone, or to nobody ("")."""
 
     assignee_id = SelectField("Assign to", default="", choices=[])
@@ -111,7 +111,7 @@ class AssignForm(SeenVersionForm):
             [("", "Nobody")] + [(str(id_), name) for id_, name in people])
 
 
-class PriorityForm(SeenVersionForm):
+class PriorityForm(QueueActionForm):
     """Set the claim's priority."""
 
     priority = SelectField("Priority", coerce=int,

@@ -6,23 +6,17 @@ row cannot both win; the loser gets ``StaleVersion`` (409). Each writes an
 audit record in the same transaction. Functions flush; the view commits.
 
 State changes (checkable, not checkable, duplicate…) are not here: they go
-through ``factcheck.review.workflow.apply_transition`` like every transition.
+through ``factcheck.claims.workflow.apply_transition`` like every transition.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import update
-
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim
-from factcheck.database import utcnow
-from factcheck.review.workflow import (
-    StaleVersion,
-    WorkflowError,
-    apply_transition,
-    claim_problem,
-)
+from factcheck.claims.workflow import apply_transition, claim_problem
+from factcheck.database import versioned_update
+from factcheck.errors import InvalidValue, StaleVersion
 
 # The transitions a reviewer can start from the queue.
 TRIAGE_TRANSITIONS = (
@@ -31,7 +25,7 @@ TRIAGE_TRANSITIONS = (
 PRIORITIES = (0, 1, 2, 3)
 
 
-class TriageError(WorkflowError):
+class TriageError(InvalidValue):
     """A triage edit with a value that cannot be used (400)."""
 
     status = 400
@@ -59,16 +53,7 @@ def _check(session, claim: Claim, action: str, actor: User) -> None:
 
 
 def _versioned_update(session, claim: Claim, seen_version: int, **values) -> None:
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.version == seen_version)
-        .values(**values, version=Claim.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    changed = session.execute(statement).rowcount
-    session.expire(claim)
-    if changed != 1:
-        raise _stale()
+    versioned_update(session, claim, seen_version, values, conflict=_stale)
 
 
 def assign_claim(session, claim: Claim, assignee: User | None, *, actor: User,

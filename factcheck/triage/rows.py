@@ -4,45 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 
 from factcheck.accounts.models import User
 from factcheck.claims.models import Claim
-from factcheck.review.workflow import TRANSITIONS, claim_problem
+from factcheck.claims.workflow import TRANSITIONS, claim_problem
 from factcheck.triage.emphasis import Segment, emphasis_segments, infer_base
 from factcheck.triage.forms import PRIORITY_LABELS, REASON_LABELS
 from factcheck.triage.operations import TRIAGE_TRANSITIONS
 
-# Where Enter on a row leads: the claim workspace when it exists, else the
-# article page at the claim's highlight.
-OPEN_ENDPOINTS = ("review.claim", "articles.show")
 
-
-def open_url(claim: Claim) -> str | None:
-    """The page that opens ``claim``, or None while no such page is registered."""
-    views = current_app.view_functions
-    if "review.claim" in views:
-        return url_for("review.claim", claim_id=claim.id)
-    if "articles.show" in views:
-        return url_for("articles.show", article_id=claim.article_id, _anchor=f"claim-{claim.id}")
-    return None
+def open_url(claim: Claim) -> str:
+    """The page that opens ``claim``: its workspace."""
+    return url_for("review.claim", claim_id=claim.id)
 
 
 def triage_actions(claim: Claim, actor: User) -> list[str]:
     """What ``actor`` may do to the claim from the queue: transitions, "assign", "priority".
 
-    Asks the workflow's one rule (``claim_problem``), as the operations do. A
-    refusal by a transition's own rule only means the form has not been filled
-    in yet (a reason, the original), so its button still shows.
+    Asks the workflow's one rule (``claim_problem``), as the operations do,
+    before the form is sent: what the form carries (a reason, the original) is
+    asked for by the form, so its button still shows.
     """
     names = [name for name in TRIAGE_TRANSITIONS
              if claim.state_enum in TRANSITIONS[name].sources] + ["assign", "priority"]
-    allowed = []
-    for name in names:
-        problem = claim_problem(None, claim, name, actor, {})
-        if problem is None or problem.rule == f"{name}.rule":
-            allowed.append(name)
-    return allowed
+    return [name for name in names if claim_problem(None, claim, name, actor) is None]
 
 
 def segments(claim: Claim) -> list[Segment]:
@@ -66,16 +52,13 @@ class RowLinks:
     """
 
     def __init__(self) -> None:
-        views = current_app.view_functions
         self._transition = url_for("triage.transition", claim_id=_SENTINEL, action="ACTION")
         self._assign = url_for("triage.assign", claim_id=_SENTINEL)
         self._priority = url_for("triage.priority", claim_id=_SENTINEL)
         self._original = url_for("triage.find_original", claim_id=_SENTINEL)
         self._by_article = url_for("triage.queue", article=_SENTINEL)
-        self._claim = (url_for("review.claim", claim_id=_SENTINEL)
-                       if "review.claim" in views else None)
-        self._article = (url_for("articles.show", article_id=_SENTINEL)
-                         if "articles.show" in views else None)
+        self._claim = url_for("review.claim", claim_id=_SENTINEL)
+        self._article = url_for("articles.show", article_id=_SENTINEL)
 
     @staticmethod
     def _fill(template: str, number: int) -> str:
@@ -101,17 +84,13 @@ class RowLinks:
         """The queue showing only the claim's article."""
         return self._fill(self._by_article, claim.article_id)
 
-    def article(self, claim: Claim) -> str | None:
-        """The article page, when registered."""
-        return self._fill(self._article, claim.article_id) if self._article else None
+    def article(self, claim: Claim) -> str:
+        """The article page."""
+        return self._fill(self._article, claim.article_id)
 
-    def open(self, claim: Claim) -> str | None:
-        """Where Enter leads: the claim page, else the article page at the claim."""
-        if self._claim:
-            return self._fill(self._claim, claim.id)
-        if self._article:
-            return f"{self._fill(self._article, claim.article_id)}#claim-{claim.id}"
-        return None
+    def open(self, claim: Claim) -> str:
+        """Where Enter leads: the claim page."""
+        return self._fill(self._claim, claim.id)
 
 
 def row_context(*, people: list[tuple[int, str]], next_url: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, literal, select, union_all
 
 from factcheck.accounts.models import User
 from factcheck.claims.models import Claim
-from factcheck.review.workflow import WorkflowError
+from factcheck.errors import InvalidValue
 from factcheck.triage.models import SavedView
 from factcheck.triage.queries import filters_from_args, queue_conditions
 
@@ -15,7 +15,7 @@ NAME_LENGTH = 80
 KEPT_ARGS = ("state", "article", "assignee", "kind", "sort", "per_page")
 
 
-class ViewRefused(WorkflowError):
+class ViewRefused(InvalidValue):
     """A view that cannot be saved (400)."""
 
     status = 400

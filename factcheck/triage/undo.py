@@ -18,8 +18,9 @@ from factcheck.accounts.models import User
 from factcheck.audit.models import AuditRecord
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.workflow import apply_transition
 from factcheck.database import utcnow
-from factcheck.review.workflow import NotPermitted, WorkflowError, apply_transition
+from factcheck.errors import DeskError, NotFound, NotPermitted, RefusedByRule
 from factcheck.triage import operations
 
 UNDO_WINDOW = timedelta(minutes=10)
@@ -36,7 +37,7 @@ _DESCRIBED = {
 }
 
 
-class UndoRefused(WorkflowError):
+class UndoRefused(RefusedByRule):
     """This action cannot be undone now (409)."""
 
 
@@ -48,7 +49,7 @@ def _later_records(session, record: AuditRecord) -> list[AuditRecord]:
         .order_by(AuditRecord.id).limit(50)))
 
 
-def undo_problem(session, record: AuditRecord, actor: User) -> WorkflowError | None:
+def undo_problem(session, record: AuditRecord, actor: User) -> RefusedByRule | None:
     """Why ``actor`` may not undo ``record`` now, or None."""
     if record.actor_id != actor.id:
         return NotPermitted("Only the person who did it may undo an action.",
@@ -85,13 +86,13 @@ def _earlier_value(session, record: AuditRecord, action: str, key: str):
 
 def undo_action(session, record: AuditRecord, *, actor: User,
                 address: str | None = None) -> Claim:
-    """Reverse ``record``'s action on its claim. Flushes; raises a WorkflowError if refused."""
+    """Reverse ``record``'s action on its claim. Flushes; raises a DeskError if refused."""
     problem = undo_problem(session, record, actor)
     if problem is not None:
         raise problem
     claim = session.get(Claim, record.object_id)
     if claim is None:
-        raise UndoRefused("The claim no longer exists.", rule="undo.gone")
+        raise NotFound("The claim no longer exists.", rule="undo.gone")
     before = record.before or {}
 
     def move(name: str, **values) -> None:
@@ -138,7 +139,7 @@ def undo_many(session, record_ids: list[int], *, actor: User, address: str | Non
         try:
             with session.begin_nested():
                 undo_action(session, record, actor=actor, address=address)
-        except WorkflowError as error:
+        except DeskError as error:
             refused.append((record.object_id, error.message))
             continue
         done.append(record.object_id)

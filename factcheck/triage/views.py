@@ -35,7 +35,8 @@ from sqlalchemy import select
 from factcheck.accounts.models import Role, User
 from factcheck.accounts.sessions import role_required
 from factcheck.claims.models import Claim
-from factcheck.errors import render_error
+from factcheck.error_pages import render_error
+from factcheck.errors import DeskError
 from factcheck.extensions import db
 from factcheck.factchecks.matching import (
     claim_text,
@@ -45,7 +46,6 @@ from factcheck.factchecks.matching import (
 )
 from factcheck.ids import parse_id
 from factcheck.intake.models import Article
-from factcheck.review.workflow import WorkflowError
 from factcheck.triage import operations, rows
 from factcheck.triage.bulk import new_audit_records
 from factcheck.triage.bulk_views import bulk_context, pending_undo, remember_undo
@@ -174,7 +174,7 @@ def transition(claim_id: int, action: str):
             db.session, claim, action, actor=current_user, seen_version=form.version.data,
             not_checkable_reason=form.not_checkable_reason.data or None,
             duplicate_of_id=form.duplicate_of_id.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refuse(claim_id, error.message, status=error.status, rule=error.rule)
     _commit_undoable(f"Claim {claim_id}: {DONE_MESSAGES[action]}")
     return _finish(claim_id, DONE_MESSAGES[action])
@@ -193,7 +193,7 @@ def assign(claim_id: int):
     try:
         operations.assign_claim(db.session, claim, assignee, actor=current_user,
                                 seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refuse(claim_id, error.message, status=error.status, rule=error.rule)
     _commit_undoable(f"Claim {claim_id}: assignment changed.")
     if assignee is None:
@@ -213,7 +213,7 @@ def priority(claim_id: int):
     try:
         operations.set_priority(db.session, claim, form.priority.data, actor=current_user,
                                 seen_version=form.version.data, address=request.remote_addr)
-    except WorkflowError as error:
+    except DeskError as error:
         return _refuse(claim_id, error.message, status=error.status, rule=error.rule)
     _commit_undoable(f"Claim {claim_id}: priority set to {form.priority.data}.")
     return _finish(claim_id, f"Priority set to {form.priority.data}.")

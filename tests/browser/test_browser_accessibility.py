@@ -42,7 +42,7 @@ def demo(app, runner, users):
     assert result.exit_code == 0, result.output
     publications = db.session.scalars(select(Publication).order_by(Publication.id)).all()
     retracted = publications[-1]
-    retract_fact_check(db.session, retracted.claim, editor=users["editor"],
+    retract_fact_check(db.session, retracted.claim, actor=users["editor"],
                        note="Our source was wrong.", superseded_by_id=publications[0].id)
     db.session.commit()
     ids = {

@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from factcheck.claims.models import Claim
 from factcheck.claims.operations import make_claim_from_span
+from factcheck.claims.workflow import apply_transition
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.review.models import Approval
 from factcheck.review.scale import current_scale
-from factcheck.review.workflow import apply_transition
 from tests.browser.conftest import sign_in
 from tests.conftest import TEST_PASSWORD
 

@@ -13,8 +13,8 @@ import json
 
 import pytest
 
+from factcheck.claimreview.validator import validate_page
 from factcheck.intake.demo_content import SEED_FILE
-from factcheck.publishing.validator import validate_page
 from tests.browser.conftest import sign_in
 from tests.conftest import TEST_PASSWORD
 

@@ -12,10 +12,11 @@ from factcheck.audit.models import AuditRecord
 from factcheck.claims import operations as ops
 from factcheck.claims.detection import MODEL_VERSION, detect_claims
 from factcheck.claims.models import Claim
+from factcheck.claims.workflow import apply_transition
+from factcheck.errors import IllegalTransition, StaleVersion
 from factcheck.extensions import db
 from factcheck.intake.inspect import inspect_text
 from factcheck.intake.operations import import_article, inspection_values
-from factcheck.review.workflow import IllegalTransition, StaleVersion, apply_transition
 
 SEED = (Path(__file__).resolve().parents[2] / "factcheck" / "demo_data"
         / "seed-article.txt").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from factcheck.accounts.demo import ensure_demo_users
 from factcheck.claims.models import Claim
-from factcheck.demo import ensure_demo_users
 from factcheck.extensions import db
 from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE, load_seed_article
 from factcheck.intake.models import Article

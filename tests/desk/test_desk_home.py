@@ -145,13 +145,11 @@ def test_user_text_is_escaped_on_the_home_page(client, auth, users, article):
 
 def test_import_link_and_admin_scale_link(app, client, auth, users, article):
     body = _home(client, auth, users["reviewer"])
-    if "articles.new" in app.view_functions:
-        assert "Import an article</a>" in body
+    assert "Import an article</a>" in body
     assert "Rating scale</a>" not in body
     auth.logout()
     admin_body = _home(client, auth, users["admin"])
-    if "scale.edit" in app.view_functions:
-        assert 'href="/admin/scale"' in admin_body
+    assert 'href="/admin/scale"' in admin_body
 
 
 def test_home_needs_sign_in(client):

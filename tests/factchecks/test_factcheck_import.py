@@ -164,7 +164,7 @@ def test_our_publications_enter_the_library_and_retraction_withdraws(app, users)
     assert row.rating_label == "False"
     assert row.publisher_name == "Test Checkers"
     assert not row.withdrawn
-    retract_fact_check(db.session, claim, editor=users["editor"], note="Wrong person.")
+    retract_fact_check(db.session, claim, actor=users["editor"], note="Wrong person.")
     db.session.commit()
     assert _known()[0].withdrawn
 

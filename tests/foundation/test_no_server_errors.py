@@ -96,7 +96,7 @@ class _RecordingDict(ImmutableMultiDict):
 def _valid(name: str, ids: dict) -> str:
     """A valid value for field ``name`` (versions read fresh: earlier requests may save)."""
     base = name.rsplit("-", 1)[-1]
-    if base in ("version", "seen_version"):
+    if base == "version":
         if "source_id" in ids and name.startswith("source-"):
             return str(db.session.scalar(select(Source.version).where(
                 Source.id == ids["source_id"])) or 1)

@@ -10,13 +10,13 @@ from sqlalchemy import func, select, update
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.detection import MODEL_VERSION
 from factcheck.claims.models import Claim
+from factcheck.claims.workflow import apply_transition
 from factcheck.extensions import db
 from factcheck.intake.inspect import inspect_text
 from factcheck.intake.models import Article
 from factcheck.intake.operations import import_article, inspection_values
 from factcheck.jobs import enqueue
 from factcheck.jobs.models import Job
-from factcheck.review.workflow import apply_transition
 
 SEED = (Path(__file__).resolve().parents[2] / "factcheck" / "demo_data"
         / "seed-article.txt").read_text(encoding="utf-8")

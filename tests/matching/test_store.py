@@ -102,3 +102,52 @@ def test_a_vector_query_without_text_uses_cosine_only(indexed):
     matches = store.find_matches(db.session, vector, limit=1)
     assert (matches[0].kind, matches[0].id) == ("factcheck", 11)
     assert matches[0].lexical == 0.0
+
+
+def test_a_word_new_to_the_table_is_searched_at_once(indexed):
+    model = default_encoder().version
+    assert store.lexical_candidates(db.session, "zanzibar ferry", model, None, 10) == {}
+    db.session.rollback()
+    store.index_item(db.session, "factcheck", 13, "Zanzibar ferry prices doubled overnight.")
+    db.session.commit()
+    found = store.lexical_candidates(db.session, "zanzibar ferry", model, None, 10)
+    keys = dict(db.session.execute(db.select(MatchItem.key, MatchItem.item_id)).all())
+    assert [keys[k] for k in found] == [13]
+
+
+def test_only_the_rarer_words_within_the_budget_are_searched():
+    counts = {"said": 90_000, "people": 40_000, "zanzibar": 3, "ferry": 120, "nowhere": 0}
+    assert store.choose_terms(counts, budget=5000) == ["zanzibar", "ferry"]
+    assert store.choose_terms(counts, budget=100) == ["zanzibar"]
+    # The rarest word is kept even when it alone is over the budget.
+    assert store.choose_terms({"said": 90_000, "people": 40_000}, budget=5000) == ["people"]
+    assert store.choose_terms({"nowhere": 0}) == []
+
+
+def test_evaluate_store_and_fit_store_on_a_throwaway_database(tmp_path):
+    """The CLEF-shaped commands through find_matches' own candidates (tests/matching/data)."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from factcheck.matching.cli import matching_cli
+    from factcheck.matching.fusion import Fusion
+
+    data = Path(__file__).parent / "data"
+    args = ["--database", f"sqlite:///{tmp_path / 'throwaway.sqlite3'}",
+            "--known", str(data / "known.tsv"), "--queries", str(data / "queries.tsv"),
+            "--qrels", str(data / "qrels.txt")]
+    result = CliRunner().invoke(matching_cli, ["evaluate-store", *args],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    figures = dict(line.split("\t") for line in result.stdout.splitlines())
+    assert figures["engine"] == "sqlite"
+    # As the pure ranker: q1 and q2 find theirs first; q3's claim is not in the file.
+    assert float(figures["MAP@5"]) == pytest.approx(2 / 3, abs=1e-4)
+    out = tmp_path / "fusion.sqlite.json"
+    fitted = CliRunner().invoke(matching_cli, ["fit-store", *args, "--out", str(out)],
+                                catch_exceptions=False)
+    assert fitted.exit_code == 0
+    assert "\"queries\": 3," in fitted.stdout  # judged, q3 with no candidate relevant
+    assert "\"positives\": 2," in fitted.stdout
+    assert "through find_matches on sqlite" in Fusion.load(out).fitted_on

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
-from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
+from factcheck.claimreview.builder import FactCheck, Rating, build_claim_review
 from factcheck.publishing.cli import markup_cli
 from tests.conftest import FIXTURES
 

@@ -15,13 +15,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.workflow import apply_transition
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.publishing.operations import publish_fact_check
 from factcheck.review.content import content_hash, fact_check_content
 from factcheck.review.models import Approval, RatingLabel, Source, Verdict
 from factcheck.review.scale import current_scale
-from factcheck.review.workflow import apply_transition
 
 _numbers = itertools.count(1)
 
@@ -125,7 +125,7 @@ def publish(claim: Claim, editor, **kwargs):
     """Publish through the operation with the app's settings, and commit."""
     config = current_app.config
     publication = publish_fact_check(
-        db.session, claim, editor=editor, site_url=config["SITE_URL"],
+        db.session, claim, actor=editor, site_url=config["SITE_URL"],
         org_name=config["ORG_NAME"], org_url=config["ORG_URL"], **kwargs,
     )
     db.session.commit()

@@ -11,10 +11,10 @@ import extruct
 from sqlalchemy import select, update
 
 from factcheck.audit.models import AuditRecord
+from factcheck.claimreview.validator import validate_page
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.extensions import db
 from factcheck.publishing.models import Publication, PublicationChange
-from factcheck.publishing.validator import validate_page
 from factcheck.review.models import Approval, Verdict
 from tests.publishing_web.publishing_factory import approve_again, make_claim, publish
 
@@ -34,7 +34,7 @@ def _published(users):
 def _reopen(client, claim, comment="The claimant was misnamed"):
     claim = db.session.get(Claim, claim.id)
     return client.post(f"/publishing/claims/{claim.id}/reopen",
-                       data={"comment": comment, "seen_version": claim.version})
+                       data={"comment": comment, "version": claim.version})
 
 
 def test_correction_keeps_the_url_and_shows_a_dated_note(client, users, auth):
@@ -62,12 +62,12 @@ def test_correction_keeps_the_url_and_shows_a_dated_note(client, users, auth):
     # Republishing needs a note for readers.
     claim = db.session.get(Claim, claim.id)
     refused = client.post(f"/publishing/claims/{claim.id}/publish",
-                          data={"seen_version": claim.version, "change_kind": "corrected",
+                          data={"version": claim.version, "change_kind": "corrected",
                                 "note": ""})
     assert refused.status_code == 422
     assert "Write the correction note" in refused.get_data(as_text=True)
     done = client.post(f"/publishing/claims/{claim.id}/publish",
-                       data={"seen_version": claim.version, "change_kind": "corrected",
+                       data={"version": claim.version, "change_kind": "corrected",
                              "note": "We first quoted an older summary."})
     assert done.status_code == 302
 
@@ -103,7 +103,7 @@ def test_update_kind_is_shown_as_an_update(client, users, auth):
                   editor=users["editor"])
     claim = db.session.get(Claim, claim.id)
     client.post(f"/publishing/claims/{claim.id}/publish",
-                data={"seen_version": claim.version, "change_kind": "updated",
+                data={"version": claim.version, "change_kind": "updated",
                       "note": "Added the ministry's statement."})
     html = client.get(f"/fact-checks/{publication.slug}").get_data(as_text=True)
     assert "Update," in html
@@ -121,7 +121,7 @@ def test_the_note_is_labelled_by_the_kind_of_change(client, users, auth):
     assert re.search(r'<label for="note">Correction note', page)
     # An update whose note is missing comes back labelled as an update note.
     response = client.post(f"/publishing/claims/{claim.id}/publish",
-                           data={"seen_version": claim.version, "change_kind": "updated",
+                           data={"version": claim.version, "change_kind": "updated",
                                  "note": ""})
     page = response.get_data(as_text=True)
     assert re.search(r'<label for="note">Update note', page)
@@ -144,7 +144,7 @@ def test_stale_reopen_is_409_and_keeps_the_text(client, users, auth):
     claim, _publication = _published(users)
     auth.login_as(users["editor"])
     response = client.post(f"/publishing/claims/{claim.id}/reopen",
-                           data={"comment": "My careful explanation", "seen_version": 1})
+                           data={"comment": "My careful explanation", "version": 1})
     assert response.status_code == 409
     assert "My careful explanation" in response.get_data(as_text=True)
 
@@ -163,17 +163,17 @@ def test_retraction_leaves_a_notice_and_nothing_else(client, users, auth):
     # No public reason: refused; no confirmation: refused. Nothing happens either time.
     assert client.post(f"/publishing/claims/{claim.id}/retract",
                        data={"note": "", "confirm": "y",
-                             "seen_version": claim.version}).status_code == 422
+                             "version": claim.version}).status_code == 422
     unconfirmed = client.post(f"/publishing/claims/{claim.id}/retract",
                               data={"note": "Our main source was fabricated.",
-                                    "seen_version": claim.version})
+                                    "version": claim.version})
     assert unconfirmed.status_code == 422
     assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).state == ClaimState.PUBLISHED
     response = client.post(f"/publishing/claims/{claim.id}/retract",
                            data={"note": "Our main source was fabricated.", "confirm": "y",
-                                 "superseded_by": other.id, "seen_version": claim.version})
+                                 "superseded_by": other.id, "version": claim.version})
     assert response.status_code == 302
     auth.logout()
 
@@ -230,7 +230,7 @@ def test_retraction_changes_the_feed_validators(client, users, auth):
     auth.login_as(users["editor"])
     claim = db.session.get(Claim, claim.id)
     client.post(f"/publishing/claims/{claim.id}/retract",
-                data={"note": "Wrong.", "confirm": "y", "seen_version": claim.version})
+                data={"note": "Wrong.", "confirm": "y", "version": claim.version})
     after = client.get("/feeds/claimreview.json",
                        headers={"If-None-Match": before.headers["ETag"],
                                 "If-Modified-Since": before.headers["Last-Modified"]})

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import rfc3987
 
+from factcheck.claimreview.language import text_direction
 from factcheck.extensions import db
-from factcheck.publishing.language import text_direction
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 ARABIC = "الرئيس الصيني استقبل سفير طالبان"

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import ClaimState
+from factcheck.errors import IllegalTransition, NotPermitted
 from factcheck.extensions import db
 from factcheck.publishing.models import Publication, PublicationChange
 from factcheck.publishing.operations import PublishRefused
 from factcheck.publishing.slugs import SLUG_MAX_CHARS, slugify
 from factcheck.review.models import Verdict
-from factcheck.review.workflow import IllegalTransition, NotPermitted
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 
@@ -153,3 +153,22 @@ def test_slugs_are_bounded_and_end_on_a_word():
     assert not slug.endswith("-")
     assert slug.split("-") == ["word"] * len(slug.split("-"))
     assert len(slugify("x" * 500)) == SLUG_MAX_CHARS
+
+
+def test_the_approval_preview_is_what_gets_published(app, users):
+    """One input for the ClaimReview: the approval page shows what publishing sends out."""
+    from factcheck.review.content import fact_check_content
+    from factcheck.review.pages import claim_review_preview
+
+    claim = make_claim(reviewer=users["reviewer"], editor=users["editor"],
+                       claimant_url="javascript:alert(1)",
+                       first_appearance_url="ftp://news.example.com/first")
+    preview = claim_review_preview(db.session, claim, fact_check_content(db.session, claim),
+                                   app.config)["node"]
+    published = dict(publish(claim, users["editor"]).snapshot["claim_review"])
+    for differs in ("url", "datePublished", "dateModified"):  # the address and the day
+        preview.pop(differs, None)
+        published.pop(differs, None)
+    assert preview == published
+    assert "sameAs" not in published["itemReviewed"]["author"]
+    assert "firstAppearance" not in published["itemReviewed"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import extruct
 from sqlalchemy import func, select
 
+from factcheck.accounts.demo import ensure_demo_users
 from factcheck.audit.models import AuditRecord
-from factcheck.demo import ensure_demo_users
+from factcheck.claimreview.validator import validate_page
 from factcheck.extensions import db
 from factcheck.publishing.demo import load_demo_fact_checks
 from factcheck.publishing.models import Publication
-from factcheck.publishing.validator import validate_page
 
 
 def test_without_the_seed_article_the_loader_says_so(app):

@@ -14,7 +14,7 @@ from tests.publishing_web.publishing_factory import make_claim
 def _post_publish(client, claim, **data):
     claim = db.session.get(Claim, claim.id)
     return client.post(f"/publishing/claims/{claim.id}/publish",
-                       data={"seen_version": claim.version, **data})
+                       data={"version": claim.version, **data})
 
 
 def test_publish_page_previews_the_markup(client, users, auth):
@@ -93,7 +93,7 @@ def test_stale_publish_is_409(client, users, auth):
     claim = make_claim(reviewer=users["reviewer"], editor=users["editor"])
     auth.login_as(users["editor"])
     response = client.post(f"/publishing/claims/{claim.id}/publish",
-                           data={"seen_version": claim.version + 7})
+                           data={"version": claim.version + 7})
     assert response.status_code == 409
     assert db.session.scalar(select(Publication)) is None
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import lxml.etree
 
+from factcheck.claimreview.validator import validate_document
 from factcheck.claims.models import ClaimState
 from factcheck.extensions import db
-from factcheck.publishing.validator import validate_document
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 FEED_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "feed_datafeed.json"

@@ -15,8 +15,8 @@ import extruct
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factcheck.claimreview.validator import validate_page
 from factcheck.extensions import db
-from factcheck.publishing.validator import validate_page
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 HOSTILE = ["</script>", "</SCRIPT >", "<script>alert(1)</script>", "<!--", "-->", "\"", "'",

@@ -6,9 +6,9 @@ from datetime import date
 
 import extruct
 
+from factcheck.claimreview.builder import FactCheck, Rating, build_claim_review
+from factcheck.claimreview.validator import validate_claim_review, validate_page
 from factcheck.extensions import db
-from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review
-from factcheck.publishing.validator import validate_claim_review, validate_page
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 SITE = "http://localhost"

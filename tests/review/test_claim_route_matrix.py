@@ -1,6 +1,6 @@
 """Every route that changes a claim × every kind of actor × every state.
 
-The rule (``factcheck.review.workflow.claim_problem``): editors and admins act
+The rule (``factcheck.claims.workflow.claim_problem``): editors and admins act
 on any claim; a reviewer acts on the claims assigned to them and on claims
 nobody has; each action starts only from its states. A walk of ``app.url_map``
 finds every POST route about claims, so a new route cannot escape this matrix:
@@ -151,10 +151,10 @@ def _request(name: str, claim: Claim, other: Claim, source_id: int, actor, users
         "assign": (f"/triage/claims/{cid}/assign", {"version": version,
                                                      "assignee_id": assignee}),
         "priority": (f"/triage/claims/{cid}/priority", {"version": version, "priority": "3"}),
-        "publish": (f"/publishing/claims/{cid}/publish", {"seen_version": version}),
-        "reopen": (f"/publishing/claims/{cid}/reopen", {"seen_version": version,
+        "publish": (f"/publishing/claims/{cid}/publish", {"version": version}),
+        "reopen": (f"/publishing/claims/{cid}/reopen", {"version": version,
                                                         "comment": "c"}),
-        "retract": (f"/publishing/claims/{cid}/retract", {"seen_version": version, "note": "n"}),
+        "retract": (f"/publishing/claims/{cid}/retract", {"version": version, "note": "n"}),
     }[name]
 
 

@@ -72,7 +72,7 @@ def test_reopen_reason_is_shown_at_the_top_of_the_claim_page(client, auth, users
     assert 'id="reopened"' not in client.get(f"/claims/{claim.id}").get_data(as_text=True)
     # The editor reopens with a reason, through the workflow.
     from factcheck.publishing.operations import reopen_fact_check
-    reopen_fact_check(db.session, db.session.get(Claim, claim.id), editor=users["editor"],
+    reopen_fact_check(db.session, db.session.get(Claim, claim.id), actor=users["editor"],
                       comment="The date of the meeting is wrong: it was January.")
     db.session.commit()
     page = client.get(f"/claims/{claim.id}").get_data(as_text=True)

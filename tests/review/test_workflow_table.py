@@ -9,18 +9,17 @@ from sqlalchemy.exc import IntegrityError
 
 from factcheck.accounts.models import Role
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.workflow import (
+    TRANSITIONS,
+    allowed_transitions,
+    apply_transition,
+    transition_problem,
+)
+from factcheck.errors import IllegalTransition, NotPermitted, RefusedByRule, StaleVersion
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.review.models import Verdict
 from factcheck.review.scale import current_scale
-from factcheck.review.workflow import (
-    TRANSITIONS,
-    IllegalTransition,
-    NotPermitted,
-    StaleVersion,
-    WorkflowError,
-    apply_transition,
-)
 
 
 def _claim(state: ClaimState, author=None) -> Claim:
@@ -89,14 +88,38 @@ def test_stale_version_is_refused(users):
 
 def test_guards_explain_what_is_missing(users):
     claim = _claim(ClaimState.DETECTED)
-    with pytest.raises(WorkflowError, match="Say why"):
+    with pytest.raises(RefusedByRule, match="Say why"):
         apply_transition(db.session, claim, "mark_not_checkable", actor=users["reviewer"])
-    with pytest.raises(WorkflowError, match="Choose the claim"):
+    with pytest.raises(RefusedByRule, match="Choose the claim"):
         apply_transition(db.session, claim, "mark_duplicate", actor=users["reviewer"],
                          values={"duplicate_of_id": claim.id})
     submitted = _claim(ClaimState.SUBMITTED)
-    with pytest.raises(WorkflowError, match="needs a comment"):
+    with pytest.raises(RefusedByRule, match="needs a comment"):
         apply_transition(db.session, submitted, "request_changes", actor=users["editor"])
+
+
+def test_pages_ask_before_the_form_and_the_operation_after(users):
+    """values=None leaves out what the form carries; the operation asks with the form."""
+    editor = users["editor"]
+    submitted = _claim(ClaimState.SUBMITTED, author=users["reviewer2"])
+    assert transition_problem(db.session, submitted, "request_changes", editor) is None
+    refused = transition_problem(db.session, submitted, "request_changes", editor, {})
+    assert (refused.status, refused.rule) == (409, "request_changes.comment")
+    offered = [t.name for t in allowed_transitions(db.session, submitted, editor)]
+    assert offered == ["approve", "request_changes"]
+    # What the claim lacks keeps the button (pressing it says what); the person's
+    # own verdict hides it; a move the product makes by itself is never offered.
+    empty = _claim(ClaimState.IN_RESEARCH)
+    empty.claim_reviewed = ""
+    assert transition_problem(db.session, empty, "submit", users["reviewer"]).status == 422
+    assert "submit" in [t.name for t in allowed_transitions(db.session, empty,
+                                                            users["reviewer"])]
+    own = _claim(ClaimState.SUBMITTED, author=editor)
+    assert "approve" not in [t.name for t in allowed_transitions(db.session, own, editor)]
+    approved = _claim(ClaimState.APPROVED)
+    assert "void_approval" not in [t.name for t in allowed_transitions(
+        db.session, approved, users["reviewer"])]
+    db.session.rollback()
 
 
 def test_database_refuses_unknown_states(users):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from factcheck.audit.models import AuditRecord
@@ -167,6 +168,24 @@ def test_undo_of_back_to_triage_restores_the_reason(app, users):
     db.session.expire_all()
     claim = db.session.get(Claim, claim.id)
     assert (claim.state, claim.not_checkable_reason) == ("not_checkable", "opinion")
+
+
+def test_undo_of_a_claim_that_no_longer_exists_is_not_found(app, users):
+    from factcheck.errors import NotFound
+    from factcheck.triage.undo import undo_action
+
+    [claim] = _claims(1)
+    rita = users["reviewer"]
+    triage_ops.triage_claim(db.session, claim, "mark_checkable", actor=rita,
+                            seen_version=claim.version)
+    db.session.commit()
+    record = db.session.scalars(select(AuditRecord).where(
+        AuditRecord.action == "claim.mark_checkable")).one()
+    db.session.delete(claim)
+    db.session.commit()
+    with pytest.raises(NotFound) as refused:
+        undo_action(db.session, record, actor=rita)
+    assert (refused.value.status, refused.value.rule) == (404, "undo.gone")
 
 
 def test_saved_views_are_listed_with_counts(app, users, client, auth):

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from factcheck.accounts import operations as account_ops
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import ClaimState
+from factcheck.claims.workflow import apply_transition
 from factcheck.comments.models import Comment
 from factcheck.extensions import db
 from factcheck.review import operations as review_ops
-from factcheck.review.workflow import apply_transition
 from tests.team.conftest import add_verdict, make_claim, notifications_of
 
 
@@ -109,10 +109,18 @@ def test_resolve_and_reopen(app, users, client, auth):
     comment = db.session.scalar(select(Comment))
     auth.logout()
     auth.login_as(users["reviewer2"])  # neither author, assignee nor editor
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "Source 2 is a blog." in page
+    # The thread asks the operations' rule: no button that would be refused.
+    assert f"/comments/{comment.id}/resolve" not in page
+    assert f"/comments/{comment.id}/edit" not in page
     assert client.post(f"/comments/{comment.id}/resolve",
                        data={"version": 1, "resolved": "1"}).status_code == 403
     auth.logout()
     auth.login_as(users["editor"])
+    page = client.get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert f"/comments/{comment.id}/resolve" in page
+    assert f"/comments/{comment.id}/edit" in page
     assert client.post(f"/comments/{comment.id}/resolve",
                        data={"version": 1, "resolved": "1"}).status_code == 302
     assert "resolved by Edna Editor" in client.get(f"/claims/{claim.id}").get_data(as_text=True)

@@ -73,7 +73,7 @@ def test_submit_send_back_and_approve(app, users, scale):
 
 
 def _submit(claim, actor):
-    from factcheck.review.workflow import apply_transition
+    from factcheck.claims.workflow import apply_transition
 
     apply_transition(db.session, claim, "submit", actor=actor, seen_version=claim.version)
 

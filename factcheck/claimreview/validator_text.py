@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from factcheck.publishing.validator_rules import Findings, host_of
+from factcheck.claimreview.validator_rules import Findings, host_of
 
 # Properties whose text values are URLs (schema.org's URL range, as used in ClaimReview).
 URL_KEYS = frozenset({

@@ -11,8 +11,8 @@ import jinja2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from factcheck.publishing.claimreview import FactCheck, Rating, build_claim_review, iso_datetime
-from factcheck.publishing.validator import validate_claim_review, validate_page
+from factcheck.claimreview.builder import FactCheck, Rating, build_claim_review, iso_datetime
+from factcheck.claimreview.validator import validate_claim_review, validate_page
 
 SITE = "https://checks.example.org"
 # The page template's way of embedding the markup: Jinja's own |tojson filter.

@@ -13,8 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from factcheck.jsonld import has_type, type_names
-from factcheck.publishing.validator_rules import (
+from factcheck.claimreview.validator_rules import (
     Findings,
     check_author_shape,
     describe,
@@ -22,6 +21,7 @@ from factcheck.publishing.validator_rules import (
     host_of,
     host_on,
 )
+from factcheck.jsonld import has_type, type_names
 
 When = tuple[date, datetime | None]
 

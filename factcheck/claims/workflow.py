@@ -9,17 +9,26 @@ the pages ask to decide which buttons to show. It checks, in order:
    a colleague's claim (not even to take it over: an editor or the colleague
    hands it over);
 3. the states the action starts from;
-4. the action's own rule (a reason, a comment, not one's own verdict…).
+4. what the move needs (``Requirement``: a reason, a comment, not one's own
+   verdict…), each with how its refusal is answered (403, 409 or 422).
+
+Everything about a move is in its row of the table: who, from, to, what it
+needs, what it takes from the form, how a refusal is answered and whether the
+pages offer it as a button. No move is special-cased by name below the table.
 
 Actions are the workflow transitions below and the edits that are not state
 changes (``CLAIM_ACTIONS``): content, notes, split/merge, assignment, priority.
 
 Every state change in the product goes through ``apply_transition``. It checks
-the role and the rule of the transition, moves the state with
+``transition_problem`` (with the form's values), moves the state with
 ``UPDATE … WHERE id = :id AND state = :from [AND version = :seen]`` (so two
 people acting at once cannot both win), bumps the version and writes the audit
 record in the same transaction. The database's CHECK constraint on
 ``claims.state`` backs the table up.
+
+Pages ask before the form is sent: ``values=None`` leaves out what the form
+will carry (a comment, a reason, the original), so nobody passes a made-up
+comment to get past a check.
 
     detected ─┬─> checkable ──> in_research ──> submitted ─┬─> approved ──> published ──> retracted
               ├─> not_checkable       ^                    └─> changes_requested
@@ -30,86 +39,81 @@ record in the same transaction. The database's CHECK constraint on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from factcheck.accounts.models import Role, User
+from factcheck.audit.models import AuditRecord
 from factcheck.audit.operations import record_audit
-from factcheck.claims.models import Claim, ClaimState
-from factcheck.database import utcnow
+from factcheck.claims.models import Claim, ClaimState, NotCheckableReason
+from factcheck.database import versioned_update
+from factcheck.errors import (
+    IllegalTransition,
+    Incomplete,
+    NotPermitted,
+    RefusedByRule,
+)
 
 S = ClaimState
+CLAIM_CHANGED = ("Someone else changed this claim while you were looking at it. "
+                 "Reload to see its current state.")
+
+Check = Callable[[Any, Claim, User, Mapping[str, Any]], str | None]
+Details = Callable[[Any, Claim], dict[str, Any]]
 
 
-class WorkflowError(Exception):
-    """A workflow action that cannot be done. ``status`` is the HTTP status to answer with."""
+@dataclass(frozen=True)
+class Requirement:
+    """What a move needs, and how a refusal is answered.
 
-    status = 409
-
-    def __init__(self, message: str, *, rule: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.rule = rule
-
-
-class NotPermitted(WorkflowError):
-    """The acting user's role or relation to the claim does not allow the action (403)."""
-
-    status = 403
-
-
-class IllegalTransition(WorkflowError):
-    """The claim is not in a state the action starts from (409)."""
-
-
-class StaleVersion(WorkflowError):
-    """Someone else changed the claim since the user loaded it (409)."""
-
-
-class Incomplete(WorkflowError):
-    """The step needs content that is missing (422); ``missing`` maps field names to what.
-
-    Not a conflict: nobody else changed anything, the user has more to fill in.
+    ``check`` returns the sentence that refuses the move, or None (``{label}``
+    in it stands for the move's label). ``answer``
+    is the error raised (its class gives the status: ``NotPermitted`` 403 for a
+    rule about the person, ``RefusedByRule`` 409, ``Incomplete`` 422); ``rule``
+    is the code after the move's name (``approve.rule``); ``details`` adds
+    what the answer carries besides the sentence. ``from_form``: the check reads
+    what the form sends, so it is left out when a page asks before the form.
     """
 
-    status = 422
-
-    def __init__(self, message: str, *, rule: str = "", missing: dict[str, str] | None = None):
-        super().__init__(message, rule=rule)
-        self.missing = missing or {}
-
-
-Guard = Callable[[Any, Claim, User, dict[str, Any]], str | None]
+    rule: str
+    check: Check
+    answer: type[RefusedByRule] = RefusedByRule
+    from_form: bool = False
+    details: Details | None = None
 
 
 @dataclass(frozen=True)
 class Transition:
-    """One allowed move. ``guard`` returns why it is refused, or None."""
+    """One allowed move: who, from, to, what it needs, what it stores.
+
+    ``takes`` names the form values the move stores on the claim, each with the
+    function that converts it; ``changes`` are fixed values it stores.
+    ``offered``: shown as a button (a move the product makes by itself, such as
+    voiding an approval when content changes, is not).
+    """
 
     name: str
     sources: frozenset[ClaimState]
     target: ClaimState
     role: Role
     label: str
-    guard: Guard | None = None
-    needs_comment: bool = False
-    changes: dict[str, Any] = field(default_factory=dict)
+    requires: tuple[Requirement, ...] = ()
+    takes: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    offered: bool = True
 
 
-def _needs_reason(_session, _claim, _actor, values) -> str | None:
-    from factcheck.claims.models import NotCheckableReason
-
-    reason = values.get("not_checkable_reason")
-    if reason not in {r.value for r in NotCheckableReason}:
+def _reason_given(_session, _claim, _actor, values) -> str | None:
+    if values.get("not_checkable_reason") not in {r.value for r in NotCheckableReason}:
         return "Say why the claim is not checkable: opinion, prediction, not significant or " \
                "not verifiable."
     return None
 
 
-def _needs_original(session, claim, _actor, values) -> str | None:
+def _original_chosen(session, claim, _actor, values) -> str | None:
     original_id = values.get("duplicate_of_id")
     if not original_id or original_id == claim.id:
         return "Choose the claim this one duplicates (not the claim itself)."
@@ -118,11 +122,27 @@ def _needs_original(session, claim, _actor, values) -> str | None:
     return None
 
 
+def _comment_given(_session, _claim, _actor, values) -> str | None:
+    if not (values.get("comment") or "").strip():
+        return "“{label}” needs a comment saying why."
+    return None
+
+
+def _verdict(session, claim: Claim):
+    """The claim's verdict row (rating, summary, who wrote it), read afresh, or None.
+
+    Read from the ``verdicts`` table rather than through review's model: review
+    builds on claims, so claims never imports review.
+    """
+    verdicts = Claim.metadata.tables["verdicts"]
+    return session.execute(
+        select(verdicts.c.rating_label_id, verdicts.c.summary, verdicts.c.author_id,
+               verdicts.c.last_changed_by_id).where(verdicts.c.claim_id == claim.id)).first()
+
+
 def missing_for_submit(session, claim) -> dict[str, str]:
     """What a claim lacks before it can be submitted: {form field name: what to add}."""
-    from factcheck.review.models import Verdict
-
-    verdict = session.scalar(select(Verdict).where(Verdict.claim_id == claim.id))
+    verdict = _verdict(session, claim)
     missing = {}
     if not claim.claim_reviewed.strip():
         missing["claim_reviewed"] = "the short wording of the claim"
@@ -148,10 +168,7 @@ CONTENT_ACTIONS = ("claim.edit_wording", "claim.edit_claimant", "source.add", "s
 
 def _not_own_verdict(session, claim, actor, _values) -> str | None:
     """Four eyes on the content, not only on the verdict."""
-    from factcheck.audit.models import AuditRecord
-    from factcheck.review.models import Verdict
-
-    verdict = session.scalar(select(Verdict).where(Verdict.claim_id == claim.id))
+    verdict = _verdict(session, claim)
     if verdict is not None and actor.id in (verdict.author_id, verdict.last_changed_by_id):
         return "An editor never approves a verdict they wrote or last changed; " \
                "ask another editor."
@@ -170,44 +187,67 @@ def _not_own_verdict(session, claim, actor, _values) -> str | None:
     return None
 
 
+REASON = Requirement("rule", _reason_given, from_form=True)
+ORIGINAL = Requirement("rule", _original_chosen, from_form=True)
+COMMENT = Requirement("comment", _comment_given, from_form=True)
+COMPLETE = Requirement("incomplete", _ready_to_submit, Incomplete,
+                       details=lambda session, claim: {
+                           "missing": missing_for_submit(session, claim)})
+FOUR_EYES = Requirement("rule", _not_own_verdict, NotPermitted)
+
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in [
     Transition("mark_checkable", frozenset({S.DETECTED}), S.CHECKABLE, Role.REVIEWER,
                "Checkable"),
     Transition("mark_not_checkable", frozenset({S.DETECTED, S.CHECKABLE}), S.NOT_CHECKABLE,
-               Role.REVIEWER, "Not checkable", guard=_needs_reason),
+               Role.REVIEWER, "Not checkable", requires=(REASON,),
+               takes={"not_checkable_reason": str}),
     Transition("mark_duplicate", frozenset({S.DETECTED, S.CHECKABLE}), S.DUPLICATE,
-               Role.REVIEWER, "Duplicate", guard=_needs_original),
+               Role.REVIEWER, "Duplicate", requires=(ORIGINAL,),
+               takes={"duplicate_of_id": int}),
     Transition("reopen_triage", frozenset({S.CHECKABLE, S.NOT_CHECKABLE, S.DUPLICATE}),
                S.DETECTED, Role.REVIEWER, "Back to triage",
                changes={"not_checkable_reason": None, "duplicate_of_id": None}),
     Transition("start_research", frozenset({S.CHECKABLE}), S.IN_RESEARCH, Role.REVIEWER,
                "Start research"),
     Transition("submit", frozenset({S.IN_RESEARCH}), S.SUBMITTED, Role.REVIEWER,
-               "Submit for approval", guard=_ready_to_submit),
+               "Submit for approval", requires=(COMPLETE,)),
     Transition("approve", frozenset({S.SUBMITTED}), S.APPROVED, Role.EDITOR, "Approve",
-               guard=_not_own_verdict),
+               requires=(FOUR_EYES,)),
     Transition("request_changes", frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED, Role.EDITOR,
-               "Send back", needs_comment=True),
+               "Send back", requires=(COMMENT,)),
     Transition("resume_research", frozenset({S.CHANGES_REQUESTED}), S.IN_RESEARCH,
                Role.REVIEWER, "Resume research"),
     Transition("void_approval", frozenset({S.APPROVED}), S.IN_RESEARCH, Role.REVIEWER,
-               "Void approval"),
+               "Void approval", offered=False),
     Transition("publish", frozenset({S.APPROVED}), S.PUBLISHED, Role.EDITOR, "Publish"),
     Transition("reopen_published", frozenset({S.PUBLISHED}), S.IN_RESEARCH, Role.EDITOR,
-               "Reopen for correction", needs_comment=True),
+               "Reopen for correction", requires=(COMMENT,)),
     Transition("retract", frozenset({S.PUBLISHED}), S.RETRACTED, Role.EDITOR, "Retract",
-               needs_comment=True),
+               requires=(COMMENT,)),
 ]}
 
 
 @dataclass(frozen=True)
 class ClaimAction:
-    """A change to a claim that is not a state change. ``states``: where it may be done."""
+    """A change to a claim that is not a state change. ``states``: where it may be done.
+
+    ``rule``: the prefix of its refusal codes (``edit.assignee``); ``refusal``:
+    what a refusal because of the state says, when the state's own sentence
+    (``_LOCKED_REASONS``) is not the right one; it may name ``{claim_id}`` and
+    ``{state}``.
+    """
 
     name: str
     label: str
     states: frozenset[ClaimState]
     role: Role = Role.REVIEWER
+    rule: str = ""
+    refusal: str = ""
+
+    @property
+    def code(self) -> str:
+        """The prefix of this action's refusal codes."""
+        return self.rule or self.name
 
 
 # Approved content (wording, claimant, appearances, sources, verdict) may change
@@ -221,9 +261,11 @@ STAFFABLE = frozenset({S.DETECTED, S.CHECKABLE, S.IN_RESEARCH, S.SUBMITTED,
                        S.CHANGES_REQUESTED, S.APPROVED})
 
 CLAIM_ACTIONS: dict[str, ClaimAction] = {a.name: a for a in [
-    ClaimAction("edit_content", "Change the fact-check", CONTENT_EDITABLE),
+    ClaimAction("edit_content", "Change the fact-check", CONTENT_EDITABLE, rule="edit"),
     ClaimAction("edit_notes", "Change the private notes", frozenset(S)),
-    ClaimAction("reshape", "Split or merge", RESHAPABLE),
+    ClaimAction("reshape", "Split or merge", RESHAPABLE,
+                refusal="Only claims in triage (detected or checkable) can be split or merged; "
+                        "claim #{claim_id} is {state}."),
     ClaimAction("assign", "Assign", STAFFABLE),
     ClaimAction("priority", "Set the priority", STAFFABLE),
 ]}
@@ -250,31 +292,36 @@ def assignee_problem(claim: Claim, actor: User) -> NotPermitted | None:
         rule="edit.assignee")
 
 
+def _role_problem(name: str, label: str, role: Role, actor: User) -> NotPermitted | None:
+    if actor.has_role(role):
+        return None
+    return NotPermitted(f"“{label}” needs the {role.value} role; you are a {actor.role}.",
+                        rule=f"{name}.role")
+
+
 def claim_problem(session, claim: Claim, name: str, actor: User,
-                  values: dict[str, Any] | None = None) -> WorkflowError | None:
+                  values: Mapping[str, Any] | None = None) -> RefusedByRule | None:
     """Why ``actor`` may not do ``name`` (a transition or a ``CLAIM_ACTIONS`` entry) now, or None.
 
     The one rule of who may do what to a claim in which state (see the module
     docstring). Operations raise what it returns; pages show only what it allows.
+    ``values``: the form's values, or None when a page asks before the form is sent.
     """
     action = CLAIM_ACTIONS.get(name)
     if action is None:
         return transition_problem(session, claim, name, actor, values)
-    if not actor.has_role(action.role):
-        return NotPermitted(f"“{action.label}” needs the {action.role.value} role; "
-                            f"you are a {actor.role}.", rule=f"{name}.role")
-    problem = assignee_problem(claim, actor)
+    problem = (_role_problem(name, action.label, action.role, actor)
+               or assignee_problem(claim, actor))
     if problem is not None:
         return problem
-    if claim.state_enum not in action.states:
+    state = claim.state_enum
+    if state not in action.states:
         message, why = _LOCKED_REASONS.get(
-            claim.state_enum, (f"“{action.label}” is not possible on a "
-                               f"{claim.state_enum.label.lower()} claim.", "state"))
-        if name == "reshape":
-            message = (f"Only claims in triage (detected or checkable) can be split or merged; "
-                       f"claim #{claim.id} is {claim.state_enum.label.lower()}.")
-        prefix = "edit" if name == "edit_content" else name
-        return IllegalTransition(message, rule=f"{prefix}.{why}")
+            state, (f"“{action.label}” is not possible on a {state.label.lower()} claim.",
+                    "state"))
+        if action.refusal:
+            message = action.refusal.format(claim_id=claim.id, state=state.label.lower())
+        return IllegalTransition(message, rule=f"{action.code}.{why}")
     return None
 
 
@@ -284,17 +331,18 @@ def may(session, claim: Claim, name: str, actor: User) -> bool:
 
 
 def transition_problem(session, claim: Claim, name: str, actor: User,
-                       values: dict[str, Any] | None = None) -> WorkflowError | None:
-    """Why ``actor`` may not apply transition ``name`` to ``claim`` now, or None."""
+                       values: Mapping[str, Any] | None = None) -> RefusedByRule | None:
+    """Why ``actor`` may not apply transition ``name`` to ``claim`` now, or None.
+
+    Checked in order: the role, the assignee, the state, then the move's
+    requirements. ``values=None``: asked before the form is sent, so the
+    requirements that read the form are left out.
+    """
     transition = TRANSITIONS.get(name)
     if transition is None:
         return IllegalTransition(f"There is no action called {name!r}.", rule="unknown")
-    values = values or {}
-    if not actor.has_role(transition.role):
-        return NotPermitted(
-            f"“{transition.label}” needs the {transition.role.value} role; "
-            f"you are a {actor.role}.", rule=f"{name}.role")
-    problem = assignee_problem(claim, actor)
+    problem = (_role_problem(name, transition.label, transition.role, actor)
+               or assignee_problem(claim, actor))
     if problem is not None:
         return problem
     if claim.state_enum not in transition.sources:
@@ -302,40 +350,39 @@ def transition_problem(session, claim: Claim, name: str, actor: User,
         return IllegalTransition(
             f"“{transition.label}” is only possible from: {allowed}. "
             f"This claim is {claim.state_enum.label.lower()}.", rule=f"{name}.from-state")
-    if transition.needs_comment and not (values.get("comment") or "").strip():
-        return WorkflowError(f"“{transition.label}” needs a comment saying why.",
-                             rule=f"{name}.comment")
-    if transition.guard is not None:
-        problem = transition.guard(session, claim, actor, values)
-        if problem:
-            if name == "submit":
-                return Incomplete(problem, rule=f"{name}.incomplete",
-                                  missing=missing_for_submit(session, claim))
-            error_class = NotPermitted if name == "approve" else WorkflowError
-            return error_class(problem, rule=f"{name}.rule")
+    for requirement in transition.requires:
+        if requirement.from_form and values is None:
+            continue
+        message = requirement.check(session, claim, actor, values or {})
+        if message:
+            details = requirement.details(session, claim) if requirement.details else {}
+            return requirement.answer(message.replace("{label}", transition.label),
+                                      rule=f"{name}.{requirement.rule}", **details)
     return None
 
 
 def allowed_transitions(session, claim: Claim, actor: User) -> list[Transition]:
-    """The transitions ``actor`` could start from the claim's current state (for buttons).
+    """The moves offered as buttons to ``actor`` on the claim as it is now.
 
-    Guards that depend on form values (a reason, a comment) are not checked here.
+    A move is offered when nothing refuses it, or when only what the claim
+    still lacks does (422): pressing the button then says what is missing.
+    What the form carries (a reason, a comment) is asked for by the form.
     """
-    if assignee_problem(claim, actor) is not None:
-        return []
-    return [
-        t for t in TRANSITIONS.values()
-        if claim.state_enum in t.sources and actor.has_role(t.role)
-        and t.name != "void_approval"
-        and not (t.name == "approve" and _not_own_verdict(session, claim, actor, {}))
-    ]
+    offered = []
+    for transition in TRANSITIONS.values():
+        if not transition.offered:
+            continue
+        problem = transition_problem(session, claim, transition.name, actor)
+        if problem is None or isinstance(problem, Incomplete):
+            offered.append(transition)
+    return offered
 
 
 def apply_transition(
     session, claim: Claim, name: str, *, actor: User, seen_version: int | None = None,
-    values: dict[str, Any] | None = None, address: str | None = None,
+    values: Mapping[str, Any] | None = None, address: str | None = None,
 ) -> Claim:
-    """Move ``claim`` along transition ``name``, or raise a ``WorkflowError``.
+    """Move ``claim`` along transition ``name``, or raise a ``RefusedByRule``.
 
     ``values`` carries what the transition needs (``comment``,
     ``not_checkable_reason``, ``duplicate_of_id``). Flushes; the caller commits.
@@ -347,25 +394,10 @@ def apply_transition(
     transition = TRANSITIONS[name]
     source = claim.state
     new_values: dict[str, Any] = {"state": transition.target.value, **transition.changes}
-    if name == "mark_not_checkable":
-        new_values["not_checkable_reason"] = values["not_checkable_reason"]
-    if name == "mark_duplicate":
-        new_values["duplicate_of_id"] = int(values["duplicate_of_id"])
+    new_values.update({key: convert(values[key]) for key, convert in transition.takes.items()})
 
-    statement = (
-        update(Claim)
-        .where(Claim.id == claim.id, Claim.state == source)
-        .values(**new_values, version=Claim.version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if seen_version is not None:
-        statement = statement.where(Claim.version == seen_version)
-    if session.execute(statement).rowcount != 1:
-        session.expire(claim)
-        raise StaleVersion(
-            "Someone else changed this claim while you were looking at it. "
-            "Reload to see its current state.", rule="version")
-    session.expire(claim)
+    versioned_update(session, claim, seen_version, new_values, where=[Claim.state == source],
+                     message=CLAIM_CHANGED)
     record_audit(
         session, actor=actor, action=f"claim.{name}", target=claim,
         before={"state": source},

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from factcheck.publishing.validator import (
+from factcheck.claimreview.validator import (
     PageReport,
     find_claim_reviews,
     validate_claim_review,

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from factcheck.claimreview.validator import PageReport, validate_document, validate_page
+from factcheck.claimreview.validator_text import schema_org_types
 from factcheck.publishing.cli import markup_cli
-from factcheck.publishing.validator import PageReport, validate_document, validate_page
-from factcheck.publishing.validator_text import schema_org_types
 from tests.conftest import FIXTURES, REPO_ROOT
 
 FIXTURE_DIR = FIXTURES / "claimreview"
@@ -25,7 +25,7 @@ DOCUMENTS = sorted(
     p.name for p in FIXTURE_DIR.iterdir()
     if p.suffix in (".json", ".html") and not p.name.endswith(".expected.json")
 )
-CODE = sorted((REPO_ROOT / "factcheck" / "publishing").glob("validator*.py"))
+CODE = sorted((REPO_ROOT / "factcheck" / "claimreview").glob("validator*.py"))
 # A rule id as the code writes it: .error("rule", …), .warning(f"page.{what}-…", …),
 # _page_error("rule", …) (always an error).
 _RULE_IN_CODE = re.compile(r'\.(error|warning)\(\s*f?"([a-zA-Z@]+\.[a-zA-Z{}-]+)"')

@@ -17,9 +17,8 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from factcheck.jsonld import flatten_nodes, has_type, json_ld_from_tree
-from factcheck.publishing.validator_claim import check_item_reviewed, check_review_dates
-from factcheck.publishing.validator_rules import (
+from factcheck.claimreview.validator_claim import check_item_reviewed, check_review_dates
+from factcheck.claimreview.validator_rules import (
     ERROR,
     WARNING,
     Finding,
@@ -34,7 +33,8 @@ from factcheck.publishing.validator_rules import (
     entries,
     host_of,
 )
-from factcheck.publishing.validator_text import check_values
+from factcheck.claimreview.validator_text import check_values
+from factcheck.jsonld import flatten_nodes, has_type, json_ld_from_tree
 
 __all__ = [
     "ERROR",
