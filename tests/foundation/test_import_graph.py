@@ -18,9 +18,9 @@ import pytest
 SOURCE = Path(__file__).resolve().parents[2] / "factcheck"
 
 # The layers, from the bottom. A unit imports only units of its own layer or below.
-PURE = frozenset({"errors", "text_rules", "jsonld", "claimreview", "encoders"})
+PURE = frozenset({"errors", "text_rules", "jsonld", "claimreview", "encoders", "token_mask"})
 FOUNDATION = frozenset({"config", "database", "extensions", "ids", "form_rules", "security",
-                        "compression", "error_pages", "busy", "static_files"})
+                        "compression", "error_pages", "busy", "static_files", "csrf"})
 FEATURES = frozenset({"accounts", "audit", "jobs", "intake", "claims", "matching", "review",
                       "triage", "factchecks", "publishing", "comments", "notifications",
                       "desk", "export"})
