@@ -53,6 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     error_pages.init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
+    # Commands that need a second app on another database (a throw-away one for an
+    # evaluation) take the factory from here instead of importing this module upward.
+    app.extensions["factcheck.create_app"] = create_app
     return app
 
 

@@ -26,12 +26,17 @@ KIND = "clef"
 
 
 def migrated_app(url: str):
-    """A desk app on ``url``, its schema dropped and migrated afresh (a throw-away database)."""
+    """A desk app on ``url``, its schema dropped and migrated afresh (a throw-away database).
+
+    Called from a command, inside the desk's app context: the app factory comes
+    from that app (matching may not import the app layer above it).
+    """
+    from flask import current_app
     from flask_migrate import downgrade, upgrade
 
-    from factcheck import create_app
     from factcheck.extensions import db
 
+    create_app = current_app.extensions["factcheck.create_app"]
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "evaluation", "TESTING": True,
                       "RATELIMIT_STORAGE_URI": "memory://", "QUEUE_URL": "immediate"})
     with app.app_context():

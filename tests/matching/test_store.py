@@ -124,8 +124,12 @@ def test_only_the_rarer_words_within_the_budget_are_searched():
     assert store.choose_terms({"nowhere": 0}) == []
 
 
-def test_evaluate_store_and_fit_store_on_a_throwaway_database(tmp_path):
-    """The CLEF-shaped commands through find_matches' own candidates (tests/matching/data)."""
+def test_evaluate_store_and_fit_store_on_a_throwaway_database(app, tmp_path):
+    """The CLEF-shaped commands through find_matches' own candidates (tests/matching/data).
+
+    Run inside the desk's app context, as `factcheck matching …` runs: the
+    throw-away database's app comes from that app's factory.
+    """
     from pathlib import Path
 
     from click.testing import CliRunner
@@ -137,16 +141,18 @@ def test_evaluate_store_and_fit_store_on_a_throwaway_database(tmp_path):
     args = ["--database", f"sqlite:///{tmp_path / 'throwaway.sqlite3'}",
             "--known", str(data / "known.tsv"), "--queries", str(data / "queries.tsv"),
             "--qrels", str(data / "qrels.txt")]
-    result = CliRunner().invoke(matching_cli, ["evaluate-store", *args],
-                                catch_exceptions=False)
+    with app.app_context():
+        result = CliRunner().invoke(matching_cli, ["evaluate-store", *args],
+                                    catch_exceptions=False)
     assert result.exit_code == 0
     figures = dict(line.split("\t") for line in result.stdout.splitlines())
     assert figures["engine"] == "sqlite"
     # As the pure ranker: q1 and q2 find theirs first; q3's claim is not in the file.
     assert float(figures["MAP@5"]) == pytest.approx(2 / 3, abs=1e-4)
     out = tmp_path / "fusion.sqlite.json"
-    fitted = CliRunner().invoke(matching_cli, ["fit-store", *args, "--out", str(out)],
-                                catch_exceptions=False)
+    with app.app_context():
+        fitted = CliRunner().invoke(matching_cli, ["fit-store", *args, "--out", str(out)],
+                                    catch_exceptions=False)
     assert fitted.exit_code == 0
     assert "\"queries\": 3," in fitted.stdout  # judged, q3 with no candidate relevant
     assert "\"positives\": 2," in fitted.stdout
