@@ -137,7 +137,8 @@ def _print_scores(lines: list[str], scores: list, scorer, as_json: bool) -> None
 @click.option("--work", type=click.Path(file_okay=False, path_type=Path),
               default=Path("encoder-work"), show_default=True,
               help="Encoder only: folder for checkpoints and the fp32 export (resumable).")
-@click.option("--epochs", default=1, show_default=True, help="Encoder only: epochs.")
+@click.option("--epochs", default=2, show_default=True,
+              help="Encoder only: epochs (the best on the validation fold is kept).")
 @click.option("--max-length", default=48, show_default=True, help="Encoder only: tokens.")
 @click.option("--seed", default=13, show_default=True, help="Encoder only: random seed.")
 @click.option("--finish-now", is_flag=True,

@@ -48,7 +48,7 @@ BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 class EncoderParams:
     """Hyperparameters of one fine-tuning run (recorded on the card)."""
 
-    epochs: int = 1
+    epochs: int = 2
     learning_rate: float = 5e-5
     batch_size: int = 32
     max_length: int = 48
@@ -486,7 +486,8 @@ def finish(folder: Path, work: Path, params: EncoderParams, out_dir: Path,
         "export_seconds": round(export_seconds, 1),
         "machine": _machine(),
         "command": "factcheck claims train --encoder --data ../shared/data/claimbuster "
-                   "--work /tmp/encoder-work",
+                   f"--epochs {params.epochs} --max-length {params.max_length} "
+                   f"--seed {params.seed} --work /tmp/encoder-work",
     }
     text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     (out_dir / "card.json").write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ from factcheck.claims.detection import (
     detect_claims,
     score_sentences,
 )
+from factcheck.claims.detection.scoring import linear_scorer
 from factcheck.intake.demo_content import SEED_FILE
 
 
@@ -23,7 +24,8 @@ def seed_text() -> str:
 
 @pytest.fixture(scope="module")
 def seed_candidates(seed_text: str) -> list[Candidate]:
-    return detect_claims(seed_text).candidates
+    # The linear model's ranking (the encoder's is tested in test_claim_encoder_shipped.py).
+    return detect_claims(seed_text, scorer=linear_scorer()).candidates
 
 
 def _find(candidates: list[Candidate], words: str) -> tuple[int, Candidate]:

@@ -155,11 +155,14 @@ def test_calibration_keeps_the_order_and_the_decision() -> None:
 
 
 def test_scoring_does_not_import_training_libraries() -> None:
+    # The encoder runs on onnxruntime, which needs numpy; the training libraries
+    # (scikit-learn, SciPy, torch, transformers) never load when the desk scores.
     code = (
         "import sys\n"
         "from factcheck.claims.detection import detect_claims\n"
         "detect_claims('The rate fell to 3.9% in May, the ministry said.')\n"
-        "bad = [m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules]\n"
+        "assert 'onnxruntime' in sys.modules  # the encoder scored it\n"
+        "bad = [m for m in ('sklearn', 'scipy', 'torch', 'transformers') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

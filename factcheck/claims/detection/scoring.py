@@ -30,7 +30,7 @@ from .model import MODEL_PATH, Model, default_model
 
 CALIBRATION_PATH = MODEL_PATH.with_name("model.calibration.json")
 MODELS = ("encoder", "linear")
-DEFAULT_MODEL = "linear"  # "encoder" once a trained encoder ships in checkworthy/
+DEFAULT_MODEL = "encoder"  # the fine-tuned encoder in checkworthy/ (its card.json)
 DEFAULT_ENCODER_MAX_SENTENCES = 1000
 
 
