@@ -150,6 +150,8 @@ def test_with_the_queue_down_jobs_wait_in_the_database(app_settings, queue_url):
         stored = db.session.get(Job, job_id)
         assert (stored.state, stored.dispatched_at) == (JobState.QUEUED, None)
         db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()  # else its pooled connection is closed by the garbage collector
     back = create_app(dict(app_settings))
     with back.app_context():
         queue = get_queue()
@@ -161,3 +163,4 @@ def test_with_the_queue_down_jobs_wait_in_the_database(app_settings, queue_url):
         finally:
             queue.huey.flush()
             db.session.remove()
+            db.engine.dispose()
