@@ -188,17 +188,34 @@ class VectorIndex:
         self._positions: dict[int, int] | None = None
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self._lock = threading.Lock()
+        self._successor: VectorIndex | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def refresh(self, connection) -> None:
+        """Bring this object in step (one thread; tests and single-threaded tools)."""
+        fresh = self.refreshed(connection)
+        if fresh is not self:
+            self.__dict__.update(fresh.__dict__)
+
+    def refreshed(self, connection) -> VectorIndex:
+        """This index if the generation is unchanged, else a NEW index in step with the table.
+
+        Copy on write: a search running in another thread (gunicorn's gthread
+        workers) keeps reading the object it holds, whose keys, kinds, item ids
+        and matrix always agree; it never sees one array updated and the next
+        not yet (which answered a 500 under the cluster test's load).
+        """
         generation = connection.execute(
             select(MatchGeneration.generation).where(MatchGeneration.id == 1)
         ).scalar()
         if generation == self.generation and generation is not None:
-            return
-        with self._lock:
+            return self
+        with self._lock:  # one refresher at a time; the shared HNSW graph changes in place
+            successor = self._successor
+            if successor is not None and successor.generation == generation:
+                return successor  # another thread refreshed meanwhile
             current = np.fromiter(
                 connection.execute(
                     select(MatchItem.key).where(MatchItem.model == self.model)
@@ -216,13 +233,15 @@ class VectorIndex:
                         .where(MatchItem.key.in_(chunk))
                     ).all()
                 )
-            removed = self.keys[~keep]
-            self.keys = np.concatenate([self.keys[keep], [r[0] for r in rows]]).astype(
+            fresh = VectorIndex(self.model, self.dimensions)
+            fresh._lock = self._lock
+            fresh._hnsw = self._hnsw
+            fresh.keys = np.concatenate([self.keys[keep], [r[0] for r in rows]]).astype(
                 np.int64
             )
-            self.kinds = np.concatenate([self.kinds[keep], np.array([r[1] for r in rows],
-                                                                     dtype=object)])
-            self.item_ids = np.concatenate([self.item_ids[keep], [r[2] for r in rows]]).astype(
+            fresh.kinds = np.concatenate([self.kinds[keep], np.array([r[1] for r in rows],
+                                                                      dtype=object)])
+            fresh.item_ids = np.concatenate([self.item_ids[keep], [r[2] for r in rows]]).astype(
                 np.int64
             )
             added = (
@@ -232,11 +251,12 @@ class VectorIndex:
                 if rows
                 else np.zeros((0, self.dimensions), dtype=np.float32)
             )
-            self.matrix = np.concatenate([self.matrix[keep], added]).astype(np.float32, copy=False)
-            self._update_hnsw(removed, [r[0] for r in rows], added)
-            self._positions = None
-            self._masks = {}
-            self.generation = generation
+            fresh.matrix = np.concatenate([self.matrix[keep], added]).astype(np.float32,
+                                                                             copy=False)
+            fresh._update_hnsw(self.keys[~keep], [r[0] for r in rows], added)
+            fresh.generation = generation
+            self._successor = fresh
+            return fresh
 
     def _update_hnsw(self, removed, added_ids, added) -> None:
         if self._hnsw is None and len(self.keys) < HNSW_FROM:
@@ -287,7 +307,9 @@ class VectorIndex:
     def _search_hnsw(self, vector, count, allowed):
         matches = self._hnsw.search(vector, count * 4)
         lookup = self._lookup()
-        positions = np.array([lookup[int(k)] for k in matches.keys], dtype=np.int64)
+        # The graph is shared with newer snapshots: keys it gained since this one are skipped.
+        positions = np.array([lookup[int(k)] for k in matches.keys if int(k) in lookup],
+                             dtype=np.int64)
         if allowed is not None:
             positions = positions[allowed[positions]]
         if len(positions) < min(count, len(self.keys)) and allowed is not None:
@@ -314,8 +336,12 @@ def vector_index(session, encoder=None) -> VectorIndex:
         index = _indexes.get(key)
         if index is None:
             index = _indexes[key] = VectorIndex(encoder.version, encoder.dimensions)
-    index.refresh(connection)
-    return index
+    fresh = index.refreshed(connection)
+    if fresh is not index:
+        with _indexes_lock:
+            if _indexes.get(key) is index:
+                _indexes[key] = fresh
+    return fresh
 
 
 # --- full-text side ----------------------------------------------------------------------------

@@ -157,3 +157,21 @@ def test_evaluate_store_and_fit_store_on_a_throwaway_database(app, tmp_path):
     assert "\"queries\": 3," in fitted.stdout  # judged, q3 with no candidate relevant
     assert "\"positives\": 2," in fitted.stdout
     assert "through find_matches on sqlite" in Fusion.load(out).fitted_on
+
+
+def test_a_search_keeps_a_consistent_index_while_another_thread_refreshes_it(indexed):
+    """Copy on write: the object a search holds never changes under it (gthread workers)."""
+    held = store.vector_index(db.session)
+    before = len(held)
+    store.index_item(db.session, "article", 8, "A new article about tides and the moon.")
+    db.session.commit()
+    fresh = store.vector_index(db.session)
+    assert fresh is not held
+    assert len(fresh) == before + 1
+    # The held object is untouched and whole: every array the same length, searchable.
+    assert len(held.keys) == len(held.kinds) == len(held.item_ids) == len(held.matrix) == before
+    vector = default_encoder().embed(["measles vaccine autism"])[0]
+    positions, _ = held.search(vector, 5, None)
+    assert all(0 <= p < before for p in positions)
+    assert 8 not in held.item_ids.tolist()
+    assert store.vector_index(db.session) is fresh  # nothing changed since: the same object
