@@ -56,6 +56,11 @@ def _rank_all(ranker, queries: dict[str, list[str]], top: int):
     return dict(zip(queries, results, strict=True))
 
 
+# Options several commands share, written once.
+_known_option = click.option("--known", "known_file", type=_FILE, required=True,
+                             help="TSV of known claims.")
+_precision_option = click.option("--precision", default=0.95, show_default=True,
+                                 help="Badge precision to reach on the training queries.")
 _cache_option = click.option(
     "--cache",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -64,7 +69,7 @@ _cache_option = click.option(
 
 
 @matching_cli.command("rank")
-@click.option("--known", "known_file", type=_FILE, required=True, help="TSV of known claims.")
+@_known_option
 @click.option("--queries", "queries_file", type=_FILE, required=True, help="TSV of queries.")
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 1000))
 @_cache_option
@@ -80,7 +85,7 @@ def rank_command(known_file: Path, queries_file: Path, top: int, cache: Path | N
 
 
 @matching_cli.command("evaluate")
-@click.option("--known", "known_file", type=_FILE, required=True, help="TSV of known claims.")
+@_known_option
 @click.option("--queries", "queries_file", type=_FILE, required=True, help="TSV of queries.")
 @click.option("--qrels", "qrels_file", type=_FILE, required=True, help="query 0 known 1 lines.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
@@ -129,11 +134,10 @@ def badge_figures(results, qrels) -> dict[str, float]:
 
 
 @matching_cli.command("fit")
-@click.option("--known", "known_file", type=_FILE, required=True, help="TSV of known claims.")
+@_known_option
 @click.option("--queries", "queries_file", type=_FILE, required=True, help="Training queries.")
 @click.option("--qrels", "qrels_file", type=_FILE, required=True, help="Their judgements.")
-@click.option("--precision", default=0.95, show_default=True,
-              help="Badge precision to reach on the training queries.")
+@_precision_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the fusion weights (default: the shipped fusion.json).")
 @_cache_option
@@ -191,7 +195,7 @@ def _known_texts(known_file: Path) -> list[str]:
 
 @matching_cli.command("evaluate-store")
 @_database_option
-@click.option("--known", "known_file", type=_FILE, required=True, help="TSV of known claims.")
+@_known_option
 @click.option("--queries", "queries_file", type=_FILE, required=True, help="TSV of queries.")
 @click.option("--qrels", "qrels_file", type=_FILE, required=True, help="query 0 known 1 lines.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
@@ -219,11 +223,10 @@ def evaluate_store_command(database_url, known_file, queries_file, qrels_file, a
 
 @matching_cli.command("fit-store")
 @_database_option
-@click.option("--known", "known_file", type=_FILE, required=True, help="TSV of known claims.")
+@_known_option
 @click.option("--queries", "queries_file", type=_FILE, required=True, help="Training queries.")
 @click.option("--qrels", "qrels_file", type=_FILE, required=True, help="Their judgements.")
-@click.option("--precision", default=0.95, show_default=True,
-              help="Badge precision to reach on the training queries.")
+@_precision_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the weights (default: the shipped fusion.<engine>.json).")
 @_cache_option
