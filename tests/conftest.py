@@ -56,6 +56,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def require_redis() -> None:
+    """Redis at 127.0.0.1:6379, or a skip with the reason (a failure in CI, which starts it)."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return
+    except OSError:
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not running on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """The project's shared folder (outside corpora: real pages, ClaimBuster, CLEF).

@@ -19,6 +19,7 @@ from factcheck.audit.models import AuditRecord
 from factcheck.extensions import db
 from factcheck.jobs import enqueue, get_queue
 from factcheck.jobs.models import Job, JobState
+from tests.conftest import require_redis
 
 pytestmark = pytest.mark.slow
 
@@ -26,22 +27,11 @@ HERE = Path(__file__).resolve().parent
 REDIS_URL = os.environ.get("FACTCHECK_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(params=["sqlite", "redis"])
 def queue_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    require_redis()
     return REDIS_URL
 
 

@@ -32,7 +32,7 @@ import pytest
 import requests
 
 from factcheck.accounts.models import Role
-from tests.conftest import REPO_ROOT, TEST_PASSWORD, make_user
+from tests.conftest import REPO_ROOT, TEST_PASSWORD, make_user, require_redis
 
 pytestmark = pytest.mark.slow
 
@@ -49,23 +49,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture(params=["memory", "redis"])
 def store(request) -> str:
     """The limiter's store: per process (the default) or a shared Redis."""
     if request.param == "memory":
         return "memory://"
-    if not _redis_up():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379")
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    require_redis()
     return REDIS_URL
 
 
