@@ -141,10 +141,16 @@ def _print_scores(lines: list[str], scores: list, scorer, as_json: bool) -> None
               help="Encoder only: epochs (the best on the validation fold is kept).")
 @click.option("--max-length", default=48, show_default=True, help="Encoder only: tokens.")
 @click.option("--seed", default=13, show_default=True, help="Encoder only: random seed.")
+@click.option("--search", is_flag=True,
+              help="Encoder only: first choose learning rate, class weight, length and epochs "
+                   "by cross-validation on the training set (overrides --epochs, --max-length).")
+@click.option("--search-sentences", default=4800, show_default=True,
+              help="Encoder only: size of the debate sample the search cross-validates on.")
 @click.option("--finish-now", is_flag=True,
               help="Encoder only: no more training; export what --work holds (out of time).")
 def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epochs: int,
-                  max_length: int, seed: int, finish_now: bool) -> None:
+                  max_length: int, seed: int, search: bool, search_sentences: int,
+                  finish_now: bool) -> None:
     """Train a check-worthiness model and write its file (the encoder: and its card)."""
     started = time.perf_counter()
     if encoder:
@@ -153,7 +159,8 @@ def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epoch
 
         target = out or ENCODER_DIR
         params = EncoderParams(epochs=epochs, max_length=max_length, seed=seed)
-        train_encoder(data, work, target, params, log=click.echo, finish_now=finish_now)
+        train_encoder(data, work, target, params, log=click.echo, finish_now=finish_now,
+                      search=search, search_sentences=search_sentences)
         click.echo(f"wrote {target} in {time.perf_counter() - started:.1f} s")
         return
     from .detection.model import MODEL_PATH

@@ -164,6 +164,45 @@ def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = p
     valid_ids = [e.ids for e in tokenizer.encode_batch([r[0] for r in valid])]
 
     model = build_classifier(torch, base)
+    labels = [r[1] for r in train]
+
+    def after_epoch(epoch: int, seconds: float, optimiser) -> None:
+        torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict()},
+                   work / f"epoch{epoch}.pt")
+        logits = predict_torch(torch, model, valid_ids)
+        f1, threshold = best_f1([float(x) for x in logits], [r[1] for r in valid])
+        state["epochs"][str(epoch)] = {"seconds": round(seconds, 1), "validation_f1": f1,
+                                       "validation_best_logit": threshold}
+        state["seconds"] += seconds
+        state_file.write_text(json.dumps(state, indent=2))
+        log(f"epoch {epoch}: {seconds / 60:.1f} min, validation F1 {f1:.3f}")
+
+    def resume(epoch: int, optimiser) -> bool:
+        checkpoint = work / f"epoch{epoch}.pt"
+        if str(epoch) not in state["epochs"] or not checkpoint.exists():
+            return False
+        saved = torch.load(checkpoint, weights_only=True)
+        model.load_state_dict(saved["model"])
+        optimiser.load_state_dict(saved["optimiser"])
+        log(f"epoch {epoch}: already trained, loaded {checkpoint}")
+        return True
+
+    run_epochs(torch, model, train_ids, labels, params, after_epoch, log,
+               resume=resume, partial=work / "partial.pt")
+    return state
+
+
+def run_epochs(torch, model, train_ids: list[list[int]], train_labels: list[int],
+               params: EncoderParams, after_epoch: Callable, log: Callable = print,
+               resume: Callable | None = None, partial: Path | None = None) -> None:
+    """Fine-tune ``model`` for ``params.epochs`` epochs; ``after_epoch(epoch, seconds, optimiser)``.
+
+    AdamW with weight decay except on biases and LayerNorm, linear warm-up then
+    linear decay, gradient norm clipped at 1, class-weighted BCE. ``resume(epoch,
+    optimiser)`` may load a finished epoch instead of training it (the schedule
+    and batch order still advance, so a resumed run equals an unbroken one).
+    """
+    torch.manual_seed(params.seed)
     decay = [p for n, p in model.named_parameters() if "LayerNorm" not in n and "bias" not in n]
     rest = [p for n, p in model.named_parameters() if "LayerNorm" in n or "bias" in n]
     optimiser = torch.optim.AdamW(
@@ -171,7 +210,7 @@ def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = p
          {"params": rest, "weight_decay": 0.0}],
         lr=params.learning_rate,
     )
-    steps_per_epoch = math.ceil(len(train) / params.batch_size)
+    steps_per_epoch = math.ceil(len(train_ids) / params.batch_size)
     total = steps_per_epoch * params.epochs
     warmup = int(total * params.warmup)
 
@@ -183,18 +222,13 @@ def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = p
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, schedule)
     loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(params.positive_weight))
     rng = random.Random(params.seed)  # noqa: S311  (seeded batch order)
-    labels = torch.tensor([float(r[1]) for r in train])
+    labels = torch.tensor([float(y) for y in train_labels])
 
     for epoch in range(1, params.epochs + 1):
-        batches = _batches(train, params.batch_size, rng, lambda i: len(train_ids[i]))
-        checkpoint = work / f"epoch{epoch}.pt"
-        if str(epoch) in state["epochs"] and checkpoint.exists():
-            saved = torch.load(checkpoint, weights_only=True)
-            model.load_state_dict(saved["model"])
-            optimiser.load_state_dict(saved["optimiser"])
+        batches = _batches(train_ids, params.batch_size, rng, lambda i: len(train_ids[i]))
+        if resume is not None and resume(epoch, optimiser):
             for _ in range(steps_per_epoch):
                 scheduler.step()
-            log(f"epoch {epoch}: already trained, loaded {checkpoint}")
             continue
         model.train()
         started = time.perf_counter()
@@ -208,25 +242,15 @@ def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = p
             scheduler.step()
             optimiser.zero_grad()
             running += loss.item()
-            if step % 100 == 0:
+            if partial is not None and step % 100 == 0:
                 # A fallback if the clock runs out mid-epoch (see ``finish``).
-                torch.save({"model": model.state_dict(), "step": step, "epoch": epoch},
-                           work / "partial.pt")
+                torch.save({"model": model.state_dict(), "step": step, "epoch": epoch}, partial)
             if step % 50 == 0:
                 rate = step / (time.perf_counter() - started)
                 log(f"epoch {epoch} step {step}/{len(batches)} loss {running / 50:.4f} "
                     f"({rate:.2f} steps/s, {(len(batches) - step) / rate / 60:.0f} min left)")
                 running = 0.0
-        seconds = time.perf_counter() - started
-        torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict()}, checkpoint)
-        logits = predict_torch(torch, model, valid_ids)
-        f1, threshold = best_f1([float(x) for x in logits], [r[1] for r in valid])
-        state["epochs"][str(epoch)] = {"seconds": round(seconds, 1), "validation_f1": f1,
-                                       "validation_best_logit": threshold}
-        state["seconds"] += seconds
-        state_file.write_text(json.dumps(state, indent=2))
-        log(f"epoch {epoch}: {seconds / 60:.1f} min, validation F1 {f1:.3f}")
-    return state
+        after_epoch(epoch, time.perf_counter() - started, optimiser)
 
 
 def _pad(torch, sequences: list[list[int]]):
@@ -437,6 +461,7 @@ def finish(folder: Path, work: Path, params: EncoderParams, out_dir: Path,
         f"F1 {report['f1']:.3f}")
     brier = sum((p - y) ** 2 for p, y in zip(truth_scores, truth_labels, strict=True))
     data = out.read_bytes()
+    selection = _search_summary(work, params)
     doc = {
         "name": "checkworthy-minilm",
         "model_file": out.name,
@@ -466,8 +491,7 @@ def finish(folder: Path, work: Path, params: EncoderParams, out_dir: Path,
         },
         "hyperparameters": asdict(params),
         "selection": {
-            "fixed_in_advance": ["learning_rate", "batch_size", "max_length", "warmup",
-                                 "weight_decay", "positive_weight"],
+            **selection,
             "chosen_on_validation_fold": ["epoch", "calibration", "threshold"],
             "epoch_chosen": chosen,
             "validation_f1_by_epoch": {e: v["validation_f1"] for e, v in epochs.items()},
@@ -486,12 +510,29 @@ def finish(folder: Path, work: Path, params: EncoderParams, out_dir: Path,
         "export_seconds": round(export_seconds, 1),
         "machine": _machine(),
         "command": "factcheck claims train --encoder --data ../shared/data/claimbuster "
-                   f"--epochs {params.epochs} --max-length {params.max_length} "
-                   f"--seed {params.seed} --work /tmp/encoder-work",
+                   + ("--search " if "cross_validation" in selection else
+                      f"--epochs {params.epochs} --max-length {params.max_length} ")
+                   + f"--seed {params.seed} --work /tmp/encoder-work",
     }
     text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     (out_dir / "card.json").write_text(text, encoding="utf-8")
     return doc
+
+
+def _search_summary(work: Path, params: EncoderParams) -> dict:
+    """The card's account of how the hyperparameters were chosen."""
+    from .encoder_search import STAGES, summary
+
+    record_file = work / "search" / "search.json"
+    record = json.loads(record_file.read_text()) if record_file.exists() else {}
+    searched = [name for name, _ in STAGES]
+    if "chosen" in record and all(
+            getattr(params, name) == record["chosen"][name] for name in searched):
+        return {"cross_validation": summary(record),
+                "chosen_by_cross_validation": [*searched, "epochs"],
+                "fixed_in_advance": ["batch_size", "warmup", "weight_decay"]}
+    return {"fixed_in_advance": ["learning_rate", "batch_size", "max_length", "warmup",
+                                 "weight_decay", "positive_weight"]}
 
 
 def _f1_at(scores: list[float], labels: list[int], threshold: float) -> float:
@@ -518,12 +559,28 @@ def _machine() -> str:
 
 def train_encoder(folder: Path, work: Path, out_dir: Path,
                   params: EncoderParams | None = None, log: Callable = print,
-                  finish_now: bool = False) -> dict:
+                  finish_now: bool = False, search: bool = False,
+                  search_sentences: int = 4800) -> dict:
     """The whole run: fine-tune (resumable), then export, quantise, calibrate and write the card.
 
-    ``finish_now`` skips (further) training and finishes with the checkpoints in ``work``.
+    ``search`` first chooses the learning rate, the positive weight, the maximum
+    length and the number of epochs by cross-validation (:mod:`.encoder_search`,
+    in ``work/search``). ``finish_now`` skips (further) training and finishes
+    with the checkpoints in ``work``.
     """
     params = params or EncoderParams()
+    if search and not finish_now:
+        from .encoder_search import chosen_params, search_hyperparameters
+
+        record = search_hyperparameters(folder, work / "search", params,
+                                        sentences=search_sentences, log=log)
+        params = chosen_params(record, params)
+        log(f"training with the chosen hyperparameters: {asdict(params)}")
+    elif search:
+        from .encoder_search import chosen_params
+
+        record = json.loads((work / "search" / "search.json").read_text())
+        params = chosen_params(record, params)
     if not finish_now:
         fine_tune(folder, work, params, log)
     return finish(folder, work, params, out_dir, log)
