@@ -185,7 +185,7 @@ class VectorIndex:
         self.item_ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, dimensions), dtype=np.float32)
         self._hnsw = None
-        self._positions: dict[int, int] | None = None
+        self._order: tuple[np.ndarray, np.ndarray] | None = None  # (argsort, sorted keys)
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self._lock = threading.Lock()
         self._successor: VectorIndex | None = None
@@ -283,9 +283,17 @@ class VectorIndex:
             mask = self._masks[key] = np.isin(self.kinds, list(key))
         return mask
 
-    def position_of(self) -> dict[int, int]:
-        """``{row key: position}``."""
-        return {int(r): i for i, r in enumerate(self.keys)}
+    def positions_of(self, keys) -> np.ndarray:
+        """Positions of the rows with these keys, -1 for a key this snapshot does not hold."""
+        keys = np.asarray(keys, dtype=np.int64)
+        if not len(self.keys):
+            return np.full(len(keys), -1, dtype=np.int64)
+        if self._order is None:  # a snapshot never changes: sorted once, on first use
+            order = np.argsort(self.keys, kind="stable")
+            self._order = (order, self.keys[order])
+        order, sorted_keys = self._order
+        at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+        return np.where(sorted_keys[at] == keys, order[at], -1)
 
     def search(self, vector: np.ndarray, count: int, allowed: np.ndarray | None):
         """Positions and cosines of the best ``count`` rows among the allowed ones."""
@@ -306,21 +314,15 @@ class VectorIndex:
 
     def _search_hnsw(self, vector, count, allowed):
         matches = self._hnsw.search(vector, count * 4)
-        lookup = self._lookup()
         # The graph is shared with newer snapshots: keys it gained since this one are skipped.
-        positions = np.array([lookup[int(k)] for k in matches.keys if int(k) in lookup],
-                             dtype=np.int64)
+        positions = self.positions_of(matches.keys)
+        positions = positions[positions >= 0]
         if allowed is not None:
             positions = positions[allowed[positions]]
         if len(positions) < min(count, len(self.keys)) and allowed is not None:
             return None  # too few of the wanted kinds near the top: exact search instead
         positions = positions[:count]
         return positions, self.matrix[positions] @ vector
-
-    def _lookup(self) -> dict[int, int]:
-        if self._positions is None or len(self._positions) != len(self.keys):
-            self._positions = self.position_of()
-        return self._positions
 
 
 _indexes: dict[tuple[str, str], VectorIndex] = {}
@@ -515,9 +517,8 @@ def candidates(session, vector: np.ndarray, query_text: str | None, *, kinds=Non
     lexical = (
         lexical_candidates(session, query_text, index.model, kinds, wanted) if query_text else {}
     )
-    lookup = index._lookup()
     found = {int(p) for p in positions}
-    found.update(lookup[r] for r in lexical if r in lookup)
+    found.update(int(p) for p in index.positions_of(list(lexical)) if p >= 0)
     # Ordered by item id (then kind), not by the rows' random keys: items with the same
     # text tie on every feature, and the fused sort is stable, so the older item comes
     # first, every time (by key order, CLEF dev lost 0.05 MAP@5 to its repeated claims).

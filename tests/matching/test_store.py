@@ -175,3 +175,11 @@ def test_a_search_keeps_a_consistent_index_while_another_thread_refreshes_it(ind
     assert all(0 <= p < before for p in positions)
     assert 8 not in held.item_ids.tolist()
     assert store.vector_index(db.session) is fresh  # nothing changed since: the same object
+
+
+def test_positions_of_keys_in_a_snapshot():
+    index = store.VectorIndex("model", 2)
+    assert index.positions_of([1, 2]).tolist() == [-1, -1]  # an empty snapshot holds nothing
+    index.keys = np.array([50, 20, 90, 10], dtype=np.int64)
+    assert index.positions_of([90, 70, 50, 10, 100, 5]).tolist() == [2, -1, 0, 3, -1, -1]
+    assert index.positions_of([]).tolist() == []
