@@ -21,9 +21,9 @@ import threading
 import time
 from pathlib import Path
 
-from factcheck.intake import inspect as intake
-from factcheck.intake.fetch import FetchTimeoutError, fetch_url
-from factcheck.intake.worker import ParseTimeoutError, get_pool
+from factcheck.intake.reading import inspect as intake
+from factcheck.intake.reading.fetch import FetchTimeoutError, fetch_url
+from factcheck.intake.reading.worker import ParseTimeoutError, get_pool
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PAGES = (

@@ -145,7 +145,7 @@ def _read_stream(stream: IO[bytes], head: bytes, url: str | None, settings: Read
     elif kind == "sitemap":
         yield from _read_sitemap(_bounded_read(stream, settings.max_bytes), settings, report)
     else:
-        from factcheck.intake.inspect import DEFAULT_LIMITS
+        from factcheck.intake.reading.inspect import DEFAULT_LIMITS
 
         body = _bounded_read(stream, DEFAULT_LIMITS.max_bytes)
         yield from _page_results(body, url, None, report)
@@ -160,7 +160,7 @@ def _bounded_read(stream: IO[bytes], limit: int) -> bytes:
 
 def _fetch(url: str, settings: ReadSettings, *, feed: bool):
     """Fetch with intake's guarded fetcher; feeds get a longer deadline and a larger cap."""
-    from factcheck.intake.fetch import ALLOWED_TYPES, fetch_url
+    from factcheck.intake.reading.fetch import ALLOWED_TYPES, fetch_url
 
     kwargs = dict(settings.fetch)
     if feed:
@@ -171,7 +171,7 @@ def _fetch(url: str, settings: ReadSettings, *, feed: bool):
 
 def _read_url(location: str, settings: ReadSettings,
               report: ImportReport) -> Iterator[KnownReview | Skipped]:
-    from factcheck.intake.fetch import FetchError
+    from factcheck.intake.reading.fetch import FetchError
 
     try:
         page = _fetch(location, settings, feed=True)
@@ -185,9 +185,9 @@ def _page_results(body: bytes, url: str | None, declared: str | None,
                   report: ImportReport) -> Iterator[KnownReview | Skipped]:
     """Parse one fact-checker's page in intake's killable worker."""
     from factcheck.factchecks.pages import reviews_from_page
-    from factcheck.intake import IntakeError
-    from factcheck.intake.inspect import DEFAULT_LIMITS, decode_html
-    from factcheck.intake.worker import get_pool
+    from factcheck.intake.reading import IntakeError
+    from factcheck.intake.reading.inspect import DEFAULT_LIMITS, decode_html
+    from factcheck.intake.reading.worker import get_pool
 
     where = url or "the page"
     text, _encoding, _warnings = decode_html(body, declared)
@@ -234,7 +234,7 @@ def _read_sitemap(xml: bytes, settings: ReadSettings,
 def fetch_page_reviews(url: str, settings: ReadSettings,
                        report: ImportReport) -> Iterator[KnownReview | Skipped]:
     """Fetch one fact-checker's page and read its ClaimReviews; a failure is a skipped item."""
-    from factcheck.intake.fetch import FetchError
+    from factcheck.intake.reading.fetch import FetchError
 
     try:
         page = _fetch(url, settings, feed=False)

@@ -23,8 +23,9 @@ from urllib.parse import urlsplit
 import click
 
 from factcheck.config import read_settings
-from factcheck.intake import MAX_FILE_BYTES, IntakeError
+from factcheck.intake import MAX_FILE_BYTES
 from factcheck.intake.import_cli import import_command
+from factcheck.intake.reading import IntakeError
 
 _TRUE = {"1", "true", "yes", "on"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -57,8 +58,8 @@ def allowed_ports_from_env(url: str, allow_private: bool) -> tuple[int, ...]:
 
 
 def _inspect_url(url: str) -> tuple[Any, dict[str, Any]]:
-    from factcheck.intake.fetch import fetch_url
-    from factcheck.intake.inspect import inspect_html, inspect_text
+    from factcheck.intake.reading.fetch import fetch_url
+    from factcheck.intake.reading.inspect import inspect_html, inspect_text
 
     allow_private = allow_private_from_env()
     page = fetch_url(url, allow_private=allow_private,
@@ -72,7 +73,7 @@ def _inspect_url(url: str) -> tuple[Any, dict[str, Any]]:
 
 
 def _inspect_file(path: str) -> Any:
-    from factcheck.intake.inspect import inspect_html, inspect_text, looks_like_html
+    from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
 
     if path == "-":
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)

@@ -23,7 +23,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from factcheck.intake import MAX_FILE_BYTES, IntakeError
+from factcheck.intake import MAX_FILE_BYTES
+from factcheck.intake.reading import IntakeError
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -49,7 +50,7 @@ def expand_sources(sources: tuple[str, ...]) -> list[str]:
 
 
 def _read_file(item: str):
-    from factcheck.intake.inspect import inspect_html, inspect_text, looks_like_html
+    from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
 
     path = Path(item)
     if path.is_dir():

@@ -1,7 +1,7 @@
 """Intake operations: read what a reviewer brings, keep it as a draft, save it as an article.
 
-The pure reading lives in :mod:`factcheck.intake.inspect` and
-:mod:`factcheck.intake.fetch`; here it meets the database. Every function
+The pure reading lives in :mod:`factcheck.intake.reading.inspect` and
+:mod:`factcheck.intake.reading.fetch`; here it meets the database. Every function
 that writes takes the acting user (``None`` for the system, e.g. a CLI import
 without ``--user``), writes its audit record in the same transaction and
 flushes; the caller commits.
@@ -26,9 +26,9 @@ from factcheck.accounts.models import User
 from factcheck.audit.operations import changed_fields, record_audit
 from factcheck.database import utcnow, versioned_update
 from factcheck.errors import StaleVersion
-from factcheck.intake import IntakeError
 from factcheck.intake.drafts import ImportDraft, create_draft
 from factcheck.intake.models import Article
+from factcheck.intake.reading import IntakeError
 from factcheck.text_rules import UrlRefused, normalise_url, url_problem
 
 ORIGINAL_TYPES = {"text": "text/plain", "html": "text/html"}
@@ -134,7 +134,7 @@ def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = Fals
 
 def parse_limits(config: Mapping[str, Any]):
     """The HTML parsing budget from the app's settings (``PARSE_*``), as ``ParseLimits``."""
-    from factcheck.intake.inspect import DEFAULT_LIMITS, ParseLimits
+    from factcheck.intake.reading.inspect import DEFAULT_LIMITS, ParseLimits
 
     return ParseLimits(
         time_limit=float(config.get("PARSE_TIME_LIMIT") or DEFAULT_LIMITS.time_limit),
@@ -146,11 +146,11 @@ def inspect_url(url: str, settings: Mapping[str, Any], limits=None):
     """Fetch ``url`` with ``settings`` (see :func:`fetch_settings`) and inspect the page.
 
     ``limits`` (see :func:`parse_limits`) bound the parsing. Raises
-    :class:`~factcheck.intake.fetch.FetchError` or another
+    :class:`~factcheck.intake.reading.fetch.FetchError` or another
     :class:`IntakeError` with a message for the reviewer.
     """
-    from factcheck.intake.fetch import fetch_url
-    from factcheck.intake.inspect import DEFAULT_LIMITS, inspect_html, inspect_text
+    from factcheck.intake.reading.fetch import fetch_url
+    from factcheck.intake.reading.inspect import DEFAULT_LIMITS, inspect_html, inspect_text
 
     page = fetch_url(url.strip(), **settings)
     if page.kind == "text":
@@ -161,7 +161,7 @@ def inspect_url(url: str, settings: Mapping[str, Any], limits=None):
 
 def describe_fetch_error(error: IntakeError) -> str:
     """The error's message, led by what kind of failure it is (refused, timed out…)."""
-    from factcheck.intake import fetch
+    from factcheck.intake.reading import fetch
 
     kinds = [
         (fetch.UrlNotAllowedError, "Refused"), (fetch.AddressRefusedError, "Refused"),

@@ -88,7 +88,7 @@ def _fetch(url: str) -> tuple[bytes, str | None, str | None]:
     """Fetch a page with intake's guarded fetcher: (body, final URL, problem)."""
     # Imported here: only URLs need the network code, and files must work without it.
     from factcheck.intake.cli import allow_private_from_env, allowed_ports_from_env
-    from factcheck.intake.fetch import ALLOWED_TYPES, FetchError, fetch_url
+    from factcheck.intake.reading.fetch import ALLOWED_TYPES, FetchError, fetch_url
 
     # The settings are read as the app reads them (instance config file included).
     allow_private = allow_private_from_env()

@@ -15,8 +15,8 @@ import time
 import pytest
 from werkzeug import Response
 
-from factcheck.intake import fetch
-from factcheck.intake.fetch import (
+from factcheck.intake.reading import fetch
+from factcheck.intake.reading.fetch import (
     AddressRefusedError,
     FetchConnectionError,
     FetchError,

@@ -4,11 +4,11 @@
 ``inspect_text`` a pasted text; both return an :class:`Inspection` with the
 metadata, the body text, the warnings a reviewer should see, and the original
 bytes with the SHA-256 of their normalised text, and store nothing. Bad input
-raises an :class:`~factcheck.intake.IntakeError` subclass whose ``message``
+raises an :class:`~factcheck.intake.reading.IntakeError` subclass whose ``message``
 says what is wrong.
 
 Pure: no Flask, no database; limits come in as arguments. The HTML itself is
-parsed in a killable worker process (see :mod:`factcheck.intake.worker`).
+parsed in a killable worker process (see :mod:`factcheck.intake.reading.worker`).
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from factcheck.intake import IntakeError
-from factcheck.intake.dates import normalize_date
-from factcheck.intake.metadata import (
+from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.dates import normalize_date
+from factcheck.intake.reading.metadata import (
     ArticleMetadata,
     clean_authors,
     clean_text,
     extract_metadata,
     resolve_url,
 )
-from factcheck.intake.text import extract_body_text, normalize_plain_text
-from factcheck.intake.worker import (
+from factcheck.intake.reading.text import extract_body_text, normalize_plain_text
+from factcheck.intake.reading.worker import (
     ParseFailedError,
     ParseLimitError,
     ParseMemoryError,

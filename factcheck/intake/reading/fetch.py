@@ -48,7 +48,7 @@ from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
-from factcheck.intake import IntakeError
+from factcheck.intake.reading import IntakeError
 
 USER_AGENT = "factcheck-desk/0.1 (article intake; +https://github.com/)"
 ALLOWED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}

@@ -1,7 +1,7 @@
 """Article metadata from a parsed HTML page: JSON-LD, microdata, OpenGraph.
 
 Pure: no Flask, no database, no network. Called inside the parse worker (see
-:mod:`factcheck.intake.worker`) on an lxml tree that is already parsed.
+:mod:`factcheck.intake.reading.worker`) on an lxml tree that is already parsed.
 
 Each field is taken from the first source that has a usable value, in this
 order: the page's Article node in JSON-LD, its Article item in microdata,
@@ -26,7 +26,7 @@ from extruct.opengraph import OpenGraphExtractor
 from extruct.w3cmicrodata import MicrodataExtractor
 
 from factcheck import jsonld
-from factcheck.intake.dates import normalize_date
+from factcheck.intake.reading.dates import normalize_date
 from factcheck.text_rules import UrlRefused, normalise_url
 
 # schema.org Article and its subtypes (https://schema.org/Article, "More specific Types").
