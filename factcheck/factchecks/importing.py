@@ -186,11 +186,12 @@ def _page_results(body: bytes, url: str | None, declared: str | None,
     """Parse one fact-checker's page in intake's killable worker."""
     from factcheck.factchecks.pages import reviews_from_page
     from factcheck.intake.reading import IntakeError
-    from factcheck.intake.reading.inspect import DEFAULT_LIMITS, decode_html
+    from factcheck.intake.reading.charset import decode_page
+    from factcheck.intake.reading.inspect import DEFAULT_LIMITS
     from factcheck.intake.reading.worker import get_pool
 
     where = url or "the page"
-    text, _encoding, _warnings = decode_html(body, declared)
+    text, _encoding, _warnings = decode_page(body, declared)
     try:
         results, warnings = get_pool(DEFAULT_LIMITS.memory_limit).run(
             reviews_from_page, text.encode("utf-8"), url, time_limit=DEFAULT_LIMITS.time_limit)
@@ -355,7 +356,7 @@ def _shown(location: str) -> str:
 
 def settings_from_config(config: Mapping[str, Any], location: str = "") -> ReadSettings:
     """Read settings from the app's configuration (fetcher, size limit, page delay)."""
-    from factcheck.intake.operations import fetch_settings
+    from factcheck.intake.reading.settings import fetch_settings
 
     return ReadSettings(
         fetch=fetch_settings(config, location, own_port=True),

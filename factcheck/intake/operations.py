@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +28,9 @@ from factcheck.errors import StaleVersion
 from factcheck.intake.drafts import ImportDraft, create_draft
 from factcheck.intake.models import Article
 from factcheck.intake.reading import IntakeError
-from factcheck.text_rules import UrlRefused, normalise_url, url_problem
+from factcheck.intake.reading.settings import fetch_settings as fetch_settings
+from factcheck.intake.reading.settings import parse_limits as parse_limits
+from factcheck.text_rules import UrlRefused, normalise_url
 
 ORIGINAL_TYPES = {"text": "text/plain", "html": "text/html"}
 # The metadata a reviewer sees and may correct, at import and later.
@@ -97,49 +98,10 @@ class ArticleFields:
         return asdict(self)
 
 
-def is_http_url(value: str | None) -> bool:
-    """True for a URL we store: absolute http(s), as ``text_rules.normalise_url`` accepts."""
-    return bool(value) and url_problem(value) is None
-
-
 # --- reading ------------------------------------------------------------------------------------
-
-
-def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = False) -> dict:
-    """``fetch_url`` keyword arguments from the app's settings.
-
-    ``FETCH_ALLOW_PRIVATE`` opens loopback addresses (tests, a local demo);
-    ``FETCH_ALLOWED_PORTS`` lists the ports; ``FETCH_TIMEOUT`` (seconds) and
-    ``FETCH_MAX_BYTES`` are the fetch's budget. With ``own_port`` (the CLI, as
-    ``articles inspect`` does) and private fetching on, the URL's own port
-    is allowed too.
-    """
-    allow_private = bool(config.get("FETCH_ALLOW_PRIVATE"))
-    ports = {int(port) for port in config.get("FETCH_ALLOWED_PORTS") or (80, 443)}
-    if own_port and allow_private:
-        try:
-            if port := urlsplit(url).port:
-                ports.add(port)
-        except ValueError:
-            pass  # the fetcher reports the malformed URL itself
-    settings: dict[str, Any] = {"allow_private": allow_private,
-                                "allowed_ports": tuple(sorted(ports))}
-    # The budget (settings; the fetcher's own defaults when a caller has none).
-    if config.get("FETCH_TIMEOUT"):
-        settings["timeout"] = float(config["FETCH_TIMEOUT"])
-    if config.get("FETCH_MAX_BYTES"):
-        settings["max_bytes"] = int(config["FETCH_MAX_BYTES"])
-    return settings
-
-
-def parse_limits(config: Mapping[str, Any]):
-    """The HTML parsing budget from the app's settings (``PARSE_*``), as ``ParseLimits``."""
-    from factcheck.intake.reading.inspect import DEFAULT_LIMITS, ParseLimits
-
-    return ParseLimits(
-        time_limit=float(config.get("PARSE_TIME_LIMIT") or DEFAULT_LIMITS.time_limit),
-        memory_limit=int(config.get("PARSE_MEMORY_LIMIT") or DEFAULT_LIMITS.memory_limit),
-        max_bytes=int(config.get("PARSE_MAX_BYTES") or DEFAULT_LIMITS.max_bytes))
+# ``fetch_settings`` and ``parse_limits`` are read in one place, ``reading.settings``; they
+# are imported above so that the views, the fetch job and ``articles import`` find them
+# beside ``inspect_url`` (as ``ops.fetch_settings``).
 
 
 def inspect_url(url: str, settings: Mapping[str, Any], limits=None):

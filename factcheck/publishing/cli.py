@@ -22,6 +22,7 @@ from factcheck.claimreview.validator import (
     validate_page,
 )
 from factcheck.claimreview.validator_rules import host_of
+from factcheck.config import read_settings
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -87,15 +88,13 @@ JSON_TYPES = {"application/ld+json": "json", "application/json": "json"}
 def _fetch(url: str) -> tuple[bytes, str | None, str | None]:
     """Fetch a page with intake's guarded fetcher: (body, final URL, problem)."""
     # Imported here: only URLs need the network code, and files must work without it.
-    from factcheck.intake.cli import allow_private_from_env, allowed_ports_from_env
     from factcheck.intake.reading.fetch import ALLOWED_TYPES, FetchError, fetch_url
+    from factcheck.intake.reading.settings import fetch_settings
 
     # The settings are read as the app reads them (instance config file included).
-    allow_private = allow_private_from_env()
-    ports = allowed_ports_from_env(url, allow_private)
+    settings = fetch_settings(read_settings(), url, own_port=True)
     try:
-        page = fetch_url(url, allow_private=allow_private, allowed_ports=ports,
-                         allowed_types={**ALLOWED_TYPES, **JSON_TYPES})
+        page = fetch_url(url, allowed_types={**ALLOWED_TYPES, **JSON_TYPES}, **settings)
     except FetchError as error:
         return b"", None, f"The page could not be fetched: {error.message}"
     return page.body, page.final_url, None
