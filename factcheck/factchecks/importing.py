@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from factcheck.factchecks import FactCheckImportError
 from factcheck.factchecks.documents import DEFAULT_MAX_BYTES, read_document
 from factcheck.factchecks.reading import KnownReview, Skipped
+from factcheck.text_rules import is_http_url
 
 BATCH_SIZE = 500
 MAX_SKIPPED_KEPT = 200  # reasons kept on the source for the admin page; the count is exact
@@ -97,18 +98,13 @@ class ImportReport:
             self.skipped_items.append({"where": item.where, "reason": item.reason})
 
 
-def is_url(location: str) -> bool:
-    """Whether a source is a URL (else a file path)."""
-    return location.lower().startswith(("http://", "https://"))
-
-
 # --- phase 1: reading --------------------------------------------------------------
 
 
 def read_source(location: str, settings: ReadSettings,
                 report: ImportReport) -> Iterator[KnownReview | Skipped]:
     """Every fact-check of a source, one at a time. Raises :class:`FactCheckImportError`."""
-    if is_url(location):
+    if is_http_url(location):
         yield from _read_url(location, settings, report)
         return
     path = Path(location)
@@ -351,7 +347,7 @@ def import_source(
 
 
 def _shown(location: str) -> str:
-    return location if is_url(location) else Path(location).name or urlsplit(location).path
+    return location if is_http_url(location) else Path(location).name or urlsplit(location).path
 
 
 def settings_from_config(config: Mapping[str, Any], location: str = "") -> ReadSettings:

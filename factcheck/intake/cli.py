@@ -22,6 +22,7 @@ from factcheck.intake import MAX_FILE_BYTES
 from factcheck.intake.import_cli import import_command
 from factcheck.intake.reading import IntakeError
 from factcheck.intake.reading.settings import fetch_settings, parse_limits
+from factcheck.text_rules import is_http_url
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -113,7 +114,7 @@ def inspect_command(path_or_url: str, as_json: bool) -> None:
     """
     fetched = None
     try:
-        if path_or_url.lower().startswith(("http://", "https://")):
+        if is_http_url(path_or_url):
             result, fetched = _inspect_url(path_or_url)
         else:
             result = _inspect_file(path_or_url)

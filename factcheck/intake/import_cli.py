@@ -25,14 +25,11 @@ from flask.cli import with_appcontext
 
 from factcheck.intake import MAX_FILE_BYTES
 from factcheck.intake.reading import IntakeError
+from factcheck.text_rules import is_http_url as _is_url
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
 PROGRESS_FROM = 5  # items: fewer finish before a bar would help
-
-
-def _is_url(item: str) -> bool:
-    return item.lower().startswith(("http://", "https://"))
 
 
 def expand_sources(sources: tuple[str, ...]) -> list[str]:

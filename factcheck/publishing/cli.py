@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 
@@ -23,6 +22,7 @@ from factcheck.claimreview.validator import (
 )
 from factcheck.claimreview.validator_rules import host_of
 from factcheck.config import read_settings
+from factcheck.text_rules import is_http_url
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -61,7 +61,7 @@ def validate_command(sources: tuple[str, ...], as_json: bool, site_url: str | No
 def _check_source(source: str, site_url: str | None) -> tuple[str | None, PageReport]:
     """Read one file or URL and validate it; a failure to read is a page error."""
     page_url = None
-    if urlsplit(source).scheme.lower() in ("http", "https"):
+    if is_http_url(source):
         body, page_url, problem = _fetch(source)
     else:
         try:
