@@ -21,9 +21,10 @@ import threading
 import time
 from pathlib import Path
 
-from factcheck.intake import inspect as intake
-from factcheck.intake.fetch import FetchTimeoutError, fetch_url
-from factcheck.intake.worker import ParseTimeoutError, get_pool
+from factcheck.intake.reading import inspect as intake
+from factcheck.intake.reading.charset import decode_page
+from factcheck.intake.reading.fetch import FetchTimeoutError, fetch_url
+from factcheck.intake.reading.worker import ParseTimeoutError, get_pool
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_PAGES = (
@@ -35,7 +36,7 @@ LIMITS = intake.ParseLimits(memory_limit=(1 << 30) + 1)  # a pool of its own
 
 
 def _in_process(body: bytes) -> None:
-    text, _, _ = intake.decode_html(body)
+    text, _, _ = decode_page(body)
     intake._read_page(text.encode("utf-8"), None)
 
 

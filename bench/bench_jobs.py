@@ -67,8 +67,8 @@ def _wait_done(db, job_ids: list[int], timeout: float = 600) -> float:
 def _backend(name: str, queue_url: str, folder: Path, port: int) -> None:
     from factcheck import create_app
     from factcheck.extensions import db
-    from factcheck.intake.inspect import inspect_text
     from factcheck.intake.operations import import_article, inspection_values
+    from factcheck.intake.reading.inspect import inspect_text
     from factcheck.jobs import enqueue, get_queue
 
     env = {**os.environ, "FACTCHECK_DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}",

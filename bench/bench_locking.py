@@ -45,8 +45,8 @@ def _seed(db) -> dict:
     from factcheck.accounts.models import Role
     from factcheck.claims.models import Claim
     from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE
-    from factcheck.intake.inspect import inspect_text
     from factcheck.intake.operations import import_article, inspection_values
+    from factcheck.intake.reading.inspect import inspect_text
     from factcheck.review.scale import current_scale
 
     user = operations.create_user(db.session, email="reader@bench.example", name="Reader",

@@ -12,6 +12,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from factcheck.text_rules import is_http_url
+
 ENV_PREFIX = "FACTCHECK_"
 
 # Settings that may come from the environment, with how to read the string.
@@ -246,22 +248,13 @@ class SettingsError(RuntimeError):
     """A setting that would make the desk unsafe or broken: the desk refuses to start."""
 
 
-def _is_http_url(value: object) -> bool:
-    from urllib.parse import urlsplit
-
-    if not isinstance(value, str) or any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
 def validate_settings(config: dict[str, Any]) -> None:
     """Refuse settings that cannot be right, naming the setting and what it needs."""
     problems = []
     for name in ("SITE_URL", "ORG_URL"):
         if name == "ORG_URL" and config.get(name) is None:
             continue  # optional: the organisation then has no link
-        if not _is_http_url(config.get(name)):
+        if not is_http_url(config.get(name)):
             problems.append(f"{ENV_PREFIX}{name} must be an absolute http:// or https:// URL; "
                             f"it is {config.get(name)!r}.")
     hosts = config.get("TRUSTED_HOSTS")

@@ -9,6 +9,9 @@ every place.
   fragment; no spaces, quotes or angle brackets), or refused with a sentence
   saying why. What we publish in ``sameAs``, ``appearance`` or ``url`` then
   parses as RDF and as an RFC 3987 IRI.
+- ``is_http_url``: the one "is this a web address?" (settings, the commands
+  that take a URL or a file, links going out through ``http_url``);
+  ``local_redirect``: the one check of a ``next=`` address we redirect to.
 - ``strip_controls``: C0 and C1 control characters other than tab and line
   breaks, U+FFFE/U+FFFF and lone surrogates are removed (they are invisible,
   break XML and JSON-LD consumers, and no one types them on purpose).
@@ -128,19 +131,54 @@ def url_problem(value: str) -> str | None:
     return None
 
 
+def is_http_url(value: object) -> bool:
+    """True for an absolute http(s) URL with a host name and no space or control character.
+
+    The one answer to "is this a web address?": settings (``SITE_URL``), the
+    commands and imports that take "a URL or a file" (a location that is not
+    one is a file), and :func:`http_url` on the way out all ask it. It does not
+    normalise (see :func:`normalise_url` for what we store) and says no without
+    a reason (the fetcher's ``check_url`` gives the reviewer one).
+    """
+    if not isinstance(value, str) or any(ch.isspace() for ch in value):
+        return False
+    if CONTROL_CHARS.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(hostname)
+
+
 def http_url(value: str | None) -> str | None:
-    """``value`` when it is an absolute http(s) URL, else None (no javascript: links).
+    """``value`` (stripped) when it is an absolute http(s) URL, else None (no javascript: links).
 
     What goes out (the ClaimReview, the public page) passes through it, so a
     value stored before today's URL rule never becomes a link of another scheme.
     """
-    if not value:
+    value = (value or "").strip()
+    return value if is_http_url(value) else None
+
+
+def local_redirect(target: str | None, *, path: str | None = None) -> str | None:
+    """``target`` when it is a path on this site (with ``path``: that page, any query), else None.
+
+    The one check for every ``next=`` we redirect to (sign-in, the triage
+    queue's forms), so none of them is an open redirect: no scheme, no host, no
+    ``//`` (a host to a browser), no backslash (``/\\evil.example`` is a host to
+    some browsers), and no control character (browsers drop tabs and line
+    breaks, so ``/\\t/evil.example`` would become ``//evil.example``).
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
         return None
-    value = value.strip()
+    if "\\" in target or CONTROL_CHARS.search(target) or any(ch in "\t\n\r" for ch in target):
+        return None
     try:
-        parts = urlsplit(value)
+        parts = urlsplit(target)
     except ValueError:
         return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return value
-    return None
+    if parts.scheme or parts.netloc or (path is not None and parts.path != path):
+        return None
+    return target

@@ -14,8 +14,6 @@ URL rules:
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -45,21 +43,10 @@ from factcheck.accounts.sessions import role_required
 from factcheck.database import WRITE_INTENT
 from factcheck.extensions import client_address, db, limiter
 from factcheck.security import leave_session_untouched, log_security_event
+from factcheck.text_rules import local_redirect
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None (no open redirects)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
 
 
 @auth_bp.route("/login", methods=["GET", "POST"])
@@ -116,7 +103,7 @@ def login():
         login_user(user)
         db.session.commit()
         log_security_event("login.ok", user=user.id)
-        return redirect(safe_next_url(request.args.get("next")) or url_for("desk.home"))
+        return redirect(local_redirect(request.args.get("next")) or url_for("desk.home"))
     return render_template("auth/login.html", form=form)
 
 

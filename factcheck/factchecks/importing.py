@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from factcheck.factchecks import FactCheckImportError
 from factcheck.factchecks.documents import DEFAULT_MAX_BYTES, read_document
 from factcheck.factchecks.reading import KnownReview, Skipped
+from factcheck.text_rules import is_http_url
 
 BATCH_SIZE = 500
 MAX_SKIPPED_KEPT = 200  # reasons kept on the source for the admin page; the count is exact
@@ -97,18 +98,13 @@ class ImportReport:
             self.skipped_items.append({"where": item.where, "reason": item.reason})
 
 
-def is_url(location: str) -> bool:
-    """Whether a source is a URL (else a file path)."""
-    return location.lower().startswith(("http://", "https://"))
-
-
 # --- phase 1: reading --------------------------------------------------------------
 
 
 def read_source(location: str, settings: ReadSettings,
                 report: ImportReport) -> Iterator[KnownReview | Skipped]:
     """Every fact-check of a source, one at a time. Raises :class:`FactCheckImportError`."""
-    if is_url(location):
+    if is_http_url(location):
         yield from _read_url(location, settings, report)
         return
     path = Path(location)
@@ -145,7 +141,7 @@ def _read_stream(stream: IO[bytes], head: bytes, url: str | None, settings: Read
     elif kind == "sitemap":
         yield from _read_sitemap(_bounded_read(stream, settings.max_bytes), settings, report)
     else:
-        from factcheck.intake.inspect import DEFAULT_LIMITS
+        from factcheck.intake.reading.inspect import DEFAULT_LIMITS
 
         body = _bounded_read(stream, DEFAULT_LIMITS.max_bytes)
         yield from _page_results(body, url, None, report)
@@ -160,7 +156,7 @@ def _bounded_read(stream: IO[bytes], limit: int) -> bytes:
 
 def _fetch(url: str, settings: ReadSettings, *, feed: bool):
     """Fetch with intake's guarded fetcher; feeds get a longer deadline and a larger cap."""
-    from factcheck.intake.fetch import ALLOWED_TYPES, fetch_url
+    from factcheck.intake.reading.fetch import ALLOWED_TYPES, fetch_url
 
     kwargs = dict(settings.fetch)
     if feed:
@@ -171,7 +167,7 @@ def _fetch(url: str, settings: ReadSettings, *, feed: bool):
 
 def _read_url(location: str, settings: ReadSettings,
               report: ImportReport) -> Iterator[KnownReview | Skipped]:
-    from factcheck.intake.fetch import FetchError
+    from factcheck.intake.reading.fetch import FetchError
 
     try:
         page = _fetch(location, settings, feed=True)
@@ -185,12 +181,13 @@ def _page_results(body: bytes, url: str | None, declared: str | None,
                   report: ImportReport) -> Iterator[KnownReview | Skipped]:
     """Parse one fact-checker's page in intake's killable worker."""
     from factcheck.factchecks.pages import reviews_from_page
-    from factcheck.intake import IntakeError
-    from factcheck.intake.inspect import DEFAULT_LIMITS, decode_html
-    from factcheck.intake.worker import get_pool
+    from factcheck.intake.reading import IntakeError
+    from factcheck.intake.reading.charset import decode_page
+    from factcheck.intake.reading.inspect import DEFAULT_LIMITS
+    from factcheck.intake.reading.worker import get_pool
 
     where = url or "the page"
-    text, _encoding, _warnings = decode_html(body, declared)
+    text, _encoding, _warnings = decode_page(body, declared)
     try:
         results, warnings = get_pool(DEFAULT_LIMITS.memory_limit).run(
             reviews_from_page, text.encode("utf-8"), url, time_limit=DEFAULT_LIMITS.time_limit)
@@ -234,7 +231,7 @@ def _read_sitemap(xml: bytes, settings: ReadSettings,
 def fetch_page_reviews(url: str, settings: ReadSettings,
                        report: ImportReport) -> Iterator[KnownReview | Skipped]:
     """Fetch one fact-checker's page and read its ClaimReviews; a failure is a skipped item."""
-    from factcheck.intake.fetch import FetchError
+    from factcheck.intake.reading.fetch import FetchError
 
     try:
         page = _fetch(url, settings, feed=False)
@@ -350,12 +347,12 @@ def import_source(
 
 
 def _shown(location: str) -> str:
-    return location if is_url(location) else Path(location).name or urlsplit(location).path
+    return location if is_http_url(location) else Path(location).name or urlsplit(location).path
 
 
 def settings_from_config(config: Mapping[str, Any], location: str = "") -> ReadSettings:
     """Read settings from the app's configuration (fetcher, size limit, page delay)."""
-    from factcheck.intake.operations import fetch_settings
+    from factcheck.intake.reading.settings import fetch_settings
 
     return ReadSettings(
         fetch=fetch_settings(config, location, own_port=True),

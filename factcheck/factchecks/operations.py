@@ -19,6 +19,7 @@ from factcheck.audit.operations import record_audit
 from factcheck.database import utcnow
 from factcheck.factchecks.models import SOURCE_KINDS, FactCheckSource, KnownFactCheck
 from factcheck.factchecks.reading import KnownReview, Skipped, normalise_url, review_from_node
+from factcheck.text_rules import is_http_url
 
 _REVIEW_FIELDS = tuple(f.name for f in fields(KnownReview) if f.name != "url")
 MAX_POLL_HOURS = 24 * 365
@@ -154,7 +155,7 @@ def add_source(
     location = (location or "").strip()
     if not location:
         raise SourceRefused("Give the address of the page, feed or sitemap.")
-    if location.lower().startswith(("http://", "https://")):
+    if is_http_url(location):
         if normalise_url(location) is None:
             raise SourceRefused("The address is not a valid http or https URL.")
     elif not allow_files:

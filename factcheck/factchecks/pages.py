@@ -72,7 +72,7 @@ def reviews_from_page(html: bytes, url: str | None) -> tuple[list[KnownReview | 
 def _microdata_nodes(tree, url: str | None, warnings: list[str]) -> list[dict[str, Any]]:
     from extruct.w3cmicrodata import MicrodataExtractor
 
-    from factcheck.intake.metadata import from_microdata
+    from factcheck.intake.reading.metadata import from_microdata
 
     try:
         items = MicrodataExtractor().extract_items(tree, url)

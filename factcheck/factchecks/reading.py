@@ -17,8 +17,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from factcheck.claimreview.validator import validate_claim_review
 from factcheck.claimreview.validator_rules import parse_number
-from factcheck.intake.dates import normalize_date
-from factcheck.intake.metadata import clean_language, clean_text
+from factcheck.intake.reading.dates import normalize_date
+from factcheck.intake.reading.metadata import clean_language, clean_text
 from factcheck.jsonld import has_type
 
 # Column sizes of the library's table (factchecks.models); longer values are cut.

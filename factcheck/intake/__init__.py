@@ -1,19 +1,14 @@
-"""Article intake: read a pasted text, an HTML page or a URL into plain values.
+"""Article intake: import a pasted text, an uploaded HTML page or a URL.
 
-Pure: no Flask, no database. The public entry points live in
-:mod:`factcheck.intake.inspect` (``inspect_html``, ``inspect_text``) and
-:mod:`factcheck.intake.fetch` (``fetch_url``); every error they raise for bad
-input is an :class:`IntakeError` whose ``message`` can be shown to a reviewer.
+Two halves, and the path says which is which:
+
+* :mod:`factcheck.intake.reading` is pure (no Flask, no database): it fetches,
+  decodes and reads a page or a text into plain values, and stores nothing;
+* the modules beside it (``models``, ``drafts``, ``operations``, ``forms``,
+  ``views``, ``article_page``, ``jobs``, ``cli``, ``import_cli``…) are the
+  web and database side: the import form, drafts, the stored article, the
+  fetch job and the ``factcheck articles`` commands.
 """
-
-
-class IntakeError(Exception):
-    """Input we cannot import, with a message a reviewer understands."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
 
 # The largest file the ``articles`` commands read (inspect and import alike).
 MAX_FILE_BYTES = 5_000_000

@@ -3,13 +3,9 @@
 Only ``inspect`` lives here for now: it prints what an import would read
 (metadata, text, warnings) and stores nothing. This is the one layer that
 reads settings without an application, through ``config.read_settings`` (the
-instance config file, then the environment, as the app does):
-
-* ``FACTCHECK_FETCH_ALLOW_PRIVATE`` (off by default): fetch from loopback
-  addresses, for tests and a local demo; the URL's own port is then allowed
-  too, since local servers rarely listen on 80 or 443;
-* ``FACTCHECK_FETCH_ALLOWED_PORTS``: comma-separated ports to allow besides
-  80 and 443.
+instance config file, then the environment, as the app does), and turns them
+into the fetcher's arguments with ``intake.reading.settings.fetch_settings``,
+as every other caller of the fetcher does.
 """
 
 from __future__ import annotations
@@ -18,38 +14,18 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 
 from factcheck.config import read_settings
-from factcheck.intake import MAX_FILE_BYTES, IntakeError
+from factcheck.intake import MAX_FILE_BYTES
 from factcheck.intake.import_cli import import_command
+from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.settings import fetch_settings, parse_limits
+from factcheck.text_rules import is_http_url
 
-_TRUE = {"1", "true", "yes", "on"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
-
-
-def allow_private_from_env() -> bool:
-    """The ``FETCH_ALLOW_PRIVATE`` setting (instance config file or environment; off)."""
-    return bool(read_settings().get("FETCH_ALLOW_PRIVATE"))
-
-
-def allowed_ports_from_env(url: str, allow_private: bool) -> tuple[int, ...]:
-    """80 and 443, the ports in ``FACTCHECK_FETCH_ALLOWED_PORTS``, and with
-    private fetching on, the URL's own port."""
-    ports = {80, 443}
-    for item in read_settings().get("FETCH_ALLOWED_PORTS") or ():
-        if str(item).strip().isdigit():
-            ports.add(int(item))
-    if allow_private:
-        try:
-            if port := urlsplit(url).port:
-                ports.add(port)
-        except ValueError:
-            pass  # the fetcher reports the malformed URL itself
-    return tuple(sorted(ports))
 
 
 # The intake modules are imported when a command runs, not when the app
@@ -57,22 +33,22 @@ def allowed_ports_from_env(url: str, allow_private: bool) -> tuple[int, ...]:
 
 
 def _inspect_url(url: str) -> tuple[Any, dict[str, Any]]:
-    from factcheck.intake.fetch import fetch_url
-    from factcheck.intake.inspect import inspect_html, inspect_text
+    from factcheck.intake.reading.fetch import fetch_url
+    from factcheck.intake.reading.inspect import inspect_html, inspect_text
 
-    allow_private = allow_private_from_env()
-    page = fetch_url(url, allow_private=allow_private,
-                     allowed_ports=allowed_ports_from_env(url, allow_private))
+    settings = read_settings()
+    page = fetch_url(url, **fetch_settings(settings, url, own_port=True))
     fetched = {"requested_url": page.requested_url, "final_url": page.final_url,
                "status": page.status, "content_type": page.content_type,
                "redirects": page.redirects}
     if page.kind == "text":
         return inspect_text(page.text, url=page.final_url), fetched
-    return inspect_html(page.body, url=page.final_url, encoding=page.encoding), fetched
+    return inspect_html(page.body, url=page.final_url, encoding=page.encoding,
+                        limits=parse_limits(settings)), fetched
 
 
 def _inspect_file(path: str) -> Any:
-    from factcheck.intake.inspect import inspect_html, inspect_text, looks_like_html
+    from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
 
     if path == "-":
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
@@ -138,7 +114,7 @@ def inspect_command(path_or_url: str, as_json: bool) -> None:
     """
     fetched = None
     try:
-        if path_or_url.lower().startswith(("http://", "https://")):
+        if is_http_url(path_or_url):
             result, fetched = _inspect_url(path_or_url)
         else:
             result = _inspect_file(path_or_url)

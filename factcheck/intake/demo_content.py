@@ -22,9 +22,9 @@ def load_seed_article() -> Iterator[str]:
     from factcheck.accounts.operations import find_user_by_email
     from factcheck.claims.models import Claim
     from factcheck.extensions import db
-    from factcheck.intake.inspect import inspect_text
     from factcheck.intake.models import Article
     from factcheck.intake.operations import import_article, inspection_values
+    from factcheck.intake.reading.inspect import inspect_text
 
     inspection = inspect_text(SEED_FILE.read_text(encoding="utf-8"), title=SEED_HEADLINE)
     existing = db.session.scalar(select(Article).where(Article.sha256 == inspection.sha256))

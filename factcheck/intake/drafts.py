@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from factcheck.accounts.models import User
 from factcheck.database import Base, utcnow
-from factcheck.intake.text import without_lone_surrogates
+from factcheck.intake.reading.text import without_lone_surrogates
 
 DRAFT_LIFETIME = timedelta(hours=2)
 

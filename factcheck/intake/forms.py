@@ -21,8 +21,8 @@ from wtforms.validators import (
 from factcheck.csrf import DeskForm
 from factcheck.form_rules import HttpUrl, SeenVersionForm
 from factcheck.ids import WholeNumberField, parse_id
-from factcheck.intake.dates import normalize_date
 from factcheck.intake.operations import ArticleFields
+from factcheck.intake.reading.dates import normalize_date
 
 URL_MAX = 2048
 

@@ -23,15 +23,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from factcheck.intake import MAX_FILE_BYTES, IntakeError
+from factcheck.intake import MAX_FILE_BYTES
+from factcheck.intake.reading import IntakeError
+from factcheck.text_rules import is_http_url as _is_url
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
 PROGRESS_FROM = 5  # items: fewer finish before a bar would help
-
-
-def _is_url(item: str) -> bool:
-    return item.lower().startswith(("http://", "https://"))
 
 
 def expand_sources(sources: tuple[str, ...]) -> list[str]:
@@ -49,7 +47,7 @@ def expand_sources(sources: tuple[str, ...]) -> list[str]:
 
 
 def _read_file(item: str):
-    from factcheck.intake.inspect import inspect_html, inspect_text, looks_like_html
+    from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
 
     path = Path(item)
     if path.is_dir():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from factcheck.intake import IntakeError
+from factcheck.intake.reading import IntakeError
 from factcheck.jobs import JobError, JobInputGone, job
 
 # Failures where trying again a little later may work; the rest are final.

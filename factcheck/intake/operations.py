@@ -1,7 +1,7 @@
 """Intake operations: read what a reviewer brings, keep it as a draft, save it as an article.
 
-The pure reading lives in :mod:`factcheck.intake.inspect` and
-:mod:`factcheck.intake.fetch`; here it meets the database. Every function
+The pure reading lives in :mod:`factcheck.intake.reading.inspect` and
+:mod:`factcheck.intake.reading.fetch`; here it meets the database. Every function
 that writes takes the acting user (``None`` for the system, e.g. a CLI import
 without ``--user``), writes its audit record in the same transaction and
 flushes; the caller commits.
@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -26,10 +25,12 @@ from factcheck.accounts.models import User
 from factcheck.audit.operations import changed_fields, record_audit
 from factcheck.database import utcnow, versioned_update
 from factcheck.errors import StaleVersion
-from factcheck.intake import IntakeError
 from factcheck.intake.drafts import ImportDraft, create_draft
 from factcheck.intake.models import Article
-from factcheck.text_rules import UrlRefused, normalise_url, url_problem
+from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.settings import fetch_settings as fetch_settings
+from factcheck.intake.reading.settings import parse_limits as parse_limits
+from factcheck.text_rules import UrlRefused, normalise_url
 
 ORIGINAL_TYPES = {"text": "text/plain", "html": "text/html"}
 # The metadata a reviewer sees and may correct, at import and later.
@@ -97,60 +98,21 @@ class ArticleFields:
         return asdict(self)
 
 
-def is_http_url(value: str | None) -> bool:
-    """True for a URL we store: absolute http(s), as ``text_rules.normalise_url`` accepts."""
-    return bool(value) and url_problem(value) is None
-
-
 # --- reading ------------------------------------------------------------------------------------
-
-
-def fetch_settings(config: Mapping[str, Any], url: str, *, own_port: bool = False) -> dict:
-    """``fetch_url`` keyword arguments from the app's settings.
-
-    ``FETCH_ALLOW_PRIVATE`` opens loopback addresses (tests, a local demo);
-    ``FETCH_ALLOWED_PORTS`` lists the ports; ``FETCH_TIMEOUT`` (seconds) and
-    ``FETCH_MAX_BYTES`` are the fetch's budget. With ``own_port`` (the CLI, as
-    ``articles inspect`` does) and private fetching on, the URL's own port
-    is allowed too.
-    """
-    allow_private = bool(config.get("FETCH_ALLOW_PRIVATE"))
-    ports = {int(port) for port in config.get("FETCH_ALLOWED_PORTS") or (80, 443)}
-    if own_port and allow_private:
-        try:
-            if port := urlsplit(url).port:
-                ports.add(port)
-        except ValueError:
-            pass  # the fetcher reports the malformed URL itself
-    settings: dict[str, Any] = {"allow_private": allow_private,
-                                "allowed_ports": tuple(sorted(ports))}
-    # The budget (settings; the fetcher's own defaults when a caller has none).
-    if config.get("FETCH_TIMEOUT"):
-        settings["timeout"] = float(config["FETCH_TIMEOUT"])
-    if config.get("FETCH_MAX_BYTES"):
-        settings["max_bytes"] = int(config["FETCH_MAX_BYTES"])
-    return settings
-
-
-def parse_limits(config: Mapping[str, Any]):
-    """The HTML parsing budget from the app's settings (``PARSE_*``), as ``ParseLimits``."""
-    from factcheck.intake.inspect import DEFAULT_LIMITS, ParseLimits
-
-    return ParseLimits(
-        time_limit=float(config.get("PARSE_TIME_LIMIT") or DEFAULT_LIMITS.time_limit),
-        memory_limit=int(config.get("PARSE_MEMORY_LIMIT") or DEFAULT_LIMITS.memory_limit),
-        max_bytes=int(config.get("PARSE_MAX_BYTES") or DEFAULT_LIMITS.max_bytes))
+# ``fetch_settings`` and ``parse_limits`` are read in one place, ``reading.settings``; they
+# are imported above so that the views, the fetch job and ``articles import`` find them
+# beside ``inspect_url`` (as ``ops.fetch_settings``).
 
 
 def inspect_url(url: str, settings: Mapping[str, Any], limits=None):
     """Fetch ``url`` with ``settings`` (see :func:`fetch_settings`) and inspect the page.
 
     ``limits`` (see :func:`parse_limits`) bound the parsing. Raises
-    :class:`~factcheck.intake.fetch.FetchError` or another
+    :class:`~factcheck.intake.reading.fetch.FetchError` or another
     :class:`IntakeError` with a message for the reviewer.
     """
-    from factcheck.intake.fetch import fetch_url
-    from factcheck.intake.inspect import DEFAULT_LIMITS, inspect_html, inspect_text
+    from factcheck.intake.reading.fetch import fetch_url
+    from factcheck.intake.reading.inspect import DEFAULT_LIMITS, inspect_html, inspect_text
 
     page = fetch_url(url.strip(), **settings)
     if page.kind == "text":
@@ -161,7 +123,7 @@ def inspect_url(url: str, settings: Mapping[str, Any], limits=None):
 
 def describe_fetch_error(error: IntakeError) -> str:
     """The error's message, led by what kind of failure it is (refused, timed out…)."""
-    from factcheck.intake import fetch
+    from factcheck.intake.reading import fetch
 
     kinds = [
         (fetch.UrlNotAllowedError, "Refused"), (fetch.AddressRefusedError, "Refused"),

@@ -41,7 +41,6 @@ from factcheck.claims import operations as claim_ops
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
 from factcheck.ids import parse_id
-from factcheck.intake import IntakeError
 from factcheck.intake import operations as ops
 from factcheck.intake.article_page import article_context
 from factcheck.intake.drafts import discard_draft, load_draft
@@ -56,6 +55,7 @@ from factcheck.intake.forms import (
     UrlImportForm,
 )
 from factcheck.intake.models import Article
+from factcheck.intake.reading import IntakeError
 from factcheck.jobs import enqueue
 from factcheck.security import CONTENT_SECURITY_POLICY
 
@@ -86,7 +86,7 @@ def index():
 
 def _inspect_submission(tab: str, form):
     """Read what the form carries; returns (inspection, source url, field for errors)."""
-    from factcheck.intake.inspect import inspect_html, inspect_text
+    from factcheck.intake.reading.inspect import inspect_html, inspect_text
 
     if tab == "text":
         inspection = inspect_text(form.text.data, title=form.title.data or None,
@@ -114,7 +114,7 @@ def _error_field(tab: str, form):
 @role_required(Role.REVIEWER)
 def new():
     """The import form (three tabs); a valid submission is read and kept as a draft for review."""
-    from factcheck.intake.inspect import InputTooLargeError
+    from factcheck.intake.reading.inspect import InputTooLargeError
 
     tab = request.args.get("tab", "text")
     if tab not in TABS:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 
@@ -22,6 +21,8 @@ from factcheck.claimreview.validator import (
     validate_page,
 )
 from factcheck.claimreview.validator_rules import host_of
+from factcheck.config import read_settings
+from factcheck.text_rules import is_http_url
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -60,7 +61,7 @@ def validate_command(sources: tuple[str, ...], as_json: bool, site_url: str | No
 def _check_source(source: str, site_url: str | None) -> tuple[str | None, PageReport]:
     """Read one file or URL and validate it; a failure to read is a page error."""
     page_url = None
-    if urlsplit(source).scheme.lower() in ("http", "https"):
+    if is_http_url(source):
         body, page_url, problem = _fetch(source)
     else:
         try:
@@ -87,15 +88,13 @@ JSON_TYPES = {"application/ld+json": "json", "application/json": "json"}
 def _fetch(url: str) -> tuple[bytes, str | None, str | None]:
     """Fetch a page with intake's guarded fetcher: (body, final URL, problem)."""
     # Imported here: only URLs need the network code, and files must work without it.
-    from factcheck.intake.cli import allow_private_from_env, allowed_ports_from_env
-    from factcheck.intake.fetch import ALLOWED_TYPES, FetchError, fetch_url
+    from factcheck.intake.reading.fetch import ALLOWED_TYPES, FetchError, fetch_url
+    from factcheck.intake.reading.settings import fetch_settings
 
     # The settings are read as the app reads them (instance config file included).
-    allow_private = allow_private_from_env()
-    ports = allowed_ports_from_env(url, allow_private)
+    settings = fetch_settings(read_settings(), url, own_port=True)
     try:
-        page = fetch_url(url, allow_private=allow_private, allowed_ports=ports,
-                         allowed_types={**ALLOWED_TYPES, **JSON_TYPES})
+        page = fetch_url(url, allowed_types={**ALLOWED_TYPES, **JSON_TYPES}, **settings)
     except FetchError as error:
         return b"", None, f"The page could not be fetched: {error.message}"
     return page.body, page.final_url, None

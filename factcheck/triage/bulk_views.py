@@ -28,6 +28,7 @@ from factcheck.audit.models import AuditRecord
 from factcheck.errors import DeskError
 from factcheck.extensions import db
 from factcheck.ids import parse_id
+from factcheck.text_rules import local_redirect
 from factcheck.triage import bulk, saved_views
 from factcheck.triage.forms import REASON_LABELS
 from factcheck.triage.undo import undo_many
@@ -41,10 +42,7 @@ def back_url() -> str:
     """The queue page the form came from (only ever a queue URL)."""
     queue = url_for("triage.queue")
     target = request.form.get("next") or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or parts.path != queue or "\\" in target:
-        return queue
-    return target.split("#", 1)[0]
+    return (local_redirect(target, path=queue) or queue).split("#", 1)[0]
 
 
 def remember_undo(records: list[AuditRecord], label: str) -> None:

@@ -18,8 +18,6 @@ htmx, as an error page with a way back otherwise.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -46,6 +44,7 @@ from factcheck.factchecks.matching import (
 )
 from factcheck.ids import parse_id
 from factcheck.intake.models import Article
+from factcheck.text_rules import local_redirect
 from factcheck.triage import operations, rows
 from factcheck.triage.bulk import new_audit_records
 from factcheck.triage.bulk_views import bulk_context, pending_undo, remember_undo
@@ -82,10 +81,7 @@ def _back_url(claim_id: int | None = None) -> str:
     """The queue page the action came from (only ever a queue URL), at the claim's row."""
     queue = url_for("triage.queue")
     target = request.form.get("next") or request.args.get("next") or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or parts.path != queue or "\\" in target:
-        target = queue
-    target = target.split("#", 1)[0]
+    target = (local_redirect(target, path=queue) or queue).split("#", 1)[0]
     return f"{target}#claim-{claim_id}" if claim_id else target
 
 

@@ -3,7 +3,7 @@
 Until now ``sha256`` was of the bytes as received, so the same article pasted
 from a browser (CRLF line endings) and from a file (LF) were not found to be
 duplicates. The hash is now of the decoded text with line endings made LF and
-Unicode in NFC (``factcheck.intake.inspect.content_sha256``); this re-hashes
+Unicode in NFC (``factcheck.intake.reading.inspect.content_sha256``); this re-hashes
 the rows stored before. The rule is repeated here, frozen, so the migration
 does not change if the application's code does.
 

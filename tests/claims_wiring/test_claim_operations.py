@@ -15,8 +15,8 @@ from factcheck.claims.models import Claim
 from factcheck.claims.workflow import apply_transition
 from factcheck.errors import IllegalTransition, StaleVersion
 from factcheck.extensions import db
-from factcheck.intake.inspect import inspect_text
 from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.reading.inspect import inspect_text
 
 SEED = (Path(__file__).resolve().parents[2] / "factcheck" / "demo_data"
         / "seed-article.txt").read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ from factcheck.claims.detection import scoring
 from factcheck.claims.models import Claim
 from factcheck.claims.operations import articles_with_changed_model, redetect_article_claims
 from factcheck.extensions import db
-from factcheck.intake.inspect import inspect_text
 from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.reading.inspect import inspect_text
 from tests.claims.tiny_encoder import build_tiny_encoder
 
 SHORT = "Exports rose 12% in 2022, the ministry said. Imports fell 3% in 2021."

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
-from factcheck.intake.inspect import inspect_text
 from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.reading.inspect import inspect_text
 
 
 def _article(text: str):

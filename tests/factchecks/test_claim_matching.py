@@ -14,7 +14,7 @@ from factcheck.extensions import db
 from factcheck.factchecks.matching import matches_for
 from factcheck.factchecks.models import ClaimMatch, KnownFactCheck
 from factcheck.intake import operations as intake_ops
-from factcheck.intake.inspect import inspect_text
+from factcheck.intake.reading.inspect import inspect_text
 from factcheck.publishing.models import Publication
 from factcheck.publishing.operations import PublishRefused
 from tests.publishing_web.publishing_factory import make_claim, publish

@@ -31,8 +31,7 @@ LAYERS = (PURE, FOUNDATION, FEATURES, APP)
 # and out, tested and benchmarked without Flask or a database.
 PURE_MODULES = (
     "factcheck.claims.detection", "factcheck.claims.highlight",
-    "factcheck.intake.dates", "factcheck.intake.fetch", "factcheck.intake.inspect",
-    "factcheck.intake.metadata", "factcheck.intake.text", "factcheck.intake.worker",
+    "factcheck.intake.reading",
     "factcheck.matching.ranker", "factcheck.matching.fusion", "factcheck.matching.metrics",
     "factcheck.matching.text", "factcheck.factchecks.documents", "factcheck.factchecks.pages",
     "factcheck.factchecks.reading", "factcheck.notifications.rules",

@@ -6,7 +6,15 @@ import pytest
 import rfc3987
 from rdflib.term import _is_valid_uri
 
-from factcheck.text_rules import UrlRefused, normalise_url, strip_controls, url_problem
+from factcheck.text_rules import (
+    UrlRefused,
+    http_url,
+    is_http_url,
+    local_redirect,
+    normalise_url,
+    strip_controls,
+    url_problem,
+)
 
 HOSTILE = "https://example.org/a?b=\"</script>&c='<x>'"
 
@@ -61,3 +69,54 @@ def test_control_characters_are_removed(char):
 def test_tab_and_line_breaks_and_ordinary_text_stay():
     text = "Line one\tcolumn\r\nLine two\nشهر 五月 café — “quoted”"
     assert strip_controls(text) == (text, 0)
+
+
+# The one "is this a web address?" check (settings, commands, imports, links going out).
+@pytest.mark.parametrize("value", [
+    "https://example.org", "http://example.org/a?b=c#d", "HTTPS://Example.ORG/",
+    "http://127.0.0.1:5000/x", "http://[::1]:8080/", "https://bücher.example/straße",
+])
+def test_absolute_http_urls_with_a_host_are_web_addresses(value):
+    assert is_http_url(value)
+    assert http_url(f"  {value} ") == value
+
+
+@pytest.mark.parametrize("value", [
+    None, "", 3, "example.org", "/local/path", "ftp://example.org/", "javascript:alert(1)",
+    "http:example.org", "http://", "https:///path", "http://:80/", "http://[::1/",
+    " https://example.org", "https://example.org/two words", "https://exa\tmple.org/",
+    "https://example.org/\x00", "https://example.org/\x85", "file:///etc/passwd",
+])
+def test_anything_else_is_not_a_web_address(value):
+    assert not is_http_url(value)
+
+
+@pytest.mark.parametrize("value", ["javascript:alert(1)", "http://:80/", "https://a.org/b c", ""])
+def test_links_going_out_are_only_web_addresses(value):
+    assert http_url(value) is None
+
+
+# The one check of a ``next=`` address we redirect to (sign-in, the triage queue's forms).
+@pytest.mark.parametrize("target", [
+    "/", "/claims/7", "/triage?state=new&q=tax cuts#claim-3", "/desk/%2F%2Fnot-a-host",
+])
+def test_paths_on_this_site_are_safe_redirects(target):
+    assert local_redirect(target) == target
+
+
+@pytest.mark.parametrize("target", [
+    None, "", "claims/7", "https://evil.example/", "//evil.example/", "///evil.example",
+    "/\\evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
+    "/\r/evil.example", "/claims\x00", "/claims\x7f", "javascript:alert(1)",
+    "http:/evil.example", " /claims",
+])
+def test_anything_that_could_leave_the_site_is_refused(target):
+    assert local_redirect(target) is None
+
+
+def test_a_redirect_limited_to_one_page_keeps_its_query_and_refuses_other_pages():
+    assert local_redirect("/triage?page=2", path="/triage") == "/triage?page=2"
+    assert local_redirect("/triage", path="/triage") == "/triage"
+    assert local_redirect("/triage/x", path="/triage") is None
+    assert local_redirect("/claims?next=/triage", path="/triage") is None
+    assert local_redirect("//evil.example/triage", path="/triage") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.intake.dates import normalize_date
+from factcheck.intake.reading.dates import normalize_date
 
 
 @pytest.mark.parametrize(

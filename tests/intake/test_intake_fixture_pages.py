@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.intake.inspect import inspect_html
+from factcheck.intake.reading.inspect import inspect_html
 from tests.conftest import FIXTURES
 
 PAGES_DIR = FIXTURES / "pages"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factcheck.intake import IntakeError
-from factcheck.intake.inspect import (
+from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.inspect import (
     BinaryInputError,
     EmptyInputError,
     InputTooLargeError,

@@ -7,7 +7,7 @@ import json
 import lxml.html
 import pytest
 
-from factcheck.intake.metadata import (
+from factcheck.intake.reading.metadata import (
     clean_authors,
     clean_language,
     extract_metadata,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.intake.inspect import inspect_html
+from factcheck.intake.reading.inspect import inspect_html
 
 pytestmark = pytest.mark.shared
 

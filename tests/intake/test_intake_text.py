@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from factcheck.intake.inspect import EmptyInputError, inspect_html, inspect_text
-from factcheck.intake.text import normalize_plain_text, tidy_line
+from factcheck.intake.reading.inspect import EmptyInputError, inspect_html, inspect_text
+from factcheck.intake.reading.text import normalize_plain_text, tidy_line
 
 PARAGRAPHS = [
     "The council approved the budget on Tuesday after a long debate among its members.",

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from factcheck.intake.inspect import ParseLimits, inspect_html
-from factcheck.intake.worker import (
+from factcheck.intake.reading.inspect import ParseLimits, inspect_html
+from factcheck.intake.reading.worker import (
     ParseFailedError,
     ParseMemoryError,
     ParseTimeoutError,

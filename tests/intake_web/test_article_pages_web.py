@@ -12,9 +12,9 @@ from sqlalchemy import func, select, update
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
-from factcheck.intake.inspect import inspect_text
 from factcheck.intake.models import Article
 from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.reading.inspect import inspect_text
 
 TEXT = ("The plant employs 500 people and it opened in 1999 in Leeds.\n\n"
         "Output rose 12% in 2023, the company said.\n\nIt is a fine place.")

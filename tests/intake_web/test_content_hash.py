@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from factcheck import create_app
 from factcheck.extensions import db
-from factcheck.intake.inspect import content_sha256, inspect_html, inspect_text
 from factcheck.intake.models import Article
+from factcheck.intake.reading.inspect import content_sha256, inspect_html, inspect_text
 from tests.conftest import _test_settings
 
 LF_TEXT = ("Café prices rose 12% in May, the ministry said.\n\n"

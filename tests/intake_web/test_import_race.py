@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from factcheck.extensions import db
 from factcheck.intake import operations as ops
-from factcheck.intake.inspect import inspect_text
 from factcheck.intake.models import Article
+from factcheck.intake.reading.inspect import inspect_text
 
 
 def test_a_save_that_loses_the_race_reports_the_duplicate(app, users, monkeypatch):

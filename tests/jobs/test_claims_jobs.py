@@ -12,9 +12,9 @@ from factcheck.claims.detection import MODEL_VERSION
 from factcheck.claims.models import Claim
 from factcheck.claims.workflow import apply_transition
 from factcheck.extensions import db
-from factcheck.intake.inspect import inspect_text
 from factcheck.intake.models import Article
 from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.reading.inspect import inspect_text
 from factcheck.jobs import enqueue
 from factcheck.jobs.models import Job
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.extensions import db
-from factcheck.intake.inspect import inspect_text
+from factcheck.intake.reading.inspect import inspect_text
 from factcheck.review.models import Source
 from tests.publishing_web.publishing_factory import make_claim as make_approved_claim
 from tests.publishing_web.publishing_factory import publish

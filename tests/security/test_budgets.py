@@ -19,9 +19,9 @@ from factcheck import create_app
 from factcheck.claims.models import ClaimState
 from factcheck.config import SettingsError, settings_from_environment
 from factcheck.extensions import db
-from factcheck.intake import operations as intake_ops
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
+from factcheck.intake.reading.settings import fetch_settings, parse_limits
 from tests.review.conftest import make_claim
 
 BUDGETS = {"DATABASE_LOCK_TIMEOUT": "3.5", "PARSE_TIME_LIMIT": "2", "PARSE_MEMORY_LIMIT": "1000",
@@ -46,9 +46,9 @@ def test_a_budget_that_is_not_positive_refuses_to_start(database_url, name):
 def test_the_fetch_and_parse_budgets_reach_the_fetcher_and_the_parser(app):
     app.config.update(FETCH_TIMEOUT=4.0, FETCH_MAX_BYTES=3000, PARSE_TIME_LIMIT=2.0,
                       PARSE_MEMORY_LIMIT=1 << 28, PARSE_MAX_BYTES=2000)
-    fetch = intake_ops.fetch_settings(app.config, "https://example.org/a")
+    fetch = fetch_settings(app.config, "https://example.org/a")
     assert (fetch["timeout"], fetch["max_bytes"]) == (4.0, 3000)
-    limits = intake_ops.parse_limits(app.config)
+    limits = parse_limits(app.config)
     assert (limits.time_limit, limits.memory_limit, limits.max_bytes) == (2.0, 1 << 28, 2000)
 
 

@@ -34,7 +34,7 @@ def test_the_command_line_says_why_it_will_not_start(tmp_path):
 
 
 def test_commands_without_an_app_read_the_instance_config_file(tmp_path, monkeypatch):
-    from factcheck.intake.cli import allow_private_from_env, allowed_ports_from_env
+    from factcheck.intake.reading.settings import fetch_settings
 
     (tmp_path / "config.py").write_text("FETCH_ALLOW_PRIVATE = True\n"
                                         "FETCH_ALLOWED_PORTS = [80, 443, 8081]\n")
@@ -42,8 +42,10 @@ def test_commands_without_an_app_read_the_instance_config_file(tmp_path, monkeyp
     monkeypatch.delenv("FACTCHECK_FETCH_ALLOW_PRIVATE", raising=False)
     monkeypatch.delenv("FACTCHECK_FETCH_ALLOWED_PORTS", raising=False)
     assert read_settings()["FETCH_ALLOW_PRIVATE"] is True
-    assert allow_private_from_env() is True  # what `markup validate` and `articles` use
-    assert 8081 in allowed_ports_from_env("https://example.org/", True)
+    # What `markup validate` and `articles` pass to the fetcher.
+    settings = fetch_settings(read_settings(), "https://example.org/", own_port=True)
+    assert settings["allow_private"] is True
+    assert 8081 in settings["allowed_ports"]
     # The environment still wins over the file, as for the app.
     monkeypatch.setenv("FACTCHECK_FETCH_ALLOW_PRIVATE", "no")
-    assert allow_private_from_env() is False
+    assert fetch_settings(read_settings(), "https://example.org/")["allow_private"] is False

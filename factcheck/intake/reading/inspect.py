@@ -4,16 +4,15 @@
 ``inspect_text`` a pasted text; both return an :class:`Inspection` with the
 metadata, the body text, the warnings a reviewer should see, and the original
 bytes with the SHA-256 of their normalised text, and store nothing. Bad input
-raises an :class:`~factcheck.intake.IntakeError` subclass whose ``message``
+raises an :class:`~factcheck.intake.reading.IntakeError` subclass whose ``message``
 says what is wrong.
 
 Pure: no Flask, no database; limits come in as arguments. The HTML itself is
-parsed in a killable worker process (see :mod:`factcheck.intake.worker`).
+parsed in a killable worker process (see :mod:`factcheck.intake.reading.worker`).
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
@@ -22,17 +21,19 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from factcheck.intake import IntakeError
-from factcheck.intake.dates import normalize_date
-from factcheck.intake.metadata import (
+from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.charset import decode_page, has_bom
+from factcheck.intake.reading.dates import normalize_date
+from factcheck.intake.reading.metadata import (
     ArticleMetadata,
     clean_authors,
     clean_text,
     extract_metadata,
     resolve_url,
 )
-from factcheck.intake.text import extract_body_text, normalize_plain_text
-from factcheck.intake.worker import (
+from factcheck.intake.reading.settings import DEFAULT_LIMITS, ParseLimits
+from factcheck.intake.reading.text import extract_body_text, normalize_plain_text
+from factcheck.intake.reading.worker import (
     ParseFailedError,
     ParseLimitError,
     ParseMemoryError,
@@ -53,17 +54,6 @@ _MAGIC = {
     b"\x1f\x8b": "gzip-compressed data", b"RIFF": "a media file", b"\x7fELF": "a program",
     b"ID3": "an MP3 file", b"OggS": "a media file", b"\xd0\xcf\x11\xe0": "an Office document",
 }
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
-         (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]{1,40})"""
-    rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([a-zA-Z0-9_.-]{1,40})""",
-    re.IGNORECASE,
-)
-# Browsers read these labels as Windows-1252 (WHATWG Encoding Standard), and
-# so do pages that declare them: the difference is the curly quotes.
-_AS_WINDOWS_1252 = {"latin_1", "iso8859-1", "ascii", "iso8859_1"}
 _LOOKS_LIKE_HTML = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p|article)\b",
                               re.IGNORECASE)
 
@@ -78,19 +68,6 @@ class BinaryInputError(IntakeError):
 
 class InputTooLargeError(IntakeError):
     """The input is bigger than the configured limit."""
-
-
-@dataclass(frozen=True)
-class ParseLimits:
-    """Limits for reading one HTML page: seconds, bytes of memory for the
-    worker process, and bytes of input."""
-
-    time_limit: float = 5.0
-    memory_limit: int = 1 << 30
-    max_bytes: int = 5_000_000
-
-
-DEFAULT_LIMITS = ParseLimits()
 
 
 @dataclass
@@ -173,64 +150,6 @@ def _sniff_binary(data: bytes) -> str | None:
     return "binary data" if controls > len(head) / 10 else None
 
 
-def _codec(label: str | None) -> str | None:
-    """Python's canonical name for an encoding label, or None if unknown."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("'\"")).name
-    except LookupError:
-        return None
-    return "cp1252" if name in _AS_WINDOWS_1252 else name
-
-
-def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
-    """Decode page bytes: BOM, then ``declared`` (HTTP header), then the page's
-    own ``<meta charset>``, then UTF-8, then Windows-1252.
-
-    Returns the text, the encoding used and warnings. A page that declares a
-    single-byte encoding but is valid UTF-8 is read as UTF-8 (a common
-    server misconfiguration). Never raises for bad bytes: they are replaced.
-    """
-    warnings: list[str] = []
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data.decode(name, errors="replace"), name, warnings
-    match = _META_CHARSET.search(data[:4096])
-    meta_label = (match[1] or match[2]).decode("ascii") if match else None
-    label = declared or meta_label
-    encoding = _codec(label)
-    if label and not encoding:
-        warnings.append(f"The page declares an unknown character encoding {label!r}.")
-    if encoding and encoding != "utf-8" and not data.isascii():
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            warnings.append(f"The page declares {label!r} but is UTF-8; it was read as UTF-8.")
-            return text, "utf-8", warnings
-    if encoding is None:
-        try:
-            return data.decode("utf-8"), "utf-8", warnings
-        except UnicodeDecodeError:
-            encoding = "cp1252"
-            warnings.append("The page does not say how its text is encoded and it is not "
-                            "UTF-8; it was read as Windows-1252.")
-    text = data.decode(encoding, errors="replace")
-    if encoding == "utf-8" and text.count("\ufffd") > 3 + data.count("\ufffd".encode()):
-        # Declared UTF-8 but full of invalid bytes: a Latin-1 page mislabelled.
-        warnings.append(f"The page declares {label!r} but is not UTF-8; "
-                        "it was read as Windows-1252.")
-        return data.decode("cp1252", errors="replace"), "cp1252", warnings
-    if "\ufffd" in text and (
-        bad := text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
-    ):
-        warnings.append(f"{bad} byte sequences could not be read as {encoding}; "
-                        "they were replaced by �.")
-    return text, encoding, warnings
-
-
 def _read_page(html: bytes, url: str | None) -> tuple[ArticleMetadata, str, list[str]]:
     """Runs in the worker: parse UTF-8 HTML, read metadata, then the body text."""
     parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=False)
@@ -271,11 +190,9 @@ def inspect_html(
         )
     if not original.strip():
         raise EmptyInputError("The page is empty: there is nothing to import.")
-    if not original.startswith(tuple(bom for bom, _ in _BOMS)) and (
-        what := _sniff_binary(original)
-    ):
+    if not has_bom(original) and (what := _sniff_binary(original)):
         raise BinaryInputError(f"This is {what}, not an HTML page.")
-    text, used, warnings = decode_html(original, encoding)
+    text, used, warnings = decode_page(original, encoding)
     if not text.strip():
         raise EmptyInputError("The page is empty: there is nothing to import.")
     if not looks_like_html(original) and not text.lstrip().startswith("<"):

@@ -1,7 +1,7 @@
 """Article metadata from a parsed HTML page: JSON-LD, microdata, OpenGraph.
 
 Pure: no Flask, no database, no network. Called inside the parse worker (see
-:mod:`factcheck.intake.worker`) on an lxml tree that is already parsed.
+:mod:`factcheck.intake.reading.worker`) on an lxml tree that is already parsed.
 
 Each field is taken from the first source that has a usable value, in this
 order: the page's Article node in JSON-LD, its Article item in microdata,
@@ -19,15 +19,15 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import lxml.etree
 from extruct.opengraph import OpenGraphExtractor
 from extruct.w3cmicrodata import MicrodataExtractor
 
 from factcheck import jsonld
-from factcheck.intake.dates import normalize_date
-from factcheck.text_rules import UrlRefused, normalise_url
+from factcheck.intake.reading.dates import normalize_date
+from factcheck.text_rules import UrlRefused, is_http_url, normalise_url
 
 # schema.org Article and its subtypes (https://schema.org/Article, "More specific Types").
 ARTICLE_TYPES = (
@@ -194,8 +194,7 @@ def resolve_url(value: object, base: str | None) -> str | None:
             text = "https://" + text
     if base:
         text = urljoin(base, text)
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_http_url(text):
         return None
     try:
         return normalise_url(text)  # stored and published in the one normal form

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from factcheck.intake import IntakeError
+from factcheck.intake.reading import IntakeError
 
 # Imported once in the fork server so that every worker starts warm.
-_PRELOAD = ["factcheck.intake.inspect"]
+_PRELOAD = ["factcheck.intake.reading.inspect"]
 _CONTEXT = multiprocessing.get_context("forkserver")
 
 

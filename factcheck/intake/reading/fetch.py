@@ -29,7 +29,6 @@ Pure: no Flask, no database; settings come in as arguments.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import http.client
 import ipaddress
@@ -48,7 +47,8 @@ from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
-from factcheck.intake import IntakeError
+from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.charset import decode_page
 
 USER_AGENT = "factcheck-desk/0.1 (article intake; +https://github.com/)"
 ALLOWED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
@@ -56,8 +56,6 @@ _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
                  b"RIFF", b"\x7fELF", b"\x00\x00\x01\x00", b"OggS", b"ID3")
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,500}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]{1,40})""",
-                           re.IGNORECASE)
 
 
 class FetchError(IntakeError):
@@ -103,8 +101,8 @@ class HttpStatusError(FetchError):
 @dataclass
 class FetchedPage:
     """A fetched page. ``kind`` is "html" or "text"; ``text`` is ``body``
-    decoded with ``encoding`` (from the headers, the page, or UTF-8 /
-    Windows-1252 as a last resort)."""
+    decoded with ``encoding``, as :func:`~factcheck.intake.reading.charset.decode_page`
+    settled it (the headers, the page, or UTF-8 / Windows-1252 as a last resort)."""
 
     requested_url: str
     final_url: str
@@ -307,24 +305,6 @@ def _read_body(response: requests.Response, *, watchdog: _Watchdog, timeout: flo
         chunks.append(chunk)
 
 
-def _decode(body: bytes, kind: str, header_charset: str | None) -> tuple[str, str]:
-    """Decode with the header's charset, else the page's, else UTF-8, else Windows-1252."""
-    candidates = [header_charset]
-    if kind == "html" and (match := _META_CHARSET.search(body[:4096])):
-        candidates.append(match[1].decode("ascii"))
-    for label in candidates:
-        try:
-            name = codecs.lookup(label).name if label else None
-        except LookupError:
-            name = None
-        if name:
-            return body.decode(name, errors="replace"), name
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace"), "cp1252"
-
-
 def _looks_binary(body: bytes) -> bool:
     head = body[:8192]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs; it is text
@@ -438,7 +418,8 @@ def fetch_url(
                 from error
     if _looks_binary(body):
         raise NotHtmlError(f"The server said {media}, but sent binary data.")
-    text, encoding = _decode(body, kind, _content_type(response)[1])
+    text, encoding, _warnings = decode_page(body, _content_type(response)[1],
+                                            html=kind == "html")
     return FetchedPage(
         requested_url=url, final_url=current, status=response.status_code,
         content_type=media, encoding=encoding, body=body, text=text, kind=kind,
