@@ -191,16 +191,18 @@ def split_claim(claim_id: int):
         message = " ".join(error for errors in form.errors.values() for error in errors)
         return _refused(form, article, message or "Choose where to split the claim.",
                         split_form=(claim.id, form))
-    field = form.at if form.at.data is not None else form.before_words
-    try:
-        at = form.at.data
-        if at is None:
+    at = form.at.data
+    if at is None:
+        try:
             at = reshaping.find_split_point(claim, form.before_words.data)
-        field = form.at
+        except ClaimSpanError as error:
+            form.before_words.errors.append(error.message)
+            return _refused(form, article, error.message, split_form=(claim.id, form))
+    try:
         pieces = reshaping.split_claim(db.session, claim, actor=current_user, at_offset=at,
                                        seen_version=form.version.data)
     except ClaimSpanError as error:
-        field.errors.append(error.message)
+        form.at.errors.append(error.message)
         return _refused(form, article, error.message, split_form=(claim.id, form))
     db.session.commit()
     flash(f"Claim #{claim.id} split into {len(pieces)} claims: this one and "
