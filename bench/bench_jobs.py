@@ -97,7 +97,7 @@ def _backend(name: str, queue_url: str, folder: Path, port: int) -> None:
             for n in range(DETECT_JOBS):
                 values = inspection_values(inspect_text(f"{SEED}\n\n({name} copy {n})"),
                                            source="text")
-                articles.append(import_article(db.session, values, actor=None, detect=False))
+                articles.append(import_article(db.session, values, actor=None))
             db.session.commit()
             ids = [enqueue("claims.detect", {}, target=article).id for article in articles]
             db.session.commit()

@@ -44,8 +44,9 @@ def _seed(db) -> dict:
     from factcheck.accounts import operations
     from factcheck.accounts.models import Role
     from factcheck.claims.models import Claim
+    from factcheck.claims.operations import import_with_claims
     from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE
-    from factcheck.intake.operations import import_article, inspection_values
+    from factcheck.intake.operations import inspection_values
     from factcheck.intake.reading.inspect import inspect_text
     from factcheck.review.scale import current_scale
 
@@ -53,7 +54,7 @@ def _seed(db) -> dict:
                                   role=Role.REVIEWER, password=PASSWORD, actor=None)
     current_scale(db.session)
     inspection = inspect_text(SEED_FILE.read_text(encoding="utf-8"), title=SEED_HEADLINE)
-    article = import_article(db.session, inspection_values(inspection, source="text"),
+    article = import_with_claims(db.session, inspection_values(inspection, source="text"),
                              actor=user)
     claim = db.session.scalar(select(Claim.id).where(Claim.article_id == article.id).limit(1))
     return {"article": article.id, "claim": claim}

@@ -122,10 +122,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.sessions import allow_public_blueprint
     from factcheck.accounts.views import admin_bp, auth_bp
+    from factcheck.claims.article_views import articles_bp  # intake's, with the claim pages
     from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.factchecks.views import factchecks_bp
-    from factcheck.intake.views import articles_bp
     from factcheck.publishing.feeds import feeds_bp
     from factcheck.publishing.public_views import public_bp
     from factcheck.publishing.views import publishing_bp
@@ -164,10 +164,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from factcheck.accounts.cli import users_cli
     from factcheck.claims.cli import claims_cli
+    from factcheck.claims.import_cli import articles_cli  # intake's, with `import` added
     from factcheck.demo import demo_command
     from factcheck.export.cli import export_command
     from factcheck.factchecks.cli import factchecks_cli
-    from factcheck.intake.cli import articles_cli
     from factcheck.jobs.cli import jobs_cli, worker_command
     from factcheck.jobs.supervise import start_command
     from factcheck.matching.cli import matching_cli

@@ -30,7 +30,7 @@ def demo_command() -> None:
 
 def _content_loaders():
     """Steps that load demo content; each yields lines to print."""
-    from factcheck.intake.demo_content import load_seed_article
+    from factcheck.claims.demo_content import load_seed_article
     from factcheck.publishing.demo import load_demo_fact_checks
 
     # Publishing goes last: it needs the seed article and its claims.

@@ -1,27 +1,22 @@
-"""Claim operations: detect an article's claims, re-detect them, make, split and merge claims.
+"""Claim detection: detect an article's claims at import, re-detect them after a model change.
 
 Every function takes the acting user (``None`` for the system, where allowed),
 writes an audit record in the same transaction and flushes; the caller
-commits. Offsets always stay inside the article's text: ``0 <= start < end
-<= len(text)``, with surrounding blank space trimmed and empty spans refused
-(:class:`ClaimSpanError`).
+commits. Claims that reviewers make, split and merge are
+:mod:`factcheck.claims.reshaping`'s; what a span gives a claim is
+:mod:`factcheck.claims.spans`'.
 
-Rules that keep reviewers' work safe:
-
-* re-detection only touches claims still in state ``detected`` that no person
-  has changed (``touched_by_reviewer`` false), with ``UPDATE … WHERE version``
-  so an edit made meanwhile wins; it never creates a claim over text another
-  claim already covers, so running it twice creates nothing twice;
-* making, splitting and merging claims marks the claims touched;
-* split and merge work on claims in triage (``detected`` or ``checkable``):
-  a claim under research has sources and a verdict tied to its wording.
+Re-detection keeps reviewers' work safe: it only touches claims still in state
+``detected`` that no person has changed (``touched_by_reviewer`` false), with
+``UPDATE … WHERE version`` so an edit made meanwhile wins; it never creates a
+claim over text another claim already covers, so running it twice creates
+nothing twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import select
@@ -29,20 +24,12 @@ from sqlalchemy import select
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState
-from factcheck.claims.workflow import apply_transition, claim_problem
+from factcheck.claims.spans import audit_created, bounded_score, spans_overlap, suggest_wording
 from factcheck.database import versioned_update
 from factcheck.errors import StaleVersion
+from factcheck.intake import operations as intake_ops
+from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
-
-SUGGESTION_LIMIT = 75  # claimReviewed must stay under 75 characters
-
-
-class ClaimSpanError(ValueError):
-    """Offsets that do not make a claim; ``message`` says why, for the reviewer."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -63,72 +50,6 @@ class RedetectReport:
             "created": self.created, "updated": self.updated,
             "unchanged": self.unchanged, "kept": self.kept,
         }
-
-
-# --- pure helpers -------------------------------------------------------------------------------
-
-
-def validate_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Check ``start``/``end`` against ``text`` and trim blank space; return the trimmed span.
-
-    Raises :class:`ClaimSpanError` when the span is outside the text, reversed
-    or empty, or holds nothing but blank space.
-    """
-    length = len(text)
-    if not (isinstance(start, int) and isinstance(end, int)):
-        raise ClaimSpanError("The start and end of a claim must be whole numbers.")
-    if not 0 <= start < end <= length:
-        raise ClaimSpanError(
-            f"A claim must lie inside the article's text: 0 <= start < end <= {length} "
-            f"(got {start} to {end})."
-        )
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start >= end:
-        raise ClaimSpanError("The selected text is only blank space; select some words.")
-    return start, end
-
-
-def suggest_wording(piece: str) -> str:
-    """A first ``claim_reviewed``: the piece on one line if it fits under 75 characters, else ""."""
-    line = " ".join(piece.split())
-    return line if len(line) < SUGGESTION_LIMIT else ""
-
-
-def enclosing_sentences(text: str, start: int, end: int) -> str:
-    """The text of the sentences that ``[start, end)`` touches (the span itself if none)."""
-    from factcheck.claims.detection import split_sentences
-
-    first, last = start, end
-    for sentence in split_sentences(text):
-        if sentence.end <= start:
-            continue
-        if sentence.start >= end:
-            break
-        first, last = min(first, sentence.start), max(last, sentence.end)
-    return text[first:last]
-
-
-def score_span(text: str, start: int, end: int) -> dict[str, Any]:
-    """Score ``text[start:end]`` as one claim: score, kind, reasons and model version.
-
-    The model is the one the desk uses for a text as long as ``text``, so a
-    claim added by hand sorts among the detected ones of its article.
-    """
-    from factcheck.claims.detection.cues import find_cues, kind_of
-    from factcheck.claims.detection.detector import explain_score, text_scorer
-
-    scorer = text_scorer(text)
-    piece = text[start:end]
-    cues = find_cues(piece, start)
-    score = _bounded(scorer.score_pieces([(piece, cues)])[0].score)
-    reasons = explain_score(piece, start, cues, score, scorer.threshold)
-    return {
-        "score": score, "kind": kind_of(cues), "reasons": [r.to_dict() for r in reasons],
-        "model_version": scorer.version,
-    }
 
 
 def articles_with_changed_model(session, article_ids: Sequence[int] = ()) -> list[tuple[int, str]]:
@@ -153,14 +74,6 @@ def articles_with_changed_model(session, article_ids: Sequence[int] = ()) -> lis
     return stale
 
 
-def _bounded(score: float) -> float:
-    return min(1.0, max(0.0, round(float(score), 6)))
-
-
-def _spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 # --- detection ----------------------------------------------------------------------------------
 
 
@@ -169,7 +82,7 @@ def _candidate_values(text: str, candidate, model_version: str) -> dict[str, Any
         "start_offset": candidate.start,
         "end_offset": candidate.end,
         "sentence": text[candidate.sentence_start:candidate.sentence_end],
-        "score": _bounded(candidate.score),
+        "score": bounded_score(candidate.score),
         "kind": candidate.kind,
         "reasons": [reason.to_dict() for reason in candidate.reasons],
         "model_version": model_version,
@@ -185,16 +98,6 @@ def _add_detected(session, article: Article, values: dict[str, Any], actor: User
     )
     session.add(claim)
     return claim
-
-
-def _audit_created(session, claims: Iterable[Claim], actor: User | None, action: str) -> None:
-    for claim in claims:
-        record_audit(
-            session, actor=actor, action=action, target=claim,
-            after={"article_id": claim.article_id, "start": claim.start_offset,
-                   "end": claim.end_offset, "score": claim.score, "kind": claim.kind,
-                   "model_version": claim.model_version, "origin": claim.origin},
-        )
 
 
 # An article keeps at most this many candidates, the best by score (setting
@@ -246,7 +149,7 @@ def create_detected_claims(session, article: Article, *, actor: User | None,
                      f"{len(kept):,} by score are kept and {left_out:,} were left out.")
     article.warnings = known + [w for w in found if w not in known]
     session.flush()
-    _audit_created(session, claims, actor, "claim.detected")
+    audit_created(session, claims, actor, "claim.detected")
     record_audit(
         session, actor=actor, action="article.claims_detected", target=article,
         after={"claims": len(claims), "model_version": result.model_version,
@@ -295,7 +198,7 @@ def redetect_article_claims(session, article: Article, *, actor: User | None) ->
                 report.unchanged.append(claim.id)
         elif here:
             report.kept.append(here[0].id)
-        elif any(_spans_overlap(span, other) for other in at_span):
+        elif any(spans_overlap(span, other) for other in at_span):
             continue  # the text is already covered by another claim (a split, a merge…)
         else:
             claim = _add_detected(session, article, values, actor)
@@ -303,7 +206,7 @@ def redetect_article_claims(session, article: Article, *, actor: User | None) ->
             at_span.setdefault(span, []).append(claim)
     session.flush()
     report.created = [claim.id for claim in new_claims]
-    _audit_created(session, new_claims, actor, "claim.detected")
+    audit_created(session, new_claims, actor, "claim.detected")
     article.detection_model = result.model_version
     record_audit(session, actor=actor, action="article.claims_redetected", target=article,
                  after={key: value for key, value in report.to_dict().items()
@@ -335,163 +238,34 @@ def _refresh_detected(session, claim: Claim, values: dict[str, Any],
     return changed
 
 
-# --- claims made by reviewers -------------------------------------------------------------------
+# --- importing with detection --------------------------------------------------------------------
 
 
-def _claim_values(text: str, start: int, end: int) -> dict[str, Any]:
-    return {"start_offset": start, "end_offset": end,
-            "sentence": enclosing_sentences(text, start, end), **score_span(text, start, end)}
+def import_with_claims(session, values: Mapping[str, Any], *, actor: User | None,
+                       fields: intake_ops.ArticleFields | None = None,
+                       detected=None) -> Article:
+    """Save an article (intake's :func:`~factcheck.intake.operations.import_article`) and
+    detect its claims, in one transaction.
 
-
-def make_claim_from_span(session, article: Article, start: int, end: int, *,
-                         actor: User) -> Claim:
-    """Make a claim of ``article.text[start:end]`` (trimmed) for a reviewer.
-
-    The span is scored like a detected claim so it sorts among them; the claim
-    is marked touched, so re-detection never changes it. Refuses a span that
-    is exactly an existing claim's.
+    ``detected``: what :func:`run_detection` found, when the caller ran it before the
+    write transaction opened (so the write lock is held only for the write).
     """
-    start, end = validate_span(article.text, start, end)
-    same = session.scalar(select(Claim.id).where(
-        Claim.article_id == article.id, Claim.start_offset == start, Claim.end_offset == end))
-    if same is not None:
-        raise ClaimSpanError(f"Claim #{same} already covers exactly this text.")
-    claim = Claim(
-        article_id=article.id, origin="manual", touched_by_reviewer=True,
-        state=ClaimState.DETECTED.value, created_by_id=actor.id,
-        claim_reviewed=suggest_wording(article.text[start:end]),
-        **_claim_values(article.text, start, end),
-    )
-    session.add(claim)
+    article = intake_ops.import_article(session, values, actor=actor, fields=fields)
+    create_detected_claims(session, article, actor=actor, result=detected)
     session.flush()
-    _audit_created(session, [claim], actor, "claim.created_from_span")
-    return claim
+    return article
 
 
-def reshape_problem(session, claim: Claim, actor: User):
-    """Why ``actor`` may not split or merge ``claim`` (the workflow's one rule), or None."""
-    return claim_problem(session, claim, "reshape", actor)
+def import_draft_with_claims(session, draft: ImportDraft, *, actor: User,
+                             fields: intake_ops.ArticleFields | None = None,
+                             detect: bool = True, detected=None) -> Article:
+    """Save the reviewed ``draft`` as an article, deleting the draft, and detect its claims.
 
-
-def _check_reshapable(session, claim: Claim, actor: User) -> None:
-    problem = reshape_problem(session, claim, actor)
-    if problem is not None:
-        raise problem
-
-
-def _reshape(session, claim: Claim, values: dict[str, Any], seen_version: int | None) -> None:
-    """Give ``claim`` new offsets (and scores) if nobody changed it since ``seen_version``."""
-    versioned_update(
-        session, claim, claim.version if seen_version is None else seen_version,
-        {**values, "touched_by_reviewer": True}, where=[Claim.state == claim.state],
-        message=f"Someone else changed claim #{claim.id} while you were looking at it. "
-                "Reload the article to see it now.")
-
-
-def _wording_after_reshape(claim: Claim, text: str, start: int, end: int) -> str:
-    """Keep a reviewer's wording; replace our own suggestion with one for the new span."""
-    old_suggestion = suggest_wording(text[claim.start_offset:claim.end_offset])
-    if claim.claim_reviewed and claim.claim_reviewed != old_suggestion:
-        return claim.claim_reviewed
-    return suggest_wording(text[start:end])
-
-
-def split_claim(
-    session, claim: Claim, *, actor: User, at_offset: int | None = None,
-    spans: Sequence[tuple[int, int]] | None = None, seen_version: int | None = None,
-) -> list[Claim]:
-    """Split ``claim`` at ``at_offset``, or into ``spans``, all inside its own span.
-
-    The first piece stays this claim (its id, state and history); the others
-    become new claims in state ``detected`` with origin ``split``. Every piece
-    is trimmed and must hold some text. Returns the pieces in text order.
+    ``detect=False`` leaves detection to a job (a text over the request's budget);
+    ``detected`` is a detection the caller ran before the write transaction.
     """
-    if (at_offset is None) == (spans is None):
-        raise ValueError("give either at_offset or spans")
-    _check_reshapable(session, claim, actor)
-    article = claim.article
-    text = article.text
-    low, high = claim.start_offset, claim.end_offset
-    if at_offset is not None:
-        if not low < at_offset < high:
-            raise ClaimSpanError(
-                f"Split inside the claim: at an offset from {low + 1} to {high - 1}.")
-        spans = [(low, at_offset), (at_offset, high)]
-    pieces = []
-    for start, end in sorted(spans):
-        if not low <= start < end <= high:
-            raise ClaimSpanError(
-                f"Every piece must lie inside the claim ({low} to {high}); got {start} to {end}.")
-        pieces.append(validate_span(text, start, end))
-    if len(pieces) < 2:
-        raise ClaimSpanError("Splitting needs at least two pieces.")
-    for before, after in pairwise(pieces):
-        if after[0] < before[1]:
-            raise ClaimSpanError("The pieces of a split must not overlap.")
-    first_start, first_end = pieces[0]
-    old_span = {"start": low, "end": high}
-    wording = _wording_after_reshape(claim, text, first_start, first_end)
-    _reshape(session, claim, {**_claim_values(text, first_start, first_end),
-                              "claim_reviewed": wording}, seen_version)
-    new_claims = [
-        Claim(article_id=article.id, origin="split", touched_by_reviewer=True,
-              state=ClaimState.DETECTED.value, created_by_id=actor.id,
-              assignee_id=claim.assignee_id, priority=claim.priority,
-              claim_reviewed=suggest_wording(text[start:end]),
-              **_claim_values(text, start, end))
-        for start, end in pieces[1:]
-    ]
-    session.add_all(new_claims)
-    session.flush()
-    record_audit(session, actor=actor, action="claim.split", target=claim, before=old_span,
-                 after={"start": first_start, "end": first_end,
-                        "new_claims": [c.id for c in new_claims]})
-    _audit_created(session, new_claims, actor, "claim.created_by_split")
-    session.flush()
-    return [claim, *new_claims]
-
-
-def merge_claims(
-    session, claims: Sequence[Claim], *, actor: User,
-    seen_versions: dict[int, int] | None = None,
-) -> Claim:
-    """Merge ``claims`` (two or more, of one article) into the first of them in the text.
-
-    That claim grows to cover from the first start to the last end; the
-    others become duplicates of it through the workflow (so their history
-    says where they went). Returns the merged claim.
-    """
-    unique = {claim.id: claim for claim in claims}
-    if len(unique) < 2:
-        raise ClaimSpanError("Choose at least two claims to merge.")
-    ordered = sorted(unique.values(), key=lambda c: (c.start_offset, c.end_offset, c.id))
-    if len({claim.article_id for claim in ordered}) != 1:
-        raise ClaimSpanError("Only claims of the same article can be merged.")
-    for claim in ordered:
-        _check_reshapable(session, claim, actor)
-    seen_versions = seen_versions or {}
-    for claim in ordered:
-        if claim.id in seen_versions and seen_versions[claim.id] != claim.version:
-            raise StaleVersion(
-                f"Someone else changed claim #{claim.id} while you were looking at it. "
-                "Reload the article to see it now.", rule="version")
-    survivor, others = ordered[0], ordered[1:]
-    text = survivor.article.text
-    start = survivor.start_offset
-    end = max(claim.end_offset for claim in ordered)
-    old_span = {"start": survivor.start_offset, "end": survivor.end_offset}
-    wording = _wording_after_reshape(survivor, text, start, end)
-    _reshape(session, survivor, {**_claim_values(text, start, end), "origin": "merge",
-                                 "claim_reviewed": wording},
-             seen_versions.get(survivor.id))
-    for other in others:
-        apply_transition(
-            session, other, "mark_duplicate", actor=actor,
-            seen_version=seen_versions.get(other.id),
-            values={"duplicate_of_id": survivor.id,
-                    "comment": f"Merged into claim #{survivor.id}."},
-        )
-    record_audit(session, actor=actor, action="claim.merged", target=survivor, before=old_span,
-                 after={"start": start, "end": end, "merged": [c.id for c in others]})
-    session.flush()
-    return survivor
+    article = intake_ops.import_draft(session, draft, actor=actor, fields=fields)
+    if detect:
+        create_detected_claims(session, article, actor=actor, result=detected)
+        session.flush()
+    return article

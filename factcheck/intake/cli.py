@@ -1,7 +1,8 @@
 """``factcheck articles ...``: article intake from the command line.
 
-Only ``inspect`` lives here for now: it prints what an import would read
-(metadata, text, warnings) and stores nothing. This is the one layer that
+``inspect`` prints what an import would read (metadata, text, warnings) and
+stores nothing. ``import`` detects claims too, so it lives in
+:mod:`factcheck.claims.import_cli`, which adds it to this group. This is the one layer that
 reads settings without an application, through ``config.read_settings`` (the
 instance config file, then the environment, as the app does), and turns them
 into the fetcher's arguments with ``intake.reading.settings.fetch_settings``,
@@ -19,7 +20,6 @@ import click
 
 from factcheck.config import read_settings
 from factcheck.intake import MAX_FILE_BYTES
-from factcheck.intake.import_cli import import_command
 from factcheck.intake.reading import IntakeError
 from factcheck.intake.reading.settings import fetch_settings, parse_limits
 from factcheck.text_rules import is_http_url
@@ -128,6 +128,3 @@ def inspect_command(path_or_url: str, as_json: bool) -> None:
     else:
         _print_human(result, fetched)
 
-
-# ``articles import`` lives in its own module (it needs the app and the database).
-articles_cli.add_command(import_command)

@@ -1,4 +1,4 @@
-"""Forms of the article pages: the three ways in, the review step, metadata edits, claim spans.
+"""Forms of the article pages: the three ways in, the review step, metadata edits.
 
 Forms validate; they never write. What needs the database (duplicates) or
 the intake modules (reading the input) is checked by the operations, and the
@@ -8,19 +8,16 @@ view puts their message on the right field.
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from factcheck.csrf import DeskForm
 from factcheck.form_rules import HttpUrl, SeenVersionForm
-from factcheck.ids import WholeNumberField, parse_id
 from factcheck.intake.operations import ArticleFields
 from factcheck.intake.reading.dates import normalize_date
 
@@ -142,43 +139,3 @@ class MetadataForm(DeskForm):
 
 class EditMetadataForm(MetadataForm, SeenVersionForm):
     """A later correction: carries the version the user saw."""
-
-
-class SpanForm(DeskForm):
-    """Make a claim of the text between two offsets (the page's JS fills them from a selection)."""
-
-    start = WholeNumberField("Start offset", validators=[
-        InputRequired(message="Give the start offset."), NumberRange(min=0)])
-    end = WholeNumberField("End offset", validators=[
-        InputRequired(message="Give the end offset."), NumberRange(min=1)])
-
-
-class SplitForm(SeenVersionForm):
-    """Split a claim where its second part begins."""
-
-    at = WholeNumberField("Split at offset", validators=[Optional(), NumberRange(min=1)])
-    before_words = StringField("…or before the words", filters=[_strip],
-                               validators=[Optional(), Length(max=300)])
-
-    def validate(self, extra_validators=None) -> bool:
-        """One of the two is needed."""
-        valid = super().validate(extra_validators)
-        if valid and self.at.data is None and not self.before_words.data:
-            self.before_words.errors.append("Give the words where the second part begins.")
-            return False
-        return valid
-
-
-class MergeForm(DeskForm):
-    """Merge the claims ticked in the side list; ``seen`` carries "id:version" pairs."""
-
-    seen = HiddenField()
-
-    def seen_versions(self) -> dict[int, int]:
-        """The versions the user saw, by claim id (malformed pairs are ignored)."""
-        versions = {}
-        for pair in (self.seen.data or "").split():
-            claim_id, _, version = (parse_id(part) for part in pair.partition(":"))
-            if claim_id is not None and version is not None:
-                versions[claim_id] = version
-        return versions

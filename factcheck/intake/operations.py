@@ -208,12 +208,11 @@ def _stored_url(value: str | None) -> str | None:
 
 
 def import_article(session, values: Mapping[str, Any], *, actor: User | None,
-                   fields: ArticleFields | None = None, detect: bool = True,
-                   detected=None) -> Article:
-    """Save an article from ``values`` (see :func:`inspection_values`) and detect its claims.
+                   fields: ArticleFields | None = None) -> Article:
+    """Save an article from ``values`` (see :func:`inspection_values`), without claims.
 
-    ``detected``: the detection result, when the caller ran it before the
-    write transaction opened (so the write lock is held only for the write).
+    Detecting its claims is the claims package's part, in the same transaction:
+    ``claims.operations.import_with_claims`` does both.
 
     ``fields`` are the reviewer's corrections of the metadata read (None:
     keep what was read). Raises :class:`DuplicateArticleError` when the same
@@ -261,30 +260,20 @@ def import_article(session, values: Mapping[str, Any], *, actor: User | None,
                "corrected": {name: [corrected[name], getattr(fields, name)]
                              for name in corrected}},
     )
-    if detect:
-        from factcheck.claims.operations import create_detected_claims
-
-        create_detected_claims(session, article, actor=actor, result=detected)
     session.flush()
     return article
 
 
 def import_draft(session, draft: ImportDraft, *, actor: User,
-                 fields: ArticleFields | None = None, detect: bool = True,
-                 detected=None) -> Article:
-    """Save the reviewed ``draft`` as an article (with its claims) and delete the draft.
-
-    ``detect=False`` leaves detection to a job (a text over the request's budget);
-    ``detected`` is a detection the caller ran before the write transaction.
-    """
+                 fields: ArticleFields | None = None) -> Article:
+    """Save the reviewed ``draft`` as an article (without claims) and delete the draft."""
     values = {
         "source": draft.source, "source_url": draft.source_url, "original": draft.original,
         "original_type": draft.original_type, "original_encoding": draft.original_encoding,
         "sha256": draft.sha256, "text": draft.text, "metadata_": draft.metadata_,
         "warnings": draft.warnings, "captured_at": draft.created_at,
     }
-    article = import_article(session, values, actor=actor, fields=fields, detect=detect,
-                             detected=detected)
+    article = import_article(session, values, actor=actor, fields=fields)
     session.delete(draft)
     session.flush()
     return article

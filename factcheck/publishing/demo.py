@@ -124,7 +124,7 @@ def load_demo_fact_checks() -> Iterator[str]:
 
 def _claim_for(session, article: Article, demo: DemoFactCheck, reviewer: User) -> Claim | None:
     """The claim covering ``demo.anchor``: the detected one, else one made from the span."""
-    from factcheck.claims.operations import make_claim_from_span
+    from factcheck.claims.reshaping import make_claim_from_span
 
     start = article.text.find(demo.anchor)
     if start < 0:

@@ -26,7 +26,6 @@ from factcheck.claimreview.validator_rules import (
 from factcheck.claims.models import NotCheckableReason
 from factcheck.csrf import DeskForm
 from factcheck.form_rules import HttpUrl, SeenVersionForm
-from factcheck.ids import WholeNumberField, parse_id
 from factcheck.review.models import Stance
 from factcheck.text_rules import url_problem
 
@@ -191,22 +190,3 @@ class SendBackForm(SeenVersionForm):
     comment = TextAreaField("What needs to change", filters=[_strip],
                             validators=[DataRequired(message="Say what needs to change."),
                                         Length(max=2000)])
-
-
-class SplitForm(SeenVersionForm):
-    """Split the claim at a character offset of its article (a word boundary inside it)."""
-
-    at_offset = WholeNumberField("Split before", validators=[DataRequired()])
-
-
-class MergeForm(SeenVersionForm):
-    """Merge another claim of the same article into this one: ``other`` is "id:version"."""
-
-    other = StringField("Merge with", validators=[DataRequired(), Length(max=40)])
-
-    def validate_other(self, field):
-        """Two whole numbers: the other claim's id and the version the user saw."""
-        parts = [parse_id(part) for part in field.data.split(":")]
-        if len(parts) != 2 or None in parts:
-            raise ValidationError("Choose the claim to merge with.")
-        field.data = tuple(parts)

@@ -159,14 +159,16 @@ def split_points(claim: Claim) -> list[tuple[int, str]]:
     return points
 
 
-def merge_candidates(session, claim: Claim) -> list[tuple[str, str]]:
-    """Other claims of the article that could merge with this one, as ("id:version", label)."""
-    others = session.scalars(
+def merge_candidates(session, claim: Claim) -> list[Claim]:
+    """Other claims of the article that could merge with this one, in text order.
+
+    The merge form sends the chosen one's id with this claim's, and the version
+    the user saw of each ("id:version" pairs), as the article page's does.
+    """
+    return list(session.scalars(
         select(Claim).where(Claim.article_id == claim.article_id, Claim.id != claim.id,
                             Claim.state.in_([s.value for s in RESHAPABLE]))
-        .order_by(Claim.start_offset).limit(200))
-    return [(f"{other.id}:{other.version}", f"#{other.id} {other.sentence[:80]}")
-            for other in others]
+        .order_by(Claim.start_offset).limit(200)))
 
 
 def already_checked_context(session, claim: Claim, allowed, *,

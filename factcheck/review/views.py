@@ -12,17 +12,17 @@
 | POST /claims/<id>/verdict                         | review.edit_verdict    | may work on it  |
 | POST /claims/<id>/verdict/preview                 | review.preview_verdict | signed in       |
 | POST /claims/<id>/move/<name>                     | review.move            | may work on it  |
-| POST /claims/<id>/split                           | review.split           | may work on it  |
-| POST /claims/<id>/merge                           | review.merge           | may work on it  |
 | GET  /claims/<id>/approval                        | review.approval        | signed in       |
 | POST /claims/<id>/approve                         | review.approve         | editor, not own |
 | POST /claims/<id>/send-back                       | review.send_back       | editor          |
 
 "May work on it": editors and admins on any claim, a reviewer on claims
 assigned to them or to nobody (``workflow.claim_problem``, asked inside every
-operation). Refusals raise
-workflow errors, which render as 403/409 pages naming the rule. A save over a
-newer version answers 409 with the user's text beside the current one.
+operation). Refusals raise workflow errors, which render as 403/409 pages
+naming the rule. A save over a newer version answers 409 with the user's text
+beside the current one. The page's split and merge forms post to the desk's
+one route for each, ``articles.split_claim`` and ``articles.merge_claims``
+(:mod:`factcheck.claims.article_views`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from factcheck.claims import operations as claim_ops
 from factcheck.claims.models import Claim
 from factcheck.claims.workflow import TRANSITIONS, transition_problem
 from factcheck.error_pages import RULE_HEADER
@@ -50,13 +49,11 @@ from factcheck.review.forms import (
     ApproveForm,
     ClaimantForm,
     EditSourceForm,
-    MergeForm,
     MoveForm,
     NotesForm,
     RemoveForm,
     SendBackForm,
     SourceForm,
-    SplitForm,
     VerdictForm,
     WordingForm,
 )
@@ -336,48 +333,6 @@ def move(claim_id: int, name: str):
     flash(f"{TRANSITIONS[name].label}: done. The claim is now "
           f"{claim.state_enum.label.lower()}.", "success")
     return _back(claim, "steps")
-
-
-@review_bp.post("/claims/<int:claim_id>/split")
-def split(claim_id: int):
-    """Split the claim in two at a word boundary (claims in triage only)."""
-    claim = _load(claim_id)
-    problem = claim_ops.reshape_problem(db.session, claim, current_user)
-    if problem is not None:
-        raise problem  # before the form: "you may not" rather than "choose where"
-    form = SplitForm()
-    if not form.validate():
-        abort(400, description="Choose where to split the claim.")
-    try:
-        pieces = claim_ops.split_claim(db.session, claim, actor=current_user,
-                                       at_offset=form.at_offset.data,
-                                       seen_version=form.version.data)
-    except claim_ops.ClaimSpanError as error:
-        abort(400, description=error.message)
-    db.session.commit()
-    flash(f"Split into {len(pieces)} claims: this one and "
-          + ", ".join(f"#{piece.id}" for piece in pieces[1:]) + ".", "success")
-    return _back(claim, "reshape")
-
-
-@review_bp.post("/claims/<int:claim_id>/merge")
-def merge(claim_id: int):
-    """Merge another claim of the same article with this one (claims in triage only)."""
-    claim = _load(claim_id)
-    form = MergeForm()
-    if not form.validate():
-        abort(400, description="Choose the claim to merge with.")
-    other_id, other_version = form.other.data
-    other = _load(other_id)
-    try:
-        merged = claim_ops.merge_claims(
-            db.session, [claim, other], actor=current_user,
-            seen_versions={claim.id: form.version.data, other.id: other_version})
-    except claim_ops.ClaimSpanError as error:
-        abort(400, description=error.message)
-    db.session.commit()
-    flash(f"Merged claims #{claim.id} and #{other.id} into #{merged.id}.", "success")
-    return redirect(url_for(".claim", claim_id=merged.id, _anchor="reshape"))
 
 
 def _render_approval(claim: Claim, *, status: int = 200, **forms):

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from factcheck.claims.models import Claim
-from factcheck.claims.operations import make_claim_from_span
+from factcheck.claims.reshaping import make_claim_from_span
 from factcheck.claims.workflow import apply_transition
 from factcheck.extensions import db
 from factcheck.intake.models import Article

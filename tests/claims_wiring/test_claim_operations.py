@@ -10,8 +10,10 @@ from sqlalchemy import func, select, update
 
 from factcheck.audit.models import AuditRecord
 from factcheck.claims import operations as ops
+from factcheck.claims import reshaping
 from factcheck.claims.detection import MODEL_VERSION, detect_claims
 from factcheck.claims.models import Claim
+from factcheck.claims.spans import ClaimSpanError
 from factcheck.claims.workflow import apply_transition
 from factcheck.errors import IllegalTransition, StaleVersion
 from factcheck.extensions import db
@@ -24,7 +26,8 @@ SEED = (Path(__file__).resolve().parents[2] / "factcheck" / "demo_data"
 
 def make_article(text: str = SEED, actor=None, *, detect: bool = True):
     values = inspection_values(inspect_text(text), source="text")
-    article = import_article(db.session, values, actor=actor, detect=detect)
+    save = ops.import_with_claims if detect else import_article
+    article = save(db.session, values, actor=actor)
     db.session.commit()
     return article
 
@@ -119,7 +122,7 @@ def test_redetect_leaves_text_covered_by_a_reviewers_claim_alone(app, users):
     first = claims_of(article)[0]
     db.session.delete(db.session.get(Claim, first.id))
     db.session.commit()
-    manual = ops.make_claim_from_span(db.session, article, first.start_offset,
+    manual = reshaping.make_claim_from_span(db.session, article, first.start_offset,
                                       first.start_offset + 10, actor=users["reviewer"])
     db.session.commit()
     report = ops.redetect_article_claims(db.session, article, actor=None)
@@ -131,15 +134,15 @@ def test_redetect_leaves_text_covered_by_a_reviewers_claim_alone(app, users):
 @pytest.mark.parametrize(("start", "end"), [(-1, 5), (5, 5), (7, 3), (0, 10**6)])
 def test_spans_outside_the_text_are_refused(app, users, start, end):
     article = make_article("Prices rose 5% in 2023, the bureau said.")
-    with pytest.raises(ops.ClaimSpanError):
-        ops.make_claim_from_span(db.session, article, start, end, actor=users["reviewer"])
+    with pytest.raises(ClaimSpanError):
+        reshaping.make_claim_from_span(db.session, article, start, end, actor=users["reviewer"])
 
 
 def test_a_span_is_trimmed_and_blank_spans_are_refused(app, users):
     text = "Prices rose 5% in 2023.   The bureau said so."
     article = make_article(text, detect=False)
     gap = text.index("   The")
-    claim = ops.make_claim_from_span(db.session, article, gap, text.index(" said"),
+    claim = reshaping.make_claim_from_span(db.session, article, gap, text.index(" said"),
                                      actor=users["reviewer"])
     assert text[claim.start_offset:claim.end_offset] == "The bureau"
     assert claim.origin == "manual"
@@ -148,10 +151,10 @@ def test_a_span_is_trimmed_and_blank_spans_are_refused(app, users):
     assert claim.model_version == MODEL_VERSION
     assert 0 <= claim.score <= 1
     assert claim.sentence == "The bureau said so."
-    with pytest.raises(ops.ClaimSpanError, match="blank"):
-        ops.make_claim_from_span(db.session, article, gap, gap + 3, actor=users["reviewer"])
-    with pytest.raises(ops.ClaimSpanError, match="already covers"):
-        ops.make_claim_from_span(db.session, article, gap + 1, text.index("said"),
+    with pytest.raises(ClaimSpanError, match="blank"):
+        reshaping.make_claim_from_span(db.session, article, gap, gap + 3, actor=users["reviewer"])
+    with pytest.raises(ClaimSpanError, match="already covers"):
+        reshaping.make_claim_from_span(db.session, article, gap + 1, text.index("said"),
                                  actor=users["reviewer"])
     db.session.commit()
     assert audit_actions("claim.created_from_span") == 1
@@ -160,11 +163,11 @@ def test_a_span_is_trimmed_and_blank_spans_are_refused(app, users):
 def test_split_at_an_offset_keeps_the_first_piece_and_adds_the_rest(app, users):
     article = make_article("The plant employs 500 people and it opened in 1999 in Leeds.",
                            detect=False)
-    claim = ops.make_claim_from_span(db.session, article, 0, len(article.text),
+    claim = reshaping.make_claim_from_span(db.session, article, 0, len(article.text),
                                      actor=users["reviewer"])
     db.session.commit()
     at = article.text.index("and it")
-    pieces = ops.split_claim(db.session, claim, actor=users["reviewer2"], at_offset=at,
+    pieces = reshaping.split_claim(db.session, claim, actor=users["reviewer2"], at_offset=at,
                              seen_version=claim.version)
     db.session.commit()
     assert next(p.id for p in pieces) == claim.id
@@ -179,29 +182,29 @@ def test_split_at_an_offset_keeps_the_first_piece_and_adds_the_rest(app, users):
 def test_split_offsets_must_stay_inside_the_claim(app, users):
     article = make_article("The plant employs 500 people and it opened in 1999 in Leeds.",
                            detect=False)
-    claim = ops.make_claim_from_span(db.session, article, 4, 30, actor=users["reviewer"])
+    claim = reshaping.make_claim_from_span(db.session, article, 4, 30, actor=users["reviewer"])
     db.session.commit()
     for at in (claim.start_offset, claim.end_offset, 0, len(article.text)):
-        with pytest.raises(ops.ClaimSpanError):
-            ops.split_claim(db.session, claim, actor=users["reviewer"], at_offset=at)
-    with pytest.raises(ops.ClaimSpanError):
-        ops.split_claim(db.session, claim, actor=users["reviewer"],
+        with pytest.raises(ClaimSpanError):
+            reshaping.split_claim(db.session, claim, actor=users["reviewer"], at_offset=at)
+    with pytest.raises(ClaimSpanError):
+        reshaping.split_claim(db.session, claim, actor=users["reviewer"],
                         spans=[(0, 10), (10, 20)])
-    with pytest.raises(ops.ClaimSpanError, match="overlap"):
-        ops.split_claim(db.session, claim, actor=users["reviewer"],
+    with pytest.raises(ClaimSpanError, match="overlap"):
+        reshaping.split_claim(db.session, claim, actor=users["reviewer"],
                         spans=[(4, 15), (12, 30)])
-    with pytest.raises(ops.ClaimSpanError, match="blank"):
-        ops.split_claim(db.session, claim, actor=users["reviewer"],
+    with pytest.raises(ClaimSpanError, match="blank"):
+        reshaping.split_claim(db.session, claim, actor=users["reviewer"],
                         spans=[(4, 9), (9, 10)])  # "plant" then a lone space
 
 
 def test_split_refuses_a_stale_version_and_claims_past_triage(app, users):
     article = make_article("The plant employs 500 people and it opened in 1999 in Leeds.",
                            detect=False)
-    claim = ops.make_claim_from_span(db.session, article, 0, 40, actor=users["reviewer"])
+    claim = reshaping.make_claim_from_span(db.session, article, 0, 40, actor=users["reviewer"])
     db.session.commit()
     with pytest.raises(StaleVersion):
-        ops.split_claim(db.session, claim, actor=users["reviewer"], at_offset=10,
+        reshaping.split_claim(db.session, claim, actor=users["reviewer"], at_offset=10,
                         seen_version=claim.version + 5)
     db.session.rollback()
     for name in ("mark_checkable", "start_research"):
@@ -209,14 +212,14 @@ def test_split_refuses_a_stale_version_and_claims_past_triage(app, users):
                          actor=users["reviewer"])
     db.session.commit()
     with pytest.raises(IllegalTransition):
-        ops.split_claim(db.session, db.session.get(Claim, claim.id), actor=users["reviewer"],
+        reshaping.split_claim(db.session, db.session.get(Claim, claim.id), actor=users["reviewer"],
                         at_offset=10)
 
 
 def test_merge_grows_the_first_claim_and_marks_the_others_duplicates(app, users):
     article = make_article()
     first, second, third = claims_of(article)[:3]
-    merged = ops.merge_claims(db.session, [third, first, second], actor=users["reviewer"],
+    merged = reshaping.merge_claims(db.session, [third, first, second], actor=users["reviewer"],
                               seen_versions={first.id: first.version})
     db.session.commit()
     assert merged.id == first.id
@@ -238,13 +241,13 @@ def test_merge_needs_two_claims_of_one_article(app, users):
     two = make_article("Exports rose 12% in 2022, the ministry said.")
     a = claims_of(one)[0]
     b = claims_of(two)[0]
-    with pytest.raises(ops.ClaimSpanError, match="at least two"):
-        ops.merge_claims(db.session, [a, a], actor=users["reviewer"])
-    with pytest.raises(ops.ClaimSpanError, match="same article"):
-        ops.merge_claims(db.session, [a, b], actor=users["reviewer"])
+    with pytest.raises(ClaimSpanError, match="at least two"):
+        reshaping.merge_claims(db.session, [a, a], actor=users["reviewer"])
+    with pytest.raises(ClaimSpanError, match="same article"):
+        reshaping.merge_claims(db.session, [a, b], actor=users["reviewer"])
     first, second = claims_of(one)[:2]
     with pytest.raises(StaleVersion):
-        ops.merge_claims(db.session, [first, second], actor=users["reviewer"],
+        reshaping.merge_claims(db.session, [first, second], actor=users["reviewer"],
                          seen_versions={second.id: second.version + 1})
 
 

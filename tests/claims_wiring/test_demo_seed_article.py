@@ -6,9 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from factcheck.accounts.demo import ensure_demo_users
+from factcheck.claims.demo_content import load_seed_article
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
-from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE, load_seed_article
+from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE
 from factcheck.intake.models import Article
 
 

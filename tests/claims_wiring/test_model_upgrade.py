@@ -8,9 +8,13 @@ from sqlalchemy import select
 
 from factcheck.claims.detection import scoring
 from factcheck.claims.models import Claim
-from factcheck.claims.operations import articles_with_changed_model, redetect_article_claims
+from factcheck.claims.operations import (
+    articles_with_changed_model,
+    import_with_claims,
+    redetect_article_claims,
+)
 from factcheck.extensions import db
-from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.operations import inspection_values
 from factcheck.intake.reading.inspect import inspect_text
 from tests.claims.tiny_encoder import build_tiny_encoder
 
@@ -19,7 +23,7 @@ LONG = " ".join(f"Imports fell {n}% in 20{n:02d}, the office said." for n in ran
 
 
 def _article(text: str):
-    article = import_article(db.session, inspection_values(inspect_text(text), source="text"),
+    article = import_with_claims(db.session, inspection_values(inspect_text(text), source="text"),
                              actor=None)
     db.session.commit()
     return article

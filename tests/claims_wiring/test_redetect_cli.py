@@ -7,13 +7,14 @@ import json
 from sqlalchemy import select, update
 
 from factcheck.claims.models import Claim
+from factcheck.claims.operations import import_with_claims
 from factcheck.extensions import db
-from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.operations import inspection_values
 from factcheck.intake.reading.inspect import inspect_text
 
 
 def _article(text: str):
-    article = import_article(db.session, inspection_values(inspect_text(text), source="text"),
+    article = import_with_claims(db.session, inspection_values(inspect_text(text), source="text"),
                              actor=None)
     db.session.commit()
     return article

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from factcheck import PACKAGE_DIR
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim
+from factcheck.claims.operations import import_with_claims
 from factcheck.extensions import db
 from factcheck.factchecks.matching import matches_for
 from factcheck.factchecks.models import ClaimMatch, KnownFactCheck
@@ -25,7 +26,7 @@ SHI = "Shi Jinping officially received the Taliban ambassador"
 
 def _import(text: str, title: str, url: str):
     inspection = inspect_text(text, title=title, url=url)
-    article = intake_ops.import_article(
+    article = import_with_claims(
         db.session, intake_ops.inspection_values(inspection, source="text", source_url=url),
         actor=None)
     db.session.commit()

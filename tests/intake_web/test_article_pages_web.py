@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim
+from factcheck.claims.operations import import_with_claims
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.intake.operations import import_article, inspection_values
@@ -24,7 +25,8 @@ def add_article(text: str, headline: str = "", url: str | None = None, *, detect
                 actor=None) -> Article:
     values = inspection_values(inspect_text(text, title=headline or None, url=url),
                                source="text")
-    article = import_article(db.session, values, actor=actor, detect=detect)
+    save = import_with_claims if detect else import_article
+    article = save(db.session, values, actor=actor)
     db.session.commit()
     return article
 

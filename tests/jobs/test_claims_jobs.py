@@ -10,10 +10,11 @@ from sqlalchemy import func, select, update
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.detection import MODEL_VERSION
 from factcheck.claims.models import Claim
+from factcheck.claims.operations import import_with_claims
 from factcheck.claims.workflow import apply_transition
 from factcheck.extensions import db
 from factcheck.intake.models import Article
-from factcheck.intake.operations import import_article, inspection_values
+from factcheck.intake.operations import inspection_values
 from factcheck.intake.reading.inspect import inspect_text
 from factcheck.jobs import enqueue
 from factcheck.jobs.models import Job
@@ -62,7 +63,7 @@ def test_a_short_text_is_still_detected_in_the_request(app, client, auth, users)
 
 def _old_model_article(users) -> tuple[int, int, int]:
     values = inspection_values(inspect_text(SEED), source="text")
-    article = import_article(db.session, values, actor=None)
+    article = import_with_claims(db.session, values, actor=None)
     db.session.commit()
     claims = _claims(article.id)
     db.session.execute(update(Claim).where(Claim.article_id == article.id)
@@ -83,7 +84,7 @@ def test_redetect_model_changed_runs_a_job_per_article_and_keeps_reviewers_work(
     article_id, touched_id, triaged_id = _old_model_article(users)
     values = inspection_values(inspect_text("Unemployment fell to 3.1% in 2023, the minister "
                                             "said."), source="text")
-    current = import_article(db.session, values, actor=None)  # already on the current model
+    current = import_with_claims(db.session, values, actor=None)  # already on the current model
     db.session.commit()
     current_id = current.id
     count = len(_claims(article_id))

@@ -2,6 +2,8 @@
 
 Kept apart from the views so the page can be rendered again, with the
 user's input and errors, by every form on it (make a claim, split, merge).
+The page is the claims package's, not intake's: intake stores the article,
+and knows nothing of the claims made from it.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from factcheck.audit.models import AuditRecord
+from factcheck.claims.forms import MergeForm, SpanForm, SplitForm
 from factcheck.claims.highlight import Segment, paragraphs, segment_text
 from factcheck.claims.models import Claim
 from factcheck.claims.workflow import may
 from factcheck.extensions import db
 from factcheck.ids import parse_id
-from factcheck.intake.forms import MergeForm, SpanForm, SplitForm
 from factcheck.intake.models import Article
 from factcheck.intake.operations import ArticleFields
 

@@ -10,6 +10,10 @@ why; the exit code is 1 when anything failed.
 Fetching follows the app's settings (``FACTCHECK_FETCH_ALLOW_PRIVATE``,
 ``FACTCHECK_FETCH_ALLOWED_PORTS``) and, like ``articles inspect``, allows a
 loopback URL's own port when private fetching is on.
+
+The ``articles`` group is intake's (:mod:`factcheck.intake.cli`); importing
+detects claims, so this command lives in claims and joins the group here. The
+app takes the group from this module, so the command is always in it.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from factcheck.intake import MAX_FILE_BYTES
+from factcheck.intake.cli import articles_cli
 from factcheck.intake.reading import IntakeError
 from factcheck.text_rules import is_http_url as _is_url
+
+__all__ = ["articles_cli", "import_command"]
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -72,6 +79,7 @@ def _read_file(item: str):
 def import_one(item: str, actor) -> tuple[str, dict[str, Any]]:
     """Import one file or URL and commit; returns ("imported"|"duplicate"|"failed", details)."""
     from factcheck.claims.models import Claim
+    from factcheck.claims.operations import import_with_claims
     from factcheck.extensions import db
     from factcheck.intake import operations as ops
 
@@ -82,7 +90,7 @@ def import_one(item: str, actor) -> tuple[str, dict[str, Any]]:
             source, source_url = "url", item
         else:
             (inspection, source), source_url = _read_file(item), None
-        article = ops.import_article(
+        article = import_with_claims(
             db.session, ops.inspection_values(inspection, source=source, source_url=source_url),
             actor=actor)
         claims = db.session.query(Claim).filter(Claim.article_id == article.id).count()
@@ -149,3 +157,6 @@ def import_command(sources: tuple[str, ...], user_email: str | None, as_json: bo
         _print_summary(report)
     if report["failed"]:
         click.get_current_context().exit(1)
+
+
+articles_cli.add_command(import_command)
