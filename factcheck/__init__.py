@@ -44,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
+    from factcheck.factchecks import matching
+
+    matching.init_app(app)  # new claims are matched at detection (claims/signals.py)
 
     from factcheck import busy, compression, error_pages, security, static_files, templating
 

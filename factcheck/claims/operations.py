@@ -24,6 +24,7 @@ from sqlalchemy import select
 from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.claims.models import Claim, ClaimState
+from factcheck.claims.signals import claims_detected
 from factcheck.claims.spans import audit_created, bounded_score, spans_overlap, suggest_wording
 from factcheck.database import versioned_update
 from factcheck.errors import StaleVersion
@@ -156,13 +157,8 @@ def create_detected_claims(session, article: Article, *, actor: User | None,
                "warnings": list(result.warnings), "left_out": left_out},
     )
     session.flush()
-    # Checked before? Each new claim against our claims and the known fact-checks.
-    from factcheck.factchecks import matching
-
-    prepared = matching.prepare_texts([matching.claim_text(c) for c in claims]
-                                      + [matching.article_text(article)])
-    matching.index_articles(session, [article], prepared)
-    matching.match_claims(session, claims, actor=actor, prepared=prepared)
+    # Checked before? The matching (above claims) answers in this transaction.
+    claims_detected.send(article, session=session, claims=claims, actor=actor)
     return claims
 
 

@@ -3,13 +3,19 @@
 The retrieval itself (encoder, full text fused with vectors, the calibrated
 "same claim" threshold) is ``factcheck.matching.store``; this module decides
 what is indexed (our claims as ``claim``, known fact-checks as ``factcheck``),
-when claims are matched (at detection), what is stored (``ClaimMatch`` rows
+when claims are matched (at detection: claims announce new claims with a
+signal, :func:`init_app` connects to it), what is stored (``ClaimMatch`` rows
 above the threshold, with an audit record ``claim.matches_found`` that the
 notifications read), and how a match is described on a badge or a panel.
 
 Vectors are computed before rows are written: :func:`prepare_texts` embeds
 with no transaction of its own, and the writes then only store them
 (:class:`PreparedVectors` stands in for the encoder in the store's calls).
+
+Our own verdicts are read from what this package stores: each fact-check we
+publish is a ``KnownFactCheck`` (origin "ours", with its claim), written by the
+publishing operations; nothing here imports review or publishing, which sit
+above factchecks.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import numpy as np
 from sqlalchemy import delete, select
 
 from factcheck.audit.operations import record_audit
+from factcheck.claims.signals import claims_detected
 from factcheck.factchecks.models import ClaimMatch, KnownFactCheck
 
 CLAIM = "claim"
@@ -115,6 +122,18 @@ def index_claims(session, claims: Sequence, prepared=None) -> int:
 
 
 # --- matching at detection -----------------------------------------------------------
+
+
+def init_app(app) -> None:
+    """Match each new claim at detection: claims cannot call us, so it signals."""
+    claims_detected.connect(match_detected)  # connecting again (another app) changes nothing
+
+
+def match_detected(article, *, session, claims: Sequence, actor=None) -> None:
+    """Index a newly imported article and match its new claims (``claims_detected``); flushes."""
+    prepared = prepare_texts([claim_text(c) for c in claims] + [article_text(article)])
+    index_articles(session, [article], prepared)
+    match_claims(session, claims, actor=actor, prepared=prepared)
 
 
 def match_claims(session, claims: Sequence, *, actor=None, prepared=None) -> list[ClaimMatch]:
@@ -308,7 +327,6 @@ class MatchView:
 def matches_for(session, claim_ids: Sequence[int]) -> dict[int, list[MatchView]]:
     """The stored matches of each claim, best first, in a fixed number of queries."""
     from factcheck.claims.models import Claim
-    from factcheck.publishing.models import Publication
 
     if not claim_ids:
         return {}
@@ -318,19 +336,17 @@ def matches_for(session, claim_ids: Sequence[int]) -> dict[int, list[MatchView]]
     known_ids = {r.known_fact_check_id for r in rows if r.known_fact_check_id}
     known = {k.id: k for k in session.scalars(
         select(KnownFactCheck).where(KnownFactCheck.id.in_(known_ids)))} if known_ids else {}
-    publication_ids = {k.publication_id for k in known.values() if k.publication_id}
-    publications = {p.id: p for p in session.scalars(
-        select(Publication).where(Publication.id.in_(publication_ids)))} if publication_ids \
-        else {}
-    claim_ids_wanted |= {p.claim_id for p in publications.values()}
+    claim_ids_wanted |= {k.claim_id for k in known.values() if _answers_our_claim(k)}
     claims = {c.id: c for c in session.scalars(
         select(Claim).where(Claim.id.in_(claim_ids_wanted)))} if claim_ids_wanted else {}
-    published = {p.claim_id: p for p in session.scalars(
-        select(Publication).where(Publication.claim_id.in_(list(claims))))} if claims else {}
+    # Our published fact-check of each matched claim, if it has one (ours are all known).
+    published = {k.claim_id: k for k in session.scalars(select(KnownFactCheck).where(
+        KnownFactCheck.claim_id.in_(list(claims)), KnownFactCheck.publication_id.is_not(None),
+        KnownFactCheck.origin == "ours"))} if claims else {}
     out: dict[int, list[MatchView]] = {}
     seen: dict[int, set[tuple]] = {}
     for row in rows:
-        view = _view(row, known, publications, claims, published)
+        view = _view(row, known, claims, published)
         if view is None:
             continue
         key = ("claim", view.claim_id) if view.ours else ("known", view.known_id)
@@ -341,15 +357,20 @@ def matches_for(session, claim_ids: Sequence[int]) -> dict[int, list[MatchView]]
     return out
 
 
-def _view(row, known, publications, claims, published) -> MatchView | None:
+def _answers_our_claim(fact_check: KnownFactCheck) -> bool:
+    """One of our publications, still there, of a claim still there."""
+    return (fact_check.origin == "ours" and fact_check.publication_id is not None
+            and fact_check.claim_id is not None)
+
+
+def _view(row, known, claims, published) -> MatchView | None:
     if row.known_fact_check_id is not None:
         fact_check = known.get(row.known_fact_check_id)
         if fact_check is None:
             return None
-        publication = publications.get(fact_check.publication_id)
-        if fact_check.origin == "ours" and publication is not None:
-            claim = claims.get(publication.claim_id)
-            return MatchView(row.score, True, publication.claim_id,
+        if _answers_our_claim(fact_check):
+            claim = claims.get(fact_check.claim_id)
+            return MatchView(row.score, True, fact_check.claim_id,
                              claim.state if claim else "published", fact_check.publisher_name,
                              fact_check.rating_label, (fact_check.date_published or "")[:10],
                              fact_check.url, claim.article_id if claim else None, fact_check.id)
@@ -359,9 +380,9 @@ def _view(row, known, publications, claims, published) -> MatchView | None:
     claim = claims.get(row.matched_claim_id)
     if claim is None:
         return None
-    publication = published.get(claim.id)
-    verdict = publication.rating_label if publication is not None else None
-    url = (publication.snapshot or {}).get("url") if publication is not None else None
+    ours = published.get(claim.id)
+    verdict = ours.rating_label if ours is not None else None
+    url = ours.url if ours is not None else None
     return MatchView(row.score, True, claim.id, claim.state, None, verdict, None, url,
                      claim.article_id, None)
 
@@ -452,23 +473,6 @@ def similar_claims(session, text: str, *, exclude_id: int, limit: int = 10) -> l
         select(Claim).where(Claim.id.in_([m.id for m in found]))
         .options(joinedload(Claim.article)))}
     return [(claims[m.id], m.score) for m in found if m.id in claims]
-
-
-def verdict_labels(session, claim_ids: Sequence[int]) -> dict[int, str]:
-    """Each claim's verdict: as published if it is, else the proposed one."""
-    from factcheck.publishing.models import Publication
-    from factcheck.review.models import RatingLabel, Verdict
-
-    if not claim_ids:
-        return {}
-    labels = dict(session.execute(
-        select(Verdict.claim_id, RatingLabel.label)
-        .join(RatingLabel, RatingLabel.id == Verdict.rating_label_id)
-        .where(Verdict.claim_id.in_(list(claim_ids)))).all())
-    labels.update(dict(session.execute(
-        select(Publication.claim_id, Publication.rating_label)
-        .where(Publication.claim_id.in_(list(claim_ids)))).all()))
-    return labels
 
 
 def related_fact_checks(session, publication, limit: int = 3) -> list[KnownFactCheck]:

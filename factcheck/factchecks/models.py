@@ -59,7 +59,8 @@ class KnownFactCheck(Base):
 
     Re-importing a URL updates its row; it never adds a second one. Our own
     publications enter (and follow corrections and retractions) from the
-    publishing operations, with ``origin`` "ours" and their ``publication_id``.
+    publishing operations, with ``origin`` "ours", their ``publication_id`` and
+    the ``claim_id`` they answer.
     """
 
     __tablename__ = "known_fact_checks"
@@ -88,6 +89,10 @@ class KnownFactCheck(Base):
         ForeignKey("factcheck_sources.id", ondelete="SET NULL"), index=True)
     publication_id: Mapped[int | None] = mapped_column(
         ForeignKey("publications.id", ondelete="SET NULL"), unique=True)
+    # Ours: the claim it answers, copied from the publication, so matching reads
+    # our verdicts here without importing publishing (which sits above factchecks).
+    claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("claims.id"), unique=True, index=True)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)  # retracted by its publisher
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -119,7 +119,7 @@ def record_our_publication(session, publication) -> KnownFactCheck | None:
     row.url = review.url
     _copy(review, row)
     row.origin, row.source_format, row.source_id = "ours", "ours", None
-    row.publication_id = publication.id
+    row.publication_id, row.claim_id = publication.id, publication.claim_id
     row.withdrawn = publication.state != "published"
     row.updated_at = now
     session.flush()

@@ -20,6 +20,8 @@ from factcheck.accounts.models import User
 from factcheck.claims.models import Claim, ClaimKind, ClaimState
 from factcheck.ids import parse_id
 from factcheck.intake.models import Article
+from factcheck.publishing.models import Publication
+from factcheck.review.models import RatingLabel, Verdict
 
 SORTS = {
     "score": "Highest score first",
@@ -215,6 +217,20 @@ def search_claims(session, query: str, *, exclude_id: int | None = None,
     if exclude_id is not None:
         statement = statement.where(Claim.id != exclude_id)
     return list(session.scalars(statement).all())
+
+
+def verdict_labels(session, claim_ids: list[int]) -> dict[int, str]:
+    """Each claim's verdict (the duplicate picker): as published if it is, else proposed."""
+    if not claim_ids:
+        return {}
+    labels = dict(session.execute(
+        select(Verdict.claim_id, RatingLabel.label)
+        .join(RatingLabel, RatingLabel.id == Verdict.rating_label_id)
+        .where(Verdict.claim_id.in_(claim_ids))).all())
+    labels.update(dict(session.execute(
+        select(Publication.claim_id, Publication.rating_label)
+        .where(Publication.claim_id.in_(claim_ids))).all()))
+    return labels
 
 
 def kind_choices() -> list[tuple[str, str]]:

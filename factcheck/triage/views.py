@@ -36,12 +36,7 @@ from factcheck.claims.models import Claim
 from factcheck.error_pages import render_error
 from factcheck.errors import DeskError
 from factcheck.extensions import db
-from factcheck.factchecks.matching import (
-    claim_text,
-    matches_for,
-    similar_claims,
-    verdict_labels,
-)
+from factcheck.factchecks.matching import claim_text, matches_for, similar_claims
 from factcheck.ids import parse_id
 from factcheck.intake.models import Article
 from factcheck.text_rules import local_redirect
@@ -54,7 +49,7 @@ from factcheck.triage.forms import (
     QueueFilterForm,
     TransitionForm,
 )
-from factcheck.triage.queries import load_row_claim, queue_page, search_claims
+from factcheck.triage.queries import load_row_claim, queue_page, search_claims, verdict_labels
 
 triage_bp = Blueprint("triage", __name__)
 

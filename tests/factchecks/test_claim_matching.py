@@ -78,6 +78,7 @@ def test_the_shi_jinping_claim_matches_the_published_demo_fact_check(seeded, cli
     stored = db.session.scalars(select(ClaimMatch).where(ClaimMatch.claim_id == shi.id)).all()
     assert known.id in {m.known_fact_check_id for m in stored} or \
         publication.claim_id in {m.matched_claim_id for m in stored}
+    assert known.claim_id == publication.claim_id  # our verdicts are read from here
     [best, *_] = matches_for(db.session, [shi.id])[shi.id]
     assert best.badge == f"Same as #{publication.claim_id} — published: False"
     # Recorded for notifications.
@@ -186,6 +187,46 @@ def test_non_english_text_is_matched_and_says_the_model_is_english(app, users, c
     page = client.get(f"/claims/{matched.id}").get_data(as_text=True)
     assert "Already checked" in page
     assert "The matching model is English" in page
+
+
+def test_matching_at_detection_shares_the_import_transaction(app):
+    """claims signals, matching answers: in the same session, before the caller commits."""
+    from factcheck.matching.models import MatchItem
+
+    text = ("The mayor said on Monday that unemployment fell by twelve percent in 2023. "
+            "The council plans 40 new schools across the city by 2027.")
+    _import(text, "First", "https://one.example/1")
+    inspection = inspect_text(text + "\nUpdated.", title="Second", url="https://two.example/2")
+    second = intake_ops.import_article(
+        db.session, intake_ops.inspection_values(inspection, source="text",
+                                                 source_url="https://two.example/2"),
+        actor=None)
+    new_ids = [c.id for c in _claims(second)]
+    assert db.session.scalars(select(ClaimMatch).where(ClaimMatch.claim_id.in_(new_ids))).all()
+    article_id = second.id
+    db.session.rollback()
+    assert db.session.scalars(select(ClaimMatch).where(ClaimMatch.claim_id.in_(new_ids))).all() \
+        == []
+    assert db.session.scalars(select(MatchItem).where(
+        MatchItem.kind == "article", MatchItem.item_id == article_id)).all() == []
+
+
+def test_known_fact_checks_of_ours_get_their_claim_back_from_the_migration(app, users):
+    """Migration 0012 fills ``claim_id`` of the fact-checks we published before it."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import update
+
+    ours = make_claim(reviewer=users["reviewer"], editor=users["editor"])
+    publish(ours, users["editor"])
+    ours_id = ours.id
+    db.session.execute(update(KnownFactCheck).values(claim_id=None))
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0011")
+    upgrade()
+    [known] = db.session.scalars(select(KnownFactCheck)).all()
+    assert known.claim_id == ours_id
+    assert known.publication_id == db.session.scalar(select(Publication.id))
 
 
 def test_empty_or_blank_claim_texts_are_not_indexed(app):
