@@ -51,7 +51,7 @@ def _fill(db, users: list) -> None:
     from factcheck.claims.models import Claim
     from factcheck.intake.models import Article
     from factcheck.review.models import Source, Verdict
-    from factcheck.review.scale import current_scale
+    from factcheck.review.scale.current import current_scale
 
     scale = current_scale(db.session)
     labels = [label.id for label in scale.labels]

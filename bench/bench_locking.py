@@ -47,7 +47,7 @@ def _seed(db) -> dict:
     from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE
     from factcheck.intake.inspect import inspect_text
     from factcheck.intake.operations import import_article, inspection_values
-    from factcheck.review.scale import current_scale
+    from factcheck.review.scale.current import current_scale
 
     user = operations.create_user(db.session, email="reader@bench.example", name="Reader",
                                   role=Role.REVIEWER, password=PASSWORD, actor=None)

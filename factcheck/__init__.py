@@ -122,13 +122,13 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.sessions import allow_public_blueprint
     from factcheck.accounts.views import admin_bp, auth_bp
-    from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.factchecks.views import factchecks_bp
     from factcheck.intake.views import articles_bp
     from factcheck.publishing.feeds import feeds_bp
     from factcheck.publishing.public_views import public_bp
     from factcheck.publishing.views import publishing_bp
+    from factcheck.review.scale.views import scale_bp
     from factcheck.review.views import review_bp
     from factcheck.triage.views import triage_bp
 

@@ -38,8 +38,8 @@ from factcheck.publishing.reading import page_cache, read_one
 from factcheck.publishing.slugs import FACT_CHECK_PATH, SLUG_PATTERN
 from factcheck.publishing.snapshot import rating_tone
 from factcheck.review.markdown import render_markdown
-from factcheck.review.models import RatingLabel, RatingScale
-from factcheck.review.scale import DEFAULT_SCALE
+from factcheck.review.scale.current import scale_in_use
+from factcheck.review.scale.models import RatingLabel, RatingScale
 
 public_bp = Blueprint("public", __name__)
 
@@ -93,27 +93,13 @@ def public_scale(session) -> tuple[list[ScaleEntry], int | None, int | None]:
     Before anyone has used the desk there is no scale row yet; the default
     scale is shown then, as that is the one the desk will create.
     """
-    scale = session.scalar(
-        select(RatingScale).where(RatingScale.is_current.is_(True)).order_by(RatingScale.id)
-    )
-    if scale is None:
-        best, worst = 5, 1
-        rows = [(label, value, meaning) for label, value, meaning, _colour in DEFAULT_SCALE]
-    else:
-        best, worst = scale.best, scale.worst
-        rows = [
-            (label.label, label.value, label.meaning)
-            for label in session.scalars(
-                select(RatingLabel)
-                .where(RatingLabel.scale_id == scale.id, RatingLabel.active.is_(True))
-                .order_by(RatingLabel.position)
-            )
-        ]
+    scale = scale_in_use(session)
     entries = [
-        ScaleEntry(label, value, meaning, rating_tone(value, best, worst))
-        for label, value, meaning in rows
+        ScaleEntry(label.label, label.value, label.meaning,
+                   rating_tone(label.value, scale.best, scale.worst))
+        for label in scale.labels if label.active
     ]
-    return entries, best, worst
+    return entries, scale.best, scale.worst
 
 
 @dataclass(frozen=True)

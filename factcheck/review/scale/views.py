@@ -23,25 +23,20 @@ from sqlalchemy import func, select
 from factcheck.accounts.models import Role
 from factcheck.accounts.sessions import role_required
 from factcheck.audit.operations import record_audit
-from factcheck.desk import scale_operations as ops
-from factcheck.desk.forms import ActiveForm, LabelForm, MoveForm, ScaleForm
 from factcheck.error_pages import render_error
 from factcheck.errors import DeskError, StaleVersion
 from factcheck.extensions import db
 from factcheck.form_rules import SeenVersionForm
-from factcheck.review.models import RatingLabel, RatingScale, Verdict
-from factcheck.review.scale import DEFAULT_SCALE, current_scale
+from factcheck.review.models import Verdict
+from factcheck.review.scale import operations as ops
+from factcheck.review.scale.current import DEFAULT_SCALE, current_scale, saved_scale
+from factcheck.review.scale.forms import ActiveForm, LabelForm, MoveForm, ScaleForm
+from factcheck.review.scale.models import RatingLabel, RatingScale
 
 scale_bp = Blueprint("scale", __name__, url_prefix="/admin/scale")
 NEW_VERSION = ("Verdicts already rate with these numbers, so a new version of the scale is now "
                "in use: fact-checks rated before keep the version they were rated on, and the "
                "methodology page shows both with their dates.")
-
-
-def _existing_scale() -> RatingScale | None:
-    """The current scale, without creating one (a GET never writes)."""
-    return db.session.scalar(
-        select(RatingScale).where(RatingScale.is_current.is_(True)).order_by(RatingScale.id))
 
 
 def _usage() -> dict[int, int]:
@@ -88,7 +83,7 @@ def _label_or_404(label_id: int) -> RatingLabel:
 @role_required(Role.ADMIN)
 def edit():
     """The scale and its labels; the form changes the scale's name and numbers."""
-    scale = _existing_scale()
+    scale = saved_scale(db.session)
     if scale is None:
         return _page(None)
     form = ScaleForm()
@@ -102,11 +97,11 @@ def edit():
                                  seen_version=form.version.data)
     except StaleVersion as error:
         db.session.rollback()
-        return _page(_existing_scale(), form=form, status=409, message=error.message)
+        return _page(saved_scale(db.session), form=form, status=409, message=error.message)
     except ops.ScaleError as error:
         db.session.rollback()
         _blame(form, error)
-        return _page(_existing_scale(), form=form, status=400)
+        return _page(saved_scale(db.session), form=form, status=400)
     db.session.commit()
     flash(NEW_VERSION if saved.id != scale.id else "The scale is saved.", "success")
     return redirect(url_for("scale.edit"))
@@ -116,7 +111,7 @@ def edit():
 @role_required(Role.ADMIN)
 def seed():
     """Create the default scale so it can be edited."""
-    if _existing_scale() is None:
+    if saved_scale(db.session) is None:
         scale = current_scale(db.session)
         record_audit(db.session, actor=current_user, action="scale.seed", target=scale,
                      after={"labels": [label for label, *_rest in DEFAULT_SCALE]})
@@ -129,7 +124,7 @@ def seed():
 @role_required(Role.ADMIN)
 def add_label():
     """Add a label at the end of the scale."""
-    scale = _existing_scale() or abort(404)
+    scale = saved_scale(db.session) or abort(404)
     add_form = LabelForm()
     if not add_form.validate():
         return _page(scale, add_form=add_form, status=400)
@@ -140,11 +135,11 @@ def add_label():
                               seen_version=add_form.version.data)
     except StaleVersion as error:
         db.session.rollback()
-        return _page(_existing_scale(), add_form=add_form, status=409, message=error.message)
+        return _page(saved_scale(db.session), add_form=add_form, status=409, message=error.message)
     except ops.ScaleError as error:
         db.session.rollback()
         _blame(add_form, error)
-        return _page(_existing_scale(), add_form=add_form, status=400)
+        return _page(saved_scale(db.session), add_form=add_form, status=400)
     db.session.commit()
     flash(f"“{label.label}” is added to the scale.", "success")
     return redirect(url_for("scale.edit"))
