@@ -101,7 +101,7 @@ def login():
         if user is None:
             log_security_event("login.failed", email=form.email.data)
             flash("Wrong e-mail or password.", "error")
-            return render_template("auth/login.html", form=form), 200
+            return render_template("accounts/login.html", form=form), 200
         throttle.record_success(db.session, email)
         _refund_address_attempt(address)
         operations.renew_password_hash(user, form.password.data)
@@ -117,7 +117,7 @@ def login():
         db.session.commit()
         log_security_event("login.ok", user=user.id)
         return redirect(safe_next_url(request.args.get("next")) or url_for("desk.home"))
-    return render_template("auth/login.html", form=form)
+    return render_template("accounts/login.html", form=form)
 
 
 def _reserve_address_attempt(address: str) -> int | None:
@@ -158,7 +158,7 @@ def _refuse_login(form, email: str, refusal: throttle.Refusal, *, per_address: b
                    "seconds, then try again.")
         headers = {"Retry-After": str(refusal.retry_after)}
     form.email.errors = [*form.email.errors, message]
-    return render_template("auth/login.html", form=form), 429, headers
+    return render_template("accounts/login.html", form=form), 429, headers
 
 
 @auth_bp.route("/logout", methods=["POST"])
@@ -190,7 +190,7 @@ def account():
             log_security_event("password.changed", user=current_user.id)
             flash("Your password is changed. Your other sessions are signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("accounts/account.html", form=form)
 
 
 @admin_bp.route("/users", methods=["GET", "POST"])
@@ -211,7 +211,7 @@ def users():
             flash(f"{user.email} can now sign in as {user.role}.", "success")
             return redirect(url_for("admin.users"))
     people = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
-    return render_template("admin/users.html", form=form, users=people)
+    return render_template("accounts/users.html", form=form, users=people)
 
 
 @admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -237,7 +237,7 @@ def edit_user(user_id: int):
             flash(f"Saved the changes to {user.email}.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
-        "admin/user_edit.html", user=user, form=form, reset_form=ResetPasswordForm(),
+        "accounts/user_edit.html", user=user, form=form, reset_form=ResetPasswordForm(),
         lock=throttle.lock_of(db.session, operations.normalise_email(user.email)),
         unlock_form=UnlockForm(),
     )
@@ -271,7 +271,7 @@ def reset_password(user_id: int):
         flash(f"New password set for {user.email}; their sessions are signed out.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
-        "admin/user_edit.html", user=user, form=EditUserForm(obj=user), reset_form=reset_form,
+        "accounts/user_edit.html", user=user, form=EditUserForm(obj=user), reset_form=reset_form,
         lock=throttle.lock_of(db.session, operations.normalise_email(user.email)),
         unlock_form=UnlockForm(),
     ), 400

@@ -81,7 +81,7 @@ def index():
     counts = dict(db.session.execute(
         select(Claim.article_id, func.count()).where(Claim.article_id.in_(ids))
         .group_by(Claim.article_id)).all()) if ids else {}
-    return render_template("articles/index.html", page=page, query=query, counts=counts)
+    return render_template("intake/index.html", page=page, query=query, counts=counts)
 
 
 def _inspect_submission(tab: str, form):
@@ -145,7 +145,7 @@ def new():
         db.session.rollback()
     elif request.method == "POST":
         status = 400
-    return render_template("articles/new.html", tab=tab, form=form, tabs=TAB_LABELS), status
+    return render_template("intake/new.html", tab=tab, form=form, tabs=TAB_LABELS), status
 
 
 def _draft_or_404(token: str):
@@ -205,7 +205,7 @@ def review(token: str):
     from factcheck.claims.highlight import paragraphs
 
     return render_template(
-        "articles/review.html", draft=draft, form=form, duplicate=duplicate,
+        "intake/review.html", draft=draft, form=form, duplicate=duplicate,
         paragraphs=paragraphs(draft.text),
     ), status
 
@@ -224,7 +224,7 @@ def discard(token: str):
 def show(article_id: int):
     """The article: metadata, capture details, the text with its claims highlighted."""
     article = db.get_or_404(Article, article_id)
-    return render_template("articles/show.html", **article_context(article))
+    return render_template("intake/show.html", **article_context(article))
 
 
 @articles_bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
@@ -245,7 +245,7 @@ def edit(article_id: int):
             db.session.rollback()
             current = ops.ArticleFields.of_article(article)
             form.version.data = str(article.version)  # a second save is a deliberate overwrite
-            return render_template("articles/conflict.html", article=article, form=form,
+            return render_template("intake/conflict.html", article=article, form=form,
                                    current=current, mine=form.fields()), 409
         except IntakeError as error:
             db.session.rollback()
@@ -257,7 +257,7 @@ def edit(article_id: int):
             return redirect(url_for(".show", article_id=article.id))
     elif request.method == "POST":
         status = 400
-    return render_template("articles/edit.html", article=article, form=form), status
+    return render_template("intake/edit.html", article=article, form=form), status
 
 
 @articles_bp.get("/<int:article_id>/original")
@@ -275,7 +275,7 @@ def original(article_id: int):
 
 
 def _show_again(article: Article, status: int, **forms):
-    return render_template("articles/show.html", **article_context(article, **forms)), status
+    return render_template("intake/show.html", **article_context(article, **forms)), status
 
 
 @articles_bp.post("/<int:article_id>/claims")

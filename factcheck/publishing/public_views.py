@@ -162,7 +162,7 @@ def index():
     ).all()
     scale, _best, _worst = public_scale(db.session)
     return _cacheable(render_template(
-        "public/index.html", publications=rows[:PAGE_SIZE], verdict=verdict, page=page,
+        "publishing/public/index.html", publications=rows[:PAGE_SIZE], verdict=verdict, page=page,
         has_next=len(rows) > PAGE_SIZE, verdicts=[entry.label for entry in scale],
     ))
 
@@ -181,7 +181,7 @@ def fact_check(slug: str):
         return _cacheable(*recent)
     row = read_one(_PAGE_VERSION, {"slug": slug}) if _SLUG.fullmatch(slug) else None
     if row is None:
-        return render_template("public/not_found.html"), 404
+        return render_template("publishing/public/not_found.html"), 404
     body, status = cache.get_or_render(slug, tuple(row), lambda: _render_page(row.id))
     return _cacheable(body, status)
 
@@ -196,10 +196,11 @@ def _render_page(publication_id: int) -> tuple[str, int]:
     snapshot = publication.snapshot
     if publication.state == "retracted":
         return render_template(
-            "public/retracted.html", publication=publication, changes=changes, snapshot=snapshot,
+            "publishing/public/retracted.html", publication=publication, changes=changes,
+            snapshot=snapshot,
         ), 410
     return render_template(
-        "public/fact_check.html", publication=publication, snapshot=snapshot,
+        "publishing/public/fact_check.html", publication=publication, snapshot=snapshot,
         claim_review=snapshot["claim_review"], changes=changes,
         corrections=[c for c in changes if c.kind in ("corrected", "updated")],
         write_up=markdown_to_html(snapshot.get("write_up") or ""),
@@ -247,7 +248,7 @@ def methodology():
     scale, best, worst = public_scale(db.session)
     since, older = scale_versions(db.session)
     return _cacheable(render_template(
-        "public/methodology.html", scale=scale, best=best, worst=worst, since=since,
+        "publishing/public/methodology.html", scale=scale, best=best, worst=worst, since=since,
         older=older,
     ))
 
@@ -258,7 +259,7 @@ def corrections_policy():
     text = site_text(db.session, CORRECTIONS_POLICY)
     policy = text.value if text is not None and text.value.strip() else DEFAULT_POLICY
     return _cacheable(render_template(
-        "public/corrections_policy.html", policy=markdown_to_html(policy),
+        "publishing/public/corrections_policy.html", policy=markdown_to_html(policy),
         updated_at=text.updated_at if text is not None else None,
     ))
 

@@ -55,7 +55,7 @@ def _page(scale: RatingScale | None, *, form: ScaleForm | None = None,
         select(RatingLabel).where(RatingLabel.scale_id == scale.id)
         .order_by(RatingLabel.position, RatingLabel.id))) if scale is not None else [])
     return render_template(
-        "desk/scale.html", scale=scale, form=form, add_form=add_form, labels=labels,
+        "review/scale/edit.html", scale=scale, form=form, add_form=add_form, labels=labels,
         usage=_usage() if scale is not None else {}, default_scale=DEFAULT_SCALE,
         message=message, version_form=SeenVersionForm(formdata=None),
     ), status
@@ -72,7 +72,7 @@ def _blame(form, error: ops.ScaleError) -> None:
 def _refused(error: DeskError):
     db.session.rollback()
     return render_error(error.status, message=error.message, rule=error.rule,
-                        template="triage/refused.html", back_url=url_for("scale.edit"))
+                        template="review/scale/refused.html", back_url=url_for("scale.edit"))
 
 
 def _label_or_404(label_id: int) -> RatingLabel:
@@ -152,7 +152,7 @@ def edit_label(label_id: int):
     label = _label_or_404(label_id)
     if not LabelForm().is_submitted():
         form = LabelForm(obj=label, version=label.scale.version)
-        return render_template("desk/scale_label.html", label=label, form=form,
+        return render_template("review/scale/label.html", label=label, form=form,
                                used=ops.verdicts_using(db.session, label))
     form = LabelForm()
     status, message = 200, None
@@ -177,7 +177,7 @@ def edit_label(label_id: int):
     else:
         status = 400
     label = _label_or_404(label_id)
-    return render_template("desk/scale_label.html", label=label, form=form, message=message,
+    return render_template("review/scale/label.html", label=label, form=form, message=message,
                            conflict=status == 409,
                            used=ops.verdicts_using(db.session, label)), status
 
