@@ -26,7 +26,7 @@ from factcheck.audit.operations import record_audit
 from factcheck.error_pages import render_error
 from factcheck.errors import DeskError, StaleVersion
 from factcheck.extensions import db
-from factcheck.form_rules import SeenVersionForm
+from factcheck.form_rules import INVALID_FORM, SeenVersionForm
 from factcheck.review.models import Verdict
 from factcheck.review.scale import operations as ops
 from factcheck.review.scale.current import DEFAULT_SCALE, current_scale, saved_scale
@@ -90,7 +90,7 @@ def edit():
     if not form.is_submitted():
         return _page(scale)
     if not form.validate():
-        return _page(scale, form=form, status=400)
+        return _page(scale, form=form, status=INVALID_FORM)
     try:
         saved = ops.update_scale(db.session, scale, name=form.name.data, best=form.best.data,
                                  worst=form.worst.data, actor=current_user,
@@ -101,7 +101,7 @@ def edit():
     except ops.ScaleError as error:
         db.session.rollback()
         _blame(form, error)
-        return _page(saved_scale(db.session), form=form, status=400)
+        return _page(saved_scale(db.session), form=form, status=error.status)
     db.session.commit()
     flash(NEW_VERSION if saved.id != scale.id else "The scale is saved.", "success")
     return redirect(url_for("scale.edit"))
@@ -127,7 +127,7 @@ def add_label():
     scale = saved_scale(db.session) or abort(404)
     add_form = LabelForm()
     if not add_form.validate():
-        return _page(scale, add_form=add_form, status=400)
+        return _page(scale, add_form=add_form, status=INVALID_FORM)
     try:
         label = ops.add_label(db.session, scale, label=add_form.label.data,
                               value=add_form.value.data, colour=add_form.colour.data,
@@ -139,7 +139,7 @@ def add_label():
     except ops.ScaleError as error:
         db.session.rollback()
         _blame(add_form, error)
-        return _page(saved_scale(db.session), add_form=add_form, status=400)
+        return _page(saved_scale(db.session), add_form=add_form, status=error.status)
     db.session.commit()
     flash(f"“{label.label}” is added to the scale.", "success")
     return redirect(url_for("scale.edit"))
@@ -166,7 +166,7 @@ def edit_label(label_id: int):
         except StaleVersion as error:
             status, message = 409, error.message
         except ops.ScaleError as error:
-            status = 400
+            status = error.status
             _blame(form, error)
         else:
             db.session.commit()
@@ -175,7 +175,7 @@ def edit_label(label_id: int):
             return redirect(url_for("scale.edit"))
         db.session.rollback()
     else:
-        status = 400
+        status = INVALID_FORM
     label = _label_or_404(label_id)
     return render_template("review/scale/label.html", label=label, form=form, message=message,
                            conflict=status == 409,
@@ -189,7 +189,7 @@ def move_label(label_id: int):
     label = _label_or_404(label_id)
     form = MoveForm()
     if not form.validate():
-        abort(400)
+        abort(INVALID_FORM)
     try:
         ops.move_label(db.session, label, -1 if form.direction.data == "up" else 1,
                        actor=current_user, seen_version=form.version.data)
@@ -206,7 +206,7 @@ def set_active(label_id: int):
     label = _label_or_404(label_id)
     form = ActiveForm()
     if not form.validate():
-        abort(400)
+        abort(INVALID_FORM)
     try:
         ops.set_label_active(db.session, label, form.active.data == "yes", actor=current_user,
                              seen_version=form.version.data)
@@ -224,7 +224,7 @@ def delete_label(label_id: int):
     label = _label_or_404(label_id)
     form = SeenVersionForm()
     if not form.validate():
-        abort(400)
+        abort(INVALID_FORM)
     name = label.label
     try:
         ops.remove_label(db.session, label, actor=current_user, seen_version=form.version.data)
