@@ -48,7 +48,7 @@ def _seed(db) -> dict:
     from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE
     from factcheck.intake.operations import inspection_values
     from factcheck.intake.reading.inspect import inspect_text
-    from factcheck.review.scale import current_scale
+    from factcheck.review.scale.current import current_scale
 
     user = operations.create_user(db.session, email="reader@bench.example", name="Reader",
                                   role=Role.REVIEWER, password=PASSWORD, actor=None)
@@ -103,11 +103,11 @@ def _run_on(url: str, label: str) -> None:
 
     from flask_migrate import upgrade
     from sqlalchemy import func, select
-    from werkzeug.serving import make_server
 
     from factcheck import create_app
     from factcheck.extensions import db
     from factcheck.intake.models import Article
+    from tests.live_server import serve_in_thread
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("factcheck.security").setLevel(logging.ERROR)
@@ -120,23 +120,20 @@ def _run_on(url: str, label: str) -> None:
         try:
             ids = _seed(db)
             db.session.commit()
-            server = make_server("127.0.0.1", 0, app, threaded=True)
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            base = f"http://127.0.0.1:{server.server_port}"
             pages = ["/", "/claims", f"/articles/{ids['article']}", f"/claims/{ids['claim']}"]
             stop, results = threading.Event(), []
-            browsers = [_signed_in(base) for _ in range(READERS)]
-            threads = [threading.Thread(target=_writer, args=(url, stop))]
-            threads += [threading.Thread(target=_reader, args=(browser, base, pages, stop,
-                                                               results))
-                        for browser in browsers]
-            for thread in threads:
-                thread.start()
-            time.sleep(SECONDS)
-            stop.set()
-            for thread in threads:
-                thread.join(60)
-            server.shutdown()
+            with serve_in_thread(app) as base:
+                browsers = [_signed_in(base) for _ in range(READERS)]
+                threads = [threading.Thread(target=_writer, args=(url, stop))]
+                threads += [threading.Thread(target=_reader, args=(browser, base, pages, stop,
+                                                                   results))
+                            for browser in browsers]
+                for thread in threads:
+                    thread.start()
+                time.sleep(SECONDS)
+                stop.set()
+                for thread in threads:
+                    thread.join(60)
             errors = sum(1 for status, _ in results if status != 200)
             kinds = sorted({status for status, _ in results if status != 200})
             times = sorted(seconds * 1000 for _, seconds in results) or [0.0]

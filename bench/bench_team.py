@@ -25,7 +25,8 @@ import tracemalloc
 from datetime import datetime, timedelta
 from itertools import islice
 
-from bench.bench_triage import PASSWORD, _fill, _settings
+from bench.bench_triage import PASSWORD, _settings
+from bench.seed import fill_claims
 
 NOTIFICATIONS = 100_000
 EXPORT_CLAIMS = 100_000
@@ -116,7 +117,7 @@ def _pages(folder: str) -> None:
                                          password=PASSWORD, actor=None) for n in range(4)]
         db.session.commit()
         ids = [person.id for person in people]
-        _fill(db, ids)
+        fill_claims(db, ids)
         _fill_notifications(db, ids)
         for state in ("detected", "in_research", "submitted", "all", "published"):
             save_view(db.session, people[0], f"Mine, {state}",

@@ -1,9 +1,9 @@
 """The triage queue's server time with 10,000 claims in 2,000 articles.
 
-A throw-away SQLite database (built by the real migrations) gets 2,000
-articles of seed-article length and 10,000 claims made from the seed
-article's detected claims (with their reasons, so the emphasis is computed as
-in real use), in every state, some assigned, some prioritised. The queue page
+A throw-away SQLite database (built by the real migrations) gets the desk of
+``bench/seed.py``: 2,000 articles of seed-article length and 10,000 claims made
+from the seed article's detected claims (with their reasons, so the emphasis is
+computed as in real use), in every state, some assigned, some prioritised. The queue page
 is requested through the test client (in process: the figure is the
 server's time, no network) with several filters and sort orders, and the
 desk home too; the median and 95th percentile and the SQL statements per
@@ -18,25 +18,18 @@ Run with ``.venv/bin/python -m bench triage``.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import random
 import statistics
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta
-from pathlib import Path
 from urllib.parse import quote
 
-ARTICLES = 2_000
-CLAIMS = 10_000
+from bench.seed import ARTICLES, CLAIMS, fill_claims
+
 REQUESTS = 40
 WARMUP = 3
-SEED_TEXT = Path(__file__).resolve().parents[1] / "factcheck" / "demo_data" / "seed-article.txt"
 PASSWORD = "bench password not for production"  # noqa: S105  a throw-away database
-STATES = (["detected"] * 8 + ["checkable"] * 3 + ["not_checkable"] * 2 + ["duplicate"]
-          + ["in_research"] * 2 + ["submitted", "approved", "published"])
 SCENARIOS = [
     ("to triage, by score, 50 a page", "/claims"),
     ("any state, newest first, 50", "/claims?state=all&sort=newest"),
@@ -54,59 +47,6 @@ def _settings(url: str) -> dict:
         "SITE_URL": "https://checks.example.org", "ORG_NAME": "Bench Checkers",
         "ORG_URL": "https://checks.example.org", "RATELIMIT_STORAGE_URI": "memory://",
     }
-
-
-def _fill(db, user_ids: list[int]) -> None:
-    """Insert the articles and claims in bulk, plus a month of triage audit records."""
-    from sqlalchemy import insert
-
-    from factcheck.audit.models import AuditRecord
-    from factcheck.claims.detection import MODEL_VERSION, detect_claims
-    from factcheck.claims.models import Claim
-    from factcheck.intake.models import Article
-
-    base = SEED_TEXT.read_text(encoding="utf-8")
-    candidates = detect_claims(base).candidates
-    rng = random.Random(11)  # noqa: S311  reproducible test data, not security
-    now = datetime(2026, 1, 1)
-    articles = []
-    for article_id in range(1, ARTICLES + 1):
-        text = f"{base}\n\n(Copy {article_id}.)"
-        original = text.encode()
-        articles.append({
-            "id": article_id, "headline": f"Article {article_id}: {base[:60]}",
-            "original": original, "original_type": "text/plain",
-            "sha256": hashlib.sha256(original).hexdigest(), "text": text, "language": "en",
-            "metadata_": {}, "warnings": [], "version": 1, "captured_at": now,
-            "created_at": now - timedelta(minutes=article_id), "updated_at": now})
-    for first in range(0, ARTICLES, 500):
-        db.session.execute(insert(Article), articles[first:first + 500])
-    claims, audits = [], []
-    for claim_id in range(1, CLAIMS + 1):
-        candidate = rng.choice(candidates)
-        state = rng.choice(STATES)
-        claims.append({
-            "id": claim_id, "article_id": (claim_id - 1) % ARTICLES + 1,
-            "start_offset": candidate.start, "end_offset": candidate.end,
-            "sentence": base[candidate.sentence_start:candidate.sentence_end],
-            "claim_reviewed": "", "score": round(rng.random(), 4), "kind": candidate.kind,
-            "reasons": [reason.to_dict() for reason in candidate.reasons],
-            "model_version": MODEL_VERSION, "origin": "detected", "touched_by_reviewer": False,
-            "state": state, "priority": rng.choice([0, 0, 0, 1, 2, 3]),
-            "assignee_id": rng.choice([*user_ids, None, None]),
-            "not_checkable_reason": "opinion" if state == "not_checkable" else None,
-            "notes": "", "version": 1, "created_at": now - timedelta(minutes=claim_id),
-            "updated_at": now})
-        if state != "detected":
-            audits.append({"action": rng.choice(["claim.mark_checkable", "claim.approve"]),
-                           "object_type": "claims", "object_id": claim_id,
-                           "actor_id": rng.choice(user_ids),
-                           "at": datetime.now() - timedelta(hours=rng.randrange(0, 24 * 30))})
-    for first in range(0, CLAIMS, 1000):
-        db.session.execute(insert(Claim), claims[first:first + 1000])
-    for first in range(0, len(audits), 1000):
-        db.session.execute(insert(AuditRecord), audits[first:first + 1000])
-    db.session.commit()
 
 
 @contextmanager
@@ -141,7 +81,7 @@ def _measure(url: str, label: str) -> None:
                                          name=f"Bench Reviewer {n}", role=Role.REVIEWER,
                                          password=PASSWORD, actor=None) for n in range(4)]
         db.session.commit()
-        _fill(db, [person.id for person in people])
+        fill_claims(db, [person.id for person in people])
         print(f"{label}: {ARTICLES:,} articles, {CLAIMS:,} claims filled in "
               f"{time.perf_counter() - start:.1f} s; {REQUESTS} requests a page")
         engine = db.engine

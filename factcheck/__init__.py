@@ -126,12 +126,12 @@ def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.sessions import allow_public_blueprint
     from factcheck.accounts.views import admin_bp, auth_bp
     from factcheck.claims.article_views import articles_bp  # intake's, with the claim pages
-    from factcheck.desk.scale_views import scale_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.factchecks.views import factchecks_bp
     from factcheck.publishing.feeds import feeds_bp
     from factcheck.publishing.public_views import public_bp
     from factcheck.publishing.views import publishing_bp
+    from factcheck.review.scale.views import scale_bp
     from factcheck.review.views import review_bp
     from factcheck.triage.views import triage_bp
 

@@ -1,4 +1,5 @@
-"""What every form shares: the URL rule of ``factcheck.text_rules`` and "the version I saw".
+"""What every form shares: the URL rule of ``factcheck.text_rules``, "the version I saw", and
+the status of a page answering a form that did not validate.
 
 ``HttpUrl`` is the only URL check of the forms: it refuses what
 ``normalise_url`` refuses, with its sentence, and replaces the field's data
@@ -13,6 +14,22 @@ from wtforms.widgets import HiddenInput
 from factcheck.csrf import DeskForm
 from factcheck.ids import WholeNumberField
 from factcheck.text_rules import UrlRefused, normalise_url
+
+# A form sent with values it refuses is answered 400 by every view, the page shown
+# again with the form's errors. Not 422: that status is kept for a step refused
+# for what the claim still lacks (``errors.Incomplete``), which no form could
+# fix; a changed version is a conflict (409), found by the write.
+INVALID_FORM = 400
+
+
+def form_status(form) -> int:
+    """The status of a page showing ``form``: ``INVALID_FORM`` once sent and refused, else 200.
+
+    For views that validate, act, and otherwise fall through to render the
+    page again: a refusal the view added to a field (a taken email, a wrong
+    password) counts too, as it is shown the same way.
+    """
+    return INVALID_FORM if form.is_submitted() and form.errors else 200
 
 
 class _VersionField(WholeNumberField):

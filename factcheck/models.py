@@ -12,7 +12,8 @@ from factcheck.jobs.models import Job, JobState
 from factcheck.matching.models import MatchGeneration, MatchItem
 from factcheck.notifications.models import EmailPreference, Notification
 from factcheck.publishing.models import Publication, PublicationChange, SiteText
-from factcheck.review.models import Approval, RatingLabel, RatingScale, Source, Stance, Verdict
+from factcheck.review.models import Approval, Source, Stance, Verdict
+from factcheck.review.scale.models import RatingLabel, RatingScale
 from factcheck.triage.models import SavedView
 
 __all__ = [

@@ -18,7 +18,6 @@ import argparse
 import os
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,22 +66,6 @@ def demo_app(folder: str) -> Iterator:
         raise SystemExit(f"factcheck demo failed:\n{result.output}\n{result.exception!r}")
     print(result.output.split("Demo logins")[0].strip())
     yield app
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:
-    """Serve ``app`` on a free local port in a thread."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
 
 
 def _shots(app) -> list[Shot]:
@@ -145,10 +128,12 @@ def take(out: Path, only: set[str], *, full_page: bool = False) -> list[Path]:
 
     from factcheck.accounts.demo import DEMO_USERS, demo_password
     from factcheck.accounts.models import Role
+    from tests.live_server import serve_in_thread
 
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory() as folder, demo_app(folder) as app, serve(app) as base:
+    with (tempfile.TemporaryDirectory() as folder, demo_app(folder) as app,
+          serve_in_thread(app) as base):
         with app.app_context():
             logins = {role.value: (email, demo_password(role)) for email, _name, role in DEMO_USERS}
         shots = [shot for shot in _shots(app) if not only or shot.name in only]

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
-from werkzeug.serving import make_server
 
 from factcheck import create_app
 from factcheck.accounts import operations as account_operations
 from factcheck.accounts.models import Role, User
 from factcheck.extensions import db
+from tests.live_server import serve_in_thread
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -254,12 +253,5 @@ def auth(client) -> AuthActions:
 def live_server(app) -> Iterator[str]:
     """Serve ``app`` on a free local port in a thread; yields the base URL."""
     db.session.commit()  # the server's requests must not wait for the test's transaction
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serve_in_thread(app) as url:
+        yield url

@@ -42,6 +42,7 @@ from factcheck.accounts.models import Role, User
 from factcheck.accounts.sessions import role_required
 from factcheck.database import WRITE_INTENT
 from factcheck.extensions import client_address, db, limiter
+from factcheck.form_rules import INVALID_FORM, form_status
 from factcheck.security import leave_session_untouched, log_security_event
 from factcheck.text_rules import local_redirect
 
@@ -88,7 +89,8 @@ def login():
         if user is None:
             log_security_event("login.failed", email=form.email.data)
             flash("Wrong e-mail or password.", "error")
-            return render_template("auth/login.html", form=form), 200
+            # The form was valid and the password wrong: not INVALID_FORM.
+            return render_template("accounts/login.html", form=form), 200
         throttle.record_success(db.session, email)
         _refund_address_attempt(address)
         operations.renew_password_hash(user, form.password.data)
@@ -104,7 +106,7 @@ def login():
         db.session.commit()
         log_security_event("login.ok", user=user.id)
         return redirect(local_redirect(request.args.get("next")) or url_for("desk.home"))
-    return render_template("auth/login.html", form=form)
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 def _reserve_address_attempt(address: str) -> int | None:
@@ -145,7 +147,7 @@ def _refuse_login(form, email: str, refusal: throttle.Refusal, *, per_address: b
                    "seconds, then try again.")
         headers = {"Retry-After": str(refusal.retry_after)}
     form.email.errors = [*form.email.errors, message]
-    return render_template("auth/login.html", form=form), 429, headers
+    return render_template("accounts/login.html", form=form), 429, headers
 
 
 @auth_bp.route("/logout", methods=["POST"])
@@ -177,7 +179,7 @@ def account():
             log_security_event("password.changed", user=current_user.id)
             flash("Your password is changed. Your other sessions are signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("accounts/account.html", form=form), form_status(form)
 
 
 @admin_bp.route("/users", methods=["GET", "POST"])
@@ -198,7 +200,7 @@ def users():
             flash(f"{user.email} can now sign in as {user.role}.", "success")
             return redirect(url_for("admin.users"))
     people = db.session.scalars(select(User).order_by(User.active.desc(), User.email)).all()
-    return render_template("admin/users.html", form=form, users=people)
+    return render_template("accounts/users.html", form=form, users=people), form_status(form)
 
 
 @admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -224,10 +226,10 @@ def edit_user(user_id: int):
             flash(f"Saved the changes to {user.email}.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
-        "admin/user_edit.html", user=user, form=form, reset_form=ResetPasswordForm(),
+        "accounts/user_edit.html", user=user, form=form, reset_form=ResetPasswordForm(),
         lock=throttle.lock_of(db.session, operations.normalise_email(user.email)),
         unlock_form=UnlockForm(),
-    )
+    ), form_status(form)
 
 
 @admin_bp.route("/users/<int:user_id>/unlock", methods=["POST"])
@@ -258,7 +260,7 @@ def reset_password(user_id: int):
         flash(f"New password set for {user.email}; their sessions are signed out.", "success")
         return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
-        "admin/user_edit.html", user=user, form=EditUserForm(obj=user), reset_form=reset_form,
+        "accounts/user_edit.html", user=user, form=EditUserForm(obj=user), reset_form=reset_form,
         lock=throttle.lock_of(db.session, operations.normalise_email(user.email)),
         unlock_form=UnlockForm(),
-    ), 400
+    ), INVALID_FORM

@@ -65,7 +65,7 @@ def index():
     counts = dict(db.session.execute(
         select(Claim.article_id, func.count()).where(Claim.article_id.in_(ids))
         .group_by(Claim.article_id)).all()) if ids else {}
-    return render_template("articles/index.html", page=page, query=query, counts=counts)
+    return render_template("intake/index.html", page=page, query=query, counts=counts)
 
 
 @articles_bp.route("/review/<token>", methods=["GET", "POST"])
@@ -118,7 +118,7 @@ def review(token: str):
     from factcheck.claims.highlight import paragraphs
 
     return render_template(
-        "articles/review.html", draft=draft, form=form, duplicate=duplicate,
+        "intake/review.html", draft=draft, form=form, duplicate=duplicate,
         paragraphs=paragraphs(draft.text),
     ), status
 
@@ -127,11 +127,11 @@ def review(token: str):
 def show(article_id: int):
     """The article: metadata, capture details, the text with its claims highlighted."""
     article = db.get_or_404(Article, article_id)
-    return render_template("articles/show.html", **article_context(article))
+    return render_template("intake/show.html", **article_context(article))
 
 
 def _show_again(article: Article, status: int, **forms):
-    return render_template("articles/show.html", **article_context(article, **forms)), status
+    return render_template("intake/show.html", **article_context(article, **forms)), status
 
 
 @articles_bp.post("/<int:article_id>/claims")

@@ -26,7 +26,7 @@ from factcheck.comments.models import Comment
 from factcheck.error_pages import render_error
 from factcheck.errors import DeskError
 from factcheck.extensions import db
-from factcheck.form_rules import SeenVersionForm
+from factcheck.form_rules import INVALID_FORM, SeenVersionForm
 from factcheck.review.markdown import render_markdown
 
 comments_bp = Blueprint("comments", __name__)
@@ -55,7 +55,7 @@ def add(claim_id: int):
     claim = db.session.get(Claim, claim_id) or abort(404)
     form = CommentForm()
     if not form.validate():
-        return _refused(claim_id, _form_message(form), 400, form.body.data)
+        return _refused(claim_id, _form_message(form), INVALID_FORM, form.body.data)
     try:
         comment = operations.add_comment(db.session, claim, form.body.data, actor=current_user,
                                          address=request.remote_addr)
@@ -77,7 +77,7 @@ def edit(comment_id: int):
     claim_id = comment.claim_id
     form = EditCommentForm()
     if not form.validate():
-        return _refused(claim_id, _form_message(form), 400, form.body.data)
+        return _refused(claim_id, _form_message(form), INVALID_FORM, form.body.data)
     try:
         operations.edit_comment(db.session, comment, form.body.data, actor=current_user,
                                 seen_version=form.version.data, address=request.remote_addr)
@@ -95,7 +95,7 @@ def delete(comment_id: int):
     claim_id = comment.claim_id
     form = SeenVersionForm()
     if not form.validate():
-        return _refused(claim_id, _form_message(form), 400)
+        return _refused(claim_id, _form_message(form), INVALID_FORM)
     try:
         operations.delete_comment(db.session, comment, actor=current_user,
                                   seen_version=form.version.data, address=request.remote_addr)
@@ -113,7 +113,7 @@ def resolve(comment_id: int):
     claim_id = comment.claim_id
     form = SeenVersionForm()
     if not form.validate():
-        return _refused(claim_id, _form_message(form), 400)
+        return _refused(claim_id, _form_message(form), INVALID_FORM)
     resolved = request.form.get("resolved", "1") == "1"
     try:
         operations.resolve_comment(db.session, comment, resolved, actor=current_user,

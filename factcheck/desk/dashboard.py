@@ -17,7 +17,8 @@ from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimState
 from factcheck.desk.charts import Series
 from factcheck.intake.models import Article
-from factcheck.review.models import RatingLabel, RatingScale, Verdict
+from factcheck.review.models import Verdict
+from factcheck.review.scale.models import RatingLabel, RatingScale
 
 TRIAGE_ACTIONS = ("claim.mark_checkable", "claim.mark_not_checkable", "claim.mark_duplicate")
 APPROVE_ACTION = "claim.approve"

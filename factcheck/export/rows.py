@@ -18,7 +18,8 @@ from factcheck.accounts.models import User
 from factcheck.claims.models import Claim
 from factcheck.intake.models import Article
 from factcheck.publishing.models import Publication
-from factcheck.review.models import RatingLabel, Verdict
+from factcheck.review.models import Verdict
+from factcheck.review.scale.models import RatingLabel
 from factcheck.triage.queries import QueueFilters, queue_conditions
 
 BATCH = 1000

@@ -28,6 +28,7 @@ from factcheck.extensions import db
 from factcheck.factchecks import operations as ops
 from factcheck.factchecks.forms import ActionForm, ScheduleForm, SourceForm
 from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
+from factcheck.form_rules import INVALID_FORM, form_status
 from factcheck.ids import parse_id
 
 factchecks_bp = Blueprint("factchecks", __name__)
@@ -94,7 +95,8 @@ def sources():
         select(KnownFactCheck.source_id, func.count()).where(KnownFactCheck.source_id.is_not(None))
         .group_by(KnownFactCheck.source_id)).all())
     return render_template("factchecks/sources.html", form=form, sources=rows, known=known,
-                           action_form=ActionForm(), schedule_form=ScheduleForm())
+                           action_form=ActionForm(), schedule_form=ScheduleForm()
+                           ), form_status(form)
 
 
 def _source(source_id: int) -> FactCheckSource:
@@ -108,8 +110,8 @@ def schedule(source_id: int):
     source = _source(source_id)
     form = ScheduleForm()
     if not form.validate_on_submit():
-        flash("The schedule must be a whole number of hours (1 to 8760), or empty.", "error")
-        return redirect(url_for("factchecks.sources"))
+        abort(INVALID_FORM, description="The schedule must be a whole number of hours "
+                                        "(1 to 8760), or empty.")
     ops.set_source_schedule(db.session, source, form.poll_hours.data, actor=current_user,
                             address=request.remote_addr)
     db.session.commit()

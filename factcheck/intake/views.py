@@ -119,7 +119,7 @@ def new():
         db.session.rollback()
     elif request.method == "POST":
         status = 400
-    return render_template("articles/new.html", tab=tab, form=form, tabs=TAB_LABELS), status
+    return render_template("intake/new.html", tab=tab, form=form, tabs=TAB_LABELS), status
 
 
 def draft_or_404(token: str):
@@ -159,7 +159,7 @@ def edit(article_id: int):
             db.session.rollback()
             current = ops.ArticleFields.of_article(article)
             form.version.data = str(article.version)  # a second save is a deliberate overwrite
-            return render_template("articles/conflict.html", article=article, form=form,
+            return render_template("intake/conflict.html", article=article, form=form,
                                    current=current, mine=form.fields()), 409
         except IntakeError as error:
             db.session.rollback()
@@ -171,7 +171,7 @@ def edit(article_id: int):
             return redirect(url_for(".show", article_id=article.id))
     elif request.method == "POST":
         status = 400
-    return render_template("articles/edit.html", article=article, form=form), status
+    return render_template("intake/edit.html", article=article, form=form), status
 
 
 @articles_bp.get("/<int:article_id>/original")

@@ -27,6 +27,7 @@ from sqlalchemy.orm import joinedload, load_only
 from factcheck.accounts.models import User
 from factcheck.accounts.sessions import PUBLIC_ENDPOINTS
 from factcheck.extensions import db
+from factcheck.form_rules import INVALID_FORM
 from factcheck.ids import parse_id
 from factcheck.notifications import operations
 from factcheck.notifications.email import notification_link
@@ -138,7 +139,7 @@ def save_settings():
         if value is None:
             continue
         if value not in {choice.value for choice in EmailChoice}:
-            abort(400, description=f"Unknown email choice for {kind.label}.")
+            abort(INVALID_FORM, description=f"Unknown email choice for {kind.label}.")
         operations.set_email_choice(db.session, current_user, kind, EmailChoice(value))
     db.session.commit()
     flash("Email choices saved.", "success")

@@ -23,8 +23,9 @@ from factcheck.claims.models import Claim, ClaimState
 from factcheck.errors import DeskError
 from factcheck.intake.models import Article
 from factcheck.publishing.operations import publication_for, publish_fact_check
-from factcheck.review.models import RatingLabel, Source
-from factcheck.review.scale import current_scale
+from factcheck.review.models import Source
+from factcheck.review.scale.current import current_scale
+from factcheck.review.scale.models import RatingLabel
 
 SEED_MARKER = "Shi Jinping officially received the Taliban ambassador"
 DEMO_CLAIMANT = "Demo news site"

@@ -206,7 +206,7 @@ def atom():
             ):
                 notes[change.publication_id] = change  # the latest one wins
         return render_template(
-            "public/atom.xml", publications=publications, notes=notes, updated=last,
+            "publishing/public/atom.xml", publications=publications, notes=notes, updated=last,
             iso=iso_datetime,
         )
 

@@ -38,8 +38,8 @@ from factcheck.publishing.reading import page_cache, read_one
 from factcheck.publishing.slugs import FACT_CHECK_PATH, SLUG_PATTERN
 from factcheck.publishing.snapshot import rating_tone
 from factcheck.review.markdown import render_markdown
-from factcheck.review.models import RatingLabel, RatingScale
-from factcheck.review.scale import DEFAULT_SCALE
+from factcheck.review.scale.current import scale_in_use
+from factcheck.review.scale.models import RatingLabel, RatingScale
 
 public_bp = Blueprint("public", __name__)
 
@@ -93,27 +93,13 @@ def public_scale(session) -> tuple[list[ScaleEntry], int | None, int | None]:
     Before anyone has used the desk there is no scale row yet; the default
     scale is shown then, as that is the one the desk will create.
     """
-    scale = session.scalar(
-        select(RatingScale).where(RatingScale.is_current.is_(True)).order_by(RatingScale.id)
-    )
-    if scale is None:
-        best, worst = 5, 1
-        rows = [(label, value, meaning) for label, value, meaning, _colour in DEFAULT_SCALE]
-    else:
-        best, worst = scale.best, scale.worst
-        rows = [
-            (label.label, label.value, label.meaning)
-            for label in session.scalars(
-                select(RatingLabel)
-                .where(RatingLabel.scale_id == scale.id, RatingLabel.active.is_(True))
-                .order_by(RatingLabel.position)
-            )
-        ]
+    scale = scale_in_use(session)
     entries = [
-        ScaleEntry(label, value, meaning, rating_tone(value, best, worst))
-        for label, value, meaning in rows
+        ScaleEntry(label.label, label.value, label.meaning,
+                   rating_tone(label.value, scale.best, scale.worst))
+        for label in scale.labels if label.active
     ]
-    return entries, best, worst
+    return entries, scale.best, scale.worst
 
 
 @dataclass(frozen=True)
@@ -176,7 +162,7 @@ def index():
     ).all()
     scale, _best, _worst = public_scale(db.session)
     return _cacheable(render_template(
-        "public/index.html", publications=rows[:PAGE_SIZE], verdict=verdict, page=page,
+        "publishing/public/index.html", publications=rows[:PAGE_SIZE], verdict=verdict, page=page,
         has_next=len(rows) > PAGE_SIZE, verdicts=[entry.label for entry in scale],
     ))
 
@@ -195,7 +181,7 @@ def fact_check(slug: str):
         return _cacheable(*recent)
     row = read_one(_PAGE_VERSION, {"slug": slug}) if _SLUG.fullmatch(slug) else None
     if row is None:
-        return render_template("public/not_found.html"), 404
+        return render_template("publishing/public/not_found.html"), 404
     body, status = cache.get_or_render(slug, tuple(row), lambda: _render_page(row.id))
     return _cacheable(body, status)
 
@@ -210,10 +196,11 @@ def _render_page(publication_id: int) -> tuple[str, int]:
     snapshot = publication.snapshot
     if publication.state == "retracted":
         return render_template(
-            "public/retracted.html", publication=publication, changes=changes, snapshot=snapshot,
+            "publishing/public/retracted.html", publication=publication, changes=changes,
+            snapshot=snapshot,
         ), 410
     return render_template(
-        "public/fact_check.html", publication=publication, snapshot=snapshot,
+        "publishing/public/fact_check.html", publication=publication, snapshot=snapshot,
         claim_review=snapshot["claim_review"], changes=changes,
         corrections=[c for c in changes if c.kind in ("corrected", "updated")],
         write_up=markdown_to_html(snapshot.get("write_up") or ""),
@@ -261,7 +248,7 @@ def methodology():
     scale, best, worst = public_scale(db.session)
     since, older = scale_versions(db.session)
     return _cacheable(render_template(
-        "public/methodology.html", scale=scale, best=best, worst=worst, since=since,
+        "publishing/public/methodology.html", scale=scale, best=best, worst=worst, since=since,
         older=older,
     ))
 
@@ -272,7 +259,7 @@ def corrections_policy():
     text = site_text(db.session, CORRECTIONS_POLICY)
     policy = text.value if text is not None and text.value.strip() else DEFAULT_POLICY
     return _cacheable(render_template(
-        "public/corrections_policy.html", policy=markdown_to_html(policy),
+        "publishing/public/corrections_policy.html", policy=markdown_to_html(policy),
         updated_at=text.updated_at if text is not None else None,
     ))
 

@@ -24,7 +24,8 @@ from factcheck.claimreview.validator import ERROR, Finding, validate_claim_revie
 from factcheck.claims.models import Claim
 from factcheck.publishing.slugs import fact_check_url
 from factcheck.review.content import fact_check_content, fact_check_of
-from factcheck.review.models import RatingLabel, Source, Verdict
+from factcheck.review.models import Source, Verdict
+from factcheck.review.scale.models import RatingLabel
 from factcheck.text_rules import http_url
 
 SNAPSHOT_SCHEMA = 1

@@ -29,6 +29,7 @@ from factcheck.claims.models import Claim, ClaimState
 from factcheck.errors import StaleVersion
 from factcheck.extensions import db
 from factcheck.factchecks.matching import verdict_conflicts
+from factcheck.form_rules import INVALID_FORM
 from factcheck.publishing import operations
 from factcheck.publishing.forms import CorrectionsPolicyForm, PublishForm, ReopenForm, RetractForm
 from factcheck.publishing.models import Publication
@@ -101,7 +102,7 @@ def publish(claim_id: int):
             flash(f"Published at {publication.snapshot['url']}", "success")
             return redirect(url_for("publishing.index"))
     elif request.method == "POST":
-        status = 422
+        status = INVALID_FORM
     claim = _claim(claim_id)  # re-read: a refused attempt rolled back
     check = operations.check_publish(db.session, claim, actor=current_user, **_site())
     if request.method == "GET" or status == 409:
@@ -137,7 +138,7 @@ def _state_form(claim_id: int, form_class, template: str, action, **form_args):
             db.session.commit()
             return None
     elif request.method == "POST":
-        status = 422
+        status = INVALID_FORM
     else:
         form.version.data = claim.version
     return render_template(template, claim=claim, publication=publication, form=form,
@@ -208,7 +209,7 @@ def corrections_policy():
             flash("The corrections policy is updated.", "success")
             return redirect(url_for("publishing.corrections_policy"))
     elif request.method == "POST":
-        status = 422
+        status = INVALID_FORM
     else:
         form.text.data = current.value if current is not None else ""
         form.seen_updated_at.data = current.updated_at.isoformat() if current else ""

@@ -32,8 +32,9 @@ from factcheck.review.forms import (
     WordingForm,
 )
 from factcheck.review.markdown import render_markdown
-from factcheck.review.models import Approval, RatingLabel, Source
-from factcheck.review.scale import current_scale, scale_in_use
+from factcheck.review.models import Approval, Source
+from factcheck.review.scale.current import current_scale, scale_in_use
+from factcheck.review.scale.models import RatingLabel
 
 # Steps with their own pages elsewhere: shown as links when that page exists.
 OTHER_PAGES = {"publish": "publishing.publish", "reopen_published": "publishing.reopen",

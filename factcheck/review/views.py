@@ -44,6 +44,7 @@ from factcheck.claims.workflow import TRANSITIONS, transition_problem
 from factcheck.error_pages import RULE_HEADER
 from factcheck.errors import Incomplete
 from factcheck.extensions import db
+from factcheck.form_rules import INVALID_FORM
 from factcheck.review import operations as ops
 from factcheck.review.forms import (
     ApproveForm,
@@ -146,7 +147,7 @@ def _edit_section(claim_id: int, section: str, make_form, done: str):
     _require_edit(claim, section)
     form = make_form(claim)
     if not form.validate():
-        return _render_claim(claim, status=400, forms={section: form})
+        return _render_claim(claim, status=INVALID_FORM, forms={section: form})
     names = ops.SECTIONS[section]
     try:
         outcome = ops.edit_claim(db.session, claim, section, {n: form[n].data for n in names},
@@ -202,7 +203,7 @@ def add_source(claim_id: int):
     _require_edit(claim, "sources")
     form = SourceForm()
     if not form.validate():
-        return _render_claim(claim, status=400, forms={"new_source": form})
+        return _render_claim(claim, status=INVALID_FORM, forms={"new_source": form})
     _source, outcome = ops.add_source(db.session, claim, _source_values(form), actor=current_user,
                                       address=_address())
     db.session.commit()
@@ -222,7 +223,7 @@ def edit_source(claim_id: int, source_id: int):
     if not form.validate():
         if source is None:
             abort(404, description="This source was removed.")
-        return _render_claim(claim, status=400, forms={f"source-{source_id}": form})
+        return _render_claim(claim, status=INVALID_FORM, forms={f"source-{source_id}": form})
     try:
         if source is None:
             raise ops.EditConflict("Someone removed this source while you were editing it. "
@@ -253,7 +254,7 @@ def remove_source(claim_id: int, source_id: int):
     source = _load_source(claim, source_id)
     form = RemoveForm()
     if not form.validate():
-        abort(400, description="The form is missing the version you saw; reload the page.")
+        abort(INVALID_FORM, description="The form is missing the version you saw; reload the page.")
     outcome = ops.remove_source(db.session, claim, source, actor=current_user,
                                 seen_version=form.version.data, address=_address())
     db.session.commit()
@@ -275,7 +276,7 @@ def edit_verdict(claim_id: int):
     _require_edit(claim, "verdict")
     form = _verdict_form(claim)
     if not form.validate():
-        return _render_claim(claim, status=400, forms={"verdict": form})
+        return _render_claim(claim, status=INVALID_FORM, forms={"verdict": form})
     try:
         outcome = ops.save_verdict(
             db.session, claim, rating_label_id=rating_label_id(db.session, form.rating.data),
@@ -319,7 +320,7 @@ def move(claim_id: int, name: str):
         abort(404)
     form = MoveForm()
     if not form.validate():
-        abort(400, description="The form is missing the version you saw; reload the page.")
+        abort(INVALID_FORM, description="The form is missing the version you saw; reload the page.")
     values = {"comment": form.comment.data or "",
               "not_checkable_reason": form.not_checkable_reason.data}
     try:
@@ -361,7 +362,8 @@ def approve(claim_id: int):
     _refuse_early(claim, "approve")
     form = ApproveForm()
     if not form.validate():
-        abort(400, description="The approval form is incomplete; reload the approval page.")
+        abort(INVALID_FORM,
+              description="The approval form is incomplete; reload the approval page.")
     ops.approve_fact_check(db.session, claim, actor=current_user, seen_version=form.version.data,
                            seen_hash=form.content_hash.data, address=_address(),
                            conflict_reason=form.conflict_reason.data or "")
@@ -377,7 +379,7 @@ def send_back(claim_id: int):
     _refuse_early(claim, "request_changes")
     form = SendBackForm()
     if not form.validate():
-        return _render_approval(claim, status=400, send_back_form=form)
+        return _render_approval(claim, status=INVALID_FORM, send_back_form=form)
     ops.send_back(db.session, claim, actor=current_user, seen_version=form.version.data,
                   comment=form.comment.data, address=_address())
     db.session.commit()

@@ -27,6 +27,7 @@ from factcheck.accounts.sessions import role_required
 from factcheck.audit.models import AuditRecord
 from factcheck.errors import DeskError
 from factcheck.extensions import db
+from factcheck.form_rules import INVALID_FORM
 from factcheck.ids import parse_id
 from factcheck.text_rules import local_redirect
 from factcheck.triage import bulk, saved_views
@@ -73,7 +74,7 @@ def apply():
         assignee_id = parse_id(request.form.get("assignee_id"))
         assignee = db.session.get(User, assignee_id) if assignee_id is not None else None
         if assignee is None:
-            abort(400, description="Choose someone to assign the claims to.")
+            abort(INVALID_FORM, description="Choose someone to assign the claims to.")
     priority = parse_id(request.form.get("priority"))
     try:
         result = bulk.bulk_triage(

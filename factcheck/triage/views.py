@@ -37,6 +37,7 @@ from factcheck.error_pages import render_error
 from factcheck.errors import DeskError
 from factcheck.extensions import db
 from factcheck.factchecks.matching import claim_text, matches_for, similar_claims
+from factcheck.form_rules import INVALID_FORM
 from factcheck.ids import parse_id
 from factcheck.intake.models import Article
 from factcheck.text_rules import local_redirect
@@ -159,7 +160,7 @@ def transition(claim_id: int, action: str):
     claim = _claim_or_404(claim_id)
     form = TransitionForm()
     if not form.validate():
-        return _refuse(claim_id, _form_problem(form), status=400, rule="form")
+        return _refuse(claim_id, _form_problem(form), status=INVALID_FORM, rule="form")
     try:
         operations.triage_claim(
             db.session, claim, action, actor=current_user, seen_version=form.version.data,
@@ -179,7 +180,7 @@ def assign(claim_id: int):
     form = AssignForm()
     form.set_people(_people())
     if not form.validate():
-        return _refuse(claim_id, _form_problem(form), status=400, rule="form")
+        return _refuse(claim_id, _form_problem(form), status=INVALID_FORM, rule="form")
     assignee = db.session.get(User, int(form.assignee_id.data)) if form.assignee_id.data else None
     try:
         operations.assign_claim(db.session, claim, assignee, actor=current_user,
@@ -200,7 +201,7 @@ def priority(claim_id: int):
     claim = _claim_or_404(claim_id)
     form = PriorityForm()
     if not form.validate():
-        return _refuse(claim_id, _form_problem(form), status=400, rule="form")
+        return _refuse(claim_id, _form_problem(form), status=INVALID_FORM, rule="form")
     try:
         operations.set_priority(db.session, claim, form.priority.data, actor=current_user,
                                 seen_version=form.version.data, address=request.remote_addr)

@@ -20,7 +20,7 @@ from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.publishing.models import Publication
 from factcheck.publishing.operations import retract_fact_check
-from factcheck.review.models import RatingLabel
+from factcheck.review.scale.models import RatingLabel
 from tests.browser.conftest import sign_in
 from tests.conftest import TEST_PASSWORD
 

@@ -21,7 +21,7 @@ from factcheck.claims.workflow import apply_transition
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.review.models import Approval
-from factcheck.review.scale import current_scale
+from factcheck.review.scale.current import current_scale
 from tests.browser.conftest import sign_in
 from tests.conftest import TEST_PASSWORD
 

@@ -11,7 +11,7 @@ from factcheck.audit.models import AuditRecord
 from factcheck.database import utcnow
 from factcheck.extensions import db
 from factcheck.review.models import Verdict
-from factcheck.review.scale import current_scale
+from factcheck.review.scale.current import current_scale
 from tests.triage.triage_data import make_article, simple_claim
 
 

@@ -82,7 +82,7 @@ def test_password_change_requires_the_current_password(client, auth, users):
     response = client.post("/account", data={
         "current_password": "wrong", "new_password": "a brand new passphrase",
     })
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, refused
     assert b"The current password is not correct." in response.data
 
 

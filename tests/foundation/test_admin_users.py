@@ -67,7 +67,7 @@ def test_duplicate_email_and_weak_password_are_explained_and_input_kept(client, 
         "new_password": "long enough passphrase",
     })
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 400  # the form again, refused
     assert "already exists" in page
     assert 'value="Typed Name"' in page
     response = client.post("/admin/users", data={

@@ -24,7 +24,8 @@ from factcheck.accounts.models import User
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
 from factcheck.intake.models import Article
-from factcheck.review.models import RatingLabel, Source
+from factcheck.review.models import Source
+from factcheck.review.scale.models import RatingLabel
 from tests.conftest import TEST_PASSWORD, make_user
 
 FIELDS = [

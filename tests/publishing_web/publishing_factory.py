@@ -20,8 +20,9 @@ from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.publishing.operations import publish_fact_check
 from factcheck.review.content import content_hash, fact_check_content
-from factcheck.review.models import Approval, RatingLabel, Source, Verdict
-from factcheck.review.scale import current_scale
+from factcheck.review.models import Approval, Source, Verdict
+from factcheck.review.scale.current import current_scale
+from factcheck.review.scale.models import RatingLabel
 
 _numbers = itertools.count(1)
 

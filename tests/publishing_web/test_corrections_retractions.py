@@ -135,7 +135,7 @@ def test_reopen_needs_a_comment_and_an_editor(client, users, auth):
     assert _reopen(client, claim).status_code == 403
     auth.logout()
     auth.login_as(users["editor"])
-    assert _reopen(client, claim, comment="  ").status_code == 422
+    assert _reopen(client, claim, comment="  ").status_code == 400  # an invalid form
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).state == ClaimState.PUBLISHED
 
@@ -163,11 +163,11 @@ def test_retraction_leaves_a_notice_and_nothing_else(client, users, auth):
     # No public reason: refused; no confirmation: refused. Nothing happens either time.
     assert client.post(f"/publishing/claims/{claim.id}/retract",
                        data={"note": "", "confirm": "y",
-                             "version": claim.version}).status_code == 422
+                             "version": claim.version}).status_code == 400
     unconfirmed = client.post(f"/publishing/claims/{claim.id}/retract",
                               data={"note": "Our main source was fabricated.",
                                     "version": claim.version})
-    assert unconfirmed.status_code == 422
+    assert unconfirmed.status_code == 400
     assert "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Claim, claim.id).state == ClaimState.PUBLISHED

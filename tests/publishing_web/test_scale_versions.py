@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from factcheck.claims.models import Claim
 from factcheck.extensions import db
-from factcheck.review.models import RatingLabel, RatingScale, Verdict
-from factcheck.review.scale import current_scale
+from factcheck.review.models import Verdict
+from factcheck.review.scale.current import current_scale
+from factcheck.review.scale.models import RatingLabel, RatingScale
 from tests.publishing_web.publishing_factory import make_claim, publish
 
 

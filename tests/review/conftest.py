@@ -11,7 +11,7 @@ from factcheck.claims.models import Claim, ClaimState
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.review.models import Source, Verdict
-from factcheck.review.scale import current_scale
+from factcheck.review.scale.current import current_scale
 
 ARTICLE_TEXT = (
     "Russia Considers Delisting Taliban as a Terrorist Organization. "

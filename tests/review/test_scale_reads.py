@@ -12,7 +12,8 @@ from sqlalchemy import event, func, select
 
 from factcheck.claims.models import ClaimState
 from factcheck.extensions import db
-from factcheck.review.models import RatingScale, Verdict
+from factcheck.review.models import Verdict
+from factcheck.review.scale.models import RatingScale
 from tests.review.conftest import make_claim
 
 

@@ -19,7 +19,7 @@ from factcheck.errors import IllegalTransition, NotPermitted, RefusedByRule, Sta
 from factcheck.extensions import db
 from factcheck.intake.models import Article
 from factcheck.review.models import Verdict
-from factcheck.review.scale import current_scale
+from factcheck.review.scale.current import current_scale
 
 
 def _claim(state: ClaimState, author=None) -> Claim:

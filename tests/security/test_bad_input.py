@@ -36,10 +36,10 @@ def test_huge_integers_in_queue_forms_are_a_400(app, client, auth, users, path, 
 
 def _all_form_classes():
     import factcheck.accounts.forms
-    import factcheck.desk.forms
     import factcheck.intake.forms
     import factcheck.publishing.forms
     import factcheck.review.forms
+    import factcheck.review.scale.forms
     import factcheck.triage.forms  # noqa: F401 - imported for their form classes
 
     seen, todo = set(), [FlaskForm]

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from factcheck.claims.models import ClaimState
 from factcheck.extensions import db
-from factcheck.review.scale import current_scale
+from factcheck.review.scale.current import current_scale
 from tests.conftest import TEST_PASSWORD
 from tests.review.conftest import make_claim
 

@@ -11,7 +11,7 @@ from tests.review.conftest import add_source, add_verdict, make_article, make_cl
 @pytest.fixture
 def scale(app):
     """The default rating scale, committed."""
-    from factcheck.review.scale import current_scale
+    from factcheck.review.scale.current import current_scale
 
     result = current_scale(db.session)
     db.session.commit()

@@ -23,25 +23,20 @@ from sqlalchemy import func, select
 from factcheck.accounts.models import Role
 from factcheck.accounts.sessions import role_required
 from factcheck.audit.operations import record_audit
-from factcheck.desk import scale_operations as ops
-from factcheck.desk.forms import ActiveForm, LabelForm, MoveForm, ScaleForm
 from factcheck.error_pages import render_error
 from factcheck.errors import DeskError, StaleVersion
 from factcheck.extensions import db
-from factcheck.form_rules import SeenVersionForm
-from factcheck.review.models import RatingLabel, RatingScale, Verdict
-from factcheck.review.scale import DEFAULT_SCALE, current_scale
+from factcheck.form_rules import INVALID_FORM, SeenVersionForm
+from factcheck.review.models import Verdict
+from factcheck.review.scale import operations as ops
+from factcheck.review.scale.current import DEFAULT_SCALE, current_scale, saved_scale
+from factcheck.review.scale.forms import ActiveForm, LabelForm, MoveForm, ScaleForm
+from factcheck.review.scale.models import RatingLabel, RatingScale
 
 scale_bp = Blueprint("scale", __name__, url_prefix="/admin/scale")
 NEW_VERSION = ("Verdicts already rate with these numbers, so a new version of the scale is now "
                "in use: fact-checks rated before keep the version they were rated on, and the "
                "methodology page shows both with their dates.")
-
-
-def _existing_scale() -> RatingScale | None:
-    """The current scale, without creating one (a GET never writes)."""
-    return db.session.scalar(
-        select(RatingScale).where(RatingScale.is_current.is_(True)).order_by(RatingScale.id))
 
 
 def _usage() -> dict[int, int]:
@@ -60,7 +55,7 @@ def _page(scale: RatingScale | None, *, form: ScaleForm | None = None,
         select(RatingLabel).where(RatingLabel.scale_id == scale.id)
         .order_by(RatingLabel.position, RatingLabel.id))) if scale is not None else [])
     return render_template(
-        "desk/scale.html", scale=scale, form=form, add_form=add_form, labels=labels,
+        "review/scale/edit.html", scale=scale, form=form, add_form=add_form, labels=labels,
         usage=_usage() if scale is not None else {}, default_scale=DEFAULT_SCALE,
         message=message, version_form=SeenVersionForm(formdata=None),
     ), status
@@ -77,7 +72,7 @@ def _blame(form, error: ops.ScaleError) -> None:
 def _refused(error: DeskError):
     db.session.rollback()
     return render_error(error.status, message=error.message, rule=error.rule,
-                        template="triage/refused.html", back_url=url_for("scale.edit"))
+                        template="review/scale/refused.html", back_url=url_for("scale.edit"))
 
 
 def _label_or_404(label_id: int) -> RatingLabel:
@@ -88,25 +83,25 @@ def _label_or_404(label_id: int) -> RatingLabel:
 @role_required(Role.ADMIN)
 def edit():
     """The scale and its labels; the form changes the scale's name and numbers."""
-    scale = _existing_scale()
+    scale = saved_scale(db.session)
     if scale is None:
         return _page(None)
     form = ScaleForm()
     if not form.is_submitted():
         return _page(scale)
     if not form.validate():
-        return _page(scale, form=form, status=400)
+        return _page(scale, form=form, status=INVALID_FORM)
     try:
         saved = ops.update_scale(db.session, scale, name=form.name.data, best=form.best.data,
                                  worst=form.worst.data, actor=current_user,
                                  seen_version=form.version.data)
     except StaleVersion as error:
         db.session.rollback()
-        return _page(_existing_scale(), form=form, status=409, message=error.message)
+        return _page(saved_scale(db.session), form=form, status=409, message=error.message)
     except ops.ScaleError as error:
         db.session.rollback()
         _blame(form, error)
-        return _page(_existing_scale(), form=form, status=400)
+        return _page(saved_scale(db.session), form=form, status=error.status)
     db.session.commit()
     flash(NEW_VERSION if saved.id != scale.id else "The scale is saved.", "success")
     return redirect(url_for("scale.edit"))
@@ -116,7 +111,7 @@ def edit():
 @role_required(Role.ADMIN)
 def seed():
     """Create the default scale so it can be edited."""
-    if _existing_scale() is None:
+    if saved_scale(db.session) is None:
         scale = current_scale(db.session)
         record_audit(db.session, actor=current_user, action="scale.seed", target=scale,
                      after={"labels": [label for label, *_rest in DEFAULT_SCALE]})
@@ -129,10 +124,10 @@ def seed():
 @role_required(Role.ADMIN)
 def add_label():
     """Add a label at the end of the scale."""
-    scale = _existing_scale() or abort(404)
+    scale = saved_scale(db.session) or abort(404)
     add_form = LabelForm()
     if not add_form.validate():
-        return _page(scale, add_form=add_form, status=400)
+        return _page(scale, add_form=add_form, status=INVALID_FORM)
     try:
         label = ops.add_label(db.session, scale, label=add_form.label.data,
                               value=add_form.value.data, colour=add_form.colour.data,
@@ -140,11 +135,11 @@ def add_label():
                               seen_version=add_form.version.data)
     except StaleVersion as error:
         db.session.rollback()
-        return _page(_existing_scale(), add_form=add_form, status=409, message=error.message)
+        return _page(saved_scale(db.session), add_form=add_form, status=409, message=error.message)
     except ops.ScaleError as error:
         db.session.rollback()
         _blame(add_form, error)
-        return _page(_existing_scale(), add_form=add_form, status=400)
+        return _page(saved_scale(db.session), add_form=add_form, status=error.status)
     db.session.commit()
     flash(f"“{label.label}” is added to the scale.", "success")
     return redirect(url_for("scale.edit"))
@@ -157,7 +152,7 @@ def edit_label(label_id: int):
     label = _label_or_404(label_id)
     if not LabelForm().is_submitted():
         form = LabelForm(obj=label, version=label.scale.version)
-        return render_template("desk/scale_label.html", label=label, form=form,
+        return render_template("review/scale/label.html", label=label, form=form,
                                used=ops.verdicts_using(db.session, label))
     form = LabelForm()
     status, message = 200, None
@@ -171,7 +166,7 @@ def edit_label(label_id: int):
         except StaleVersion as error:
             status, message = 409, error.message
         except ops.ScaleError as error:
-            status = 400
+            status = error.status
             _blame(form, error)
         else:
             db.session.commit()
@@ -180,9 +175,9 @@ def edit_label(label_id: int):
             return redirect(url_for("scale.edit"))
         db.session.rollback()
     else:
-        status = 400
+        status = INVALID_FORM
     label = _label_or_404(label_id)
-    return render_template("desk/scale_label.html", label=label, form=form, message=message,
+    return render_template("review/scale/label.html", label=label, form=form, message=message,
                            conflict=status == 409,
                            used=ops.verdicts_using(db.session, label)), status
 
@@ -194,7 +189,7 @@ def move_label(label_id: int):
     label = _label_or_404(label_id)
     form = MoveForm()
     if not form.validate():
-        abort(400)
+        abort(INVALID_FORM)
     try:
         ops.move_label(db.session, label, -1 if form.direction.data == "up" else 1,
                        actor=current_user, seen_version=form.version.data)
@@ -211,7 +206,7 @@ def set_active(label_id: int):
     label = _label_or_404(label_id)
     form = ActiveForm()
     if not form.validate():
-        abort(400)
+        abort(INVALID_FORM)
     try:
         ops.set_label_active(db.session, label, form.active.data == "yes", actor=current_user,
                              seen_version=form.version.data)
@@ -229,7 +224,7 @@ def delete_label(label_id: int):
     label = _label_or_404(label_id)
     form = SeenVersionForm()
     if not form.validate():
-        abort(400)
+        abort(INVALID_FORM)
     name = label.label
     try:
         ops.remove_label(db.session, label, actor=current_user, seen_version=form.version.data)

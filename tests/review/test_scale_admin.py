@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from factcheck.audit.models import AuditRecord
 from factcheck.extensions import db
-from factcheck.review.models import RatingLabel, RatingScale, Verdict
-from factcheck.review.scale import current_scale
+from factcheck.review.models import Verdict
+from factcheck.review.scale.current import current_scale
+from factcheck.review.scale.models import RatingLabel, RatingScale
 from tests.triage.triage_data import make_article, simple_claim
 
 

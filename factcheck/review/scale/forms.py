@@ -6,9 +6,9 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields import ColorField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from factcheck.desk.scale_operations import LABEL_MAX
 from factcheck.form_rules import SeenVersionForm
 from factcheck.ids import WholeNumberField
+from factcheck.review.scale.operations import LABEL_MAX
 
 
 class ScaleForm(SeenVersionForm):

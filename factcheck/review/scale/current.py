@@ -1,10 +1,10 @@
-"""The organisation's rating scale; the default one is created by the first write needing it."""
+"""The scale in use; the default one is created by the first write needing it."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from factcheck.review.models import RatingLabel, RatingScale
+from factcheck.review.scale.models import RatingLabel, RatingScale
 
 # label, number (higher = truer), meaning, colour
 DEFAULT_SCALE: list[tuple[str, int | None, str, str]] = [
@@ -23,7 +23,8 @@ DEFAULT_SCALE: list[tuple[str, int | None, str, str]] = [
 ]
 
 
-def _saved_scale(session) -> RatingScale | None:
+def saved_scale(session) -> RatingScale | None:
+    """The current scale if one was saved, else None (never writes)."""
     return session.scalar(
         select(RatingScale).where(RatingScale.is_current.is_(True)).order_by(RatingScale.id)
     )
@@ -47,7 +48,7 @@ def scale_in_use(session) -> RatingScale:
     (:func:`current_scale`). Forms carry label texts, not ids, so a form shown
     before the scale existed still posts the right label.
     """
-    return _saved_scale(session) or _default_scale()
+    return saved_scale(session) or _default_scale()
 
 
 def current_scale(session) -> RatingScale:
@@ -56,7 +57,7 @@ def current_scale(session) -> RatingScale:
     Only for operations that write (saving a verdict, seeding the scale, the
     demo): a GET must not write, so pages use :func:`scale_in_use`.
     """
-    scale = _saved_scale(session)
+    scale = saved_scale(session)
     if scale is not None:
         return scale
     scale = _default_scale()

@@ -26,7 +26,8 @@ from factcheck.accounts.models import User
 from factcheck.audit.operations import record_audit
 from factcheck.database import utcnow, versioned_update
 from factcheck.errors import InvalidValue
-from factcheck.review.models import RatingLabel, RatingScale, Verdict
+from factcheck.review.models import Verdict
+from factcheck.review.scale.models import RatingLabel, RatingScale
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LABEL_MAX = 60
