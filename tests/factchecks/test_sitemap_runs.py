@@ -243,3 +243,24 @@ def test_a_sitemap_source_is_not_started_twice_and_the_admin_page_shows_its_run(
     auth.login_as(users["admin"])
     page = client.get("/admin/fact-check-sources").get_data(as_text=True)
     assert "12 of 40 pages (1 failed), 9 added so far" in page
+
+
+def test_a_polled_sitemap_source_gets_the_totals_of_its_page_jobs(site, app):
+    from factcheck.factchecks.operations import add_source
+    from factcheck.jobs import enqueue
+
+    add_source(db.session, site.url_for("/sitemap.xml"), actor=None, poll_hours=24)
+    db.session.commit()
+    enqueue("factchecks.poll", {})
+    db.session.commit()  # immediate mode: the poll, the source's import, then its page jobs
+    [importer] = _jobs("factchecks.import_source")
+    assert importer.state == JobState.DONE, importer.error
+    assert importer.result["run"]["pages"] == 6
+    assert len(_jobs()) == 6
+    source = db.session.scalar(select(FactCheckSource))
+    assert source.last_status == "partial"
+    assert source.last_counts == {"added": 4, "updated": 0, "unchanged": 0, "skipped": 2}
+    assert {item["where"] for item in source.last_skipped} == {
+        site.url_for("/empty"), site.url_for("/gone")}
+    assert source.next_run_at > source.last_run_at
+    assert {row.source_id for row in db.session.scalars(select(KnownFactCheck))} == {source.id}
