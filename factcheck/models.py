@@ -5,7 +5,12 @@ from factcheck.accounts.throttle import LoginThrottle
 from factcheck.audit.models import AuditRecord
 from factcheck.claims.models import Claim, ClaimKind, ClaimState, NotCheckableReason
 from factcheck.comments.models import Comment
-from factcheck.factchecks.models import ClaimMatch, FactCheckSource, KnownFactCheck
+from factcheck.factchecks.models import (
+    ClaimMatch,
+    FactCheckImportRun,
+    FactCheckSource,
+    KnownFactCheck,
+)
 from factcheck.intake.drafts import ImportDraft
 from factcheck.intake.models import Article
 from factcheck.jobs.models import Job, JobState
@@ -26,6 +31,7 @@ __all__ = [
     "ClaimState",
     "Comment",
     "EmailPreference",
+    "FactCheckImportRun",
     "FactCheckSource",
     "ImportDraft",
     "Job",

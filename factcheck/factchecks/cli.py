@@ -4,8 +4,9 @@
 document or schema.org DataFeed, a Fact Check Tools ``claims:search``
 response, or a sitemap of fact-check pages. Each source is read whole before
 anything is stored (see ``factcheck.factchecks.importing``); a source that
-fails stores nothing and the others go on. The exit code is 1 when any
-source failed.
+fails stores nothing and the others go on. A sitemap's pages are read by one
+job each; the command runs them (or waits for a worker's) before it reports.
+The exit code is 1 when any source failed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,29 @@ def factchecks_cli() -> None:
     """Known fact-check commands."""
 
 
+def _import(location: str, source) -> object:
+    """Import one source and return its report; a sitemap's report once all its pages are read.
+
+    A sitemap's pages are jobs (``factcheck.factchecks.runs``): this command runs
+    those still queued itself, each at its time, and waits for any a worker holds,
+    so the totals it prints are the run's, whether or not a worker runs.
+    """
+    from factcheck.extensions import db
+    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
+    from factcheck.factchecks.runs import fill_from, wait_for_run
+
+    report = import_source(db.session, location,
+                           settings=settings_from_config(current_app.config, location),
+                           source=source, **indexing_hooks())
+    if report.running and report.run_id is not None:
+        click.echo(f"reading    {location}: {report.pages_total} page(s), one job each",
+                   err=True)
+        run = wait_for_run(db.session, report.run_id)
+        if run is not None:
+            fill_from(report, run)
+    return report
+
+
 def _print_report(report) -> None:
     if report.error:
         click.echo(f"failed     {report.location}: {report.error}")
@@ -30,6 +54,9 @@ def _print_report(report) -> None:
     click.echo(f"imported   {report.location} ({report.format}): {report.added} added, "
                f"{report.updated} updated, {report.unchanged} unchanged, "
                f"{report.skipped} skipped")
+    if report.run_id is not None:
+        click.echo(f"  pages    {report.pages_done} read, {report.pages_failed} failed "
+                   f"of {report.pages_total}")
     for item in report.skipped_items[:20]:
         click.echo(f"  skipped  {item['where']}: {item['reason']}")
     if report.skipped > 20:
@@ -52,16 +79,13 @@ def import_command(sources: tuple[str, ...], as_json: bool) -> None:
     from sqlalchemy import select
 
     from factcheck.extensions import db
-    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
     from factcheck.factchecks.models import FactCheckSource
 
     reports = []
     for location in sources:
         source = db.session.scalar(select(FactCheckSource)
                                    .where(FactCheckSource.location == location))
-        settings = settings_from_config(current_app.config, location)
-        report = import_source(db.session, location, settings=settings, source=source,
-                               **indexing_hooks())
+        report = _import(location, source)
         reports.append(report)
         if not as_json:
             _print_report(report)
@@ -121,16 +145,11 @@ def sources_command(as_json: bool) -> None:
 def poll_command() -> None:
     """Import every scheduled source that is due (what the job queue runs periodically)."""
     from factcheck.extensions import db
-    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
     from factcheck.factchecks.operations import due_sources
 
     due = due_sources(db.session)
     for source in due:
-        report = import_source(db.session, source.location,
-                               settings=settings_from_config(current_app.config,
-                                                             source.location),
-                               source=source, **indexing_hooks())
-        _print_report(report)
+        _print_report(_import(source.location, source))
     if not due:
         click.echo("No source is due.", err=sys.stderr.isatty())
 

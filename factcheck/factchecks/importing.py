@@ -4,28 +4,29 @@ Two phases, so that a broken source never leaves half an import behind:
 
 1. **Read.** The source (a file or a URL: a fact-checker's page, a JSON-LD
    document or DataFeed, a Fact Check Tools response, a sitemap of pages) is
-   read item by item; each usable fact-check is written to a temporary spool
-   file (one JSON line each) and each unusable item is counted with its
-   reason. Memory stays flat: only one item is held at a time. Malformed
-   JSON, a document that never ends or an unreachable source stops the
-   import here, before anything is stored.
+   read item by item, a URL as it arrives (intake's ``stream_url``) like a
+   file; each usable fact-check is written to a temporary spool file (one
+   JSON line each) and each unusable item is counted with its reason. Memory
+   stays flat: only one item is held at a time. Malformed JSON, a document
+   that never ends or an unreachable source stops the import here, before
+   anything is stored.
 2. **Store.** The spool is read back in batches of ``BATCH_SIZE``; each batch
    is one short transaction (SQLite writers queue on one lock, so no
    transaction is held across the whole import). Each batch is an upsert by
    review URL, so a run cut off half-way is completed, not duplicated, by
    running it again.
 
-Pages of a sitemap are fetched one after the other through intake's safe
-fetcher, ``PAGE_DELAY`` seconds apart (politeness), and parsed in intake's
-killable worker; a page that fails is a skipped item, not a failed import.
+A sitemap is different: reading it gives page URLs (at most ``max_pages``,
+from at most ``MAX_NESTED_SITEMAPS`` nested sitemaps), and each page is then
+fetched, parsed and stored by a job of its own, politely spaced (see
+``factcheck.factchecks.runs``); a page that fails is a skipped item, not a
+failed import.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -42,24 +43,22 @@ BATCH_SIZE = 500
 MAX_SKIPPED_KEPT = 200  # reasons kept on the source for the admin page; the count is exact
 MAX_SITEMAP_PAGES = 2000  # one run; the rest waits for the next
 MAX_NESTED_SITEMAPS = 50
+SITEMAP_MAX_BYTES = 50_000_000  # the sitemaps.org limit for one file, uncompressed
 PAGE_DELAY = 1.0
-FEED_TIMEOUT = 60.0
-FEED_MAX_BYTES = 100_000_000
+FEED_TIMEOUT = 60.0  # a feed URL, streamed whole: one deadline for the whole body
+HEAD_BYTES = 2048  # enough to tell JSON, a sitemap and a page apart
 JSON_TYPES = {"application/ld+json": "json", "application/json": "json"}
 XML_TYPES = {"application/xml": "xml", "text/xml": "xml"}
 
 
 @dataclass
 class ReadSettings:
-    """How to read sources: fetcher arguments, limits, and the delay between pages."""
+    """How to read sources: fetcher arguments, limits, and the spacing of a sitemap's pages."""
 
     fetch: Mapping[str, Any] = field(default_factory=dict)
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_bytes: int = DEFAULT_MAX_BYTES  # a JSON document, file or URL
     page_delay: float = PAGE_DELAY
     max_pages: int = MAX_SITEMAP_PAGES
-    sleep: Callable[[float], None] = time.sleep
-    # Told how many pages a sitemap import has read (a job renews its lease there).
-    progress: Callable[[int], None] | None = None
 
 
 @dataclass
@@ -76,20 +75,35 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     stored_ids: list[int] = field(default_factory=list)
+    # A sitemap: the pages to read (each by a job), the run they report to, and
+    # how many have been read so far and how many failed.
+    pages: list[str] = field(default_factory=list)
+    run_id: int | None = None
+    pages_total: int = 0
+    pages_done: int = 0
+    pages_failed: int = 0
+    running: bool = False
 
     @property
     def status(self) -> str:
-        """``failed`` (nothing stored), ``partial`` (items skipped) or ``ok``."""
+        """``failed`` (nothing stored), ``running`` (pages still to read), ``partial``
+        (items skipped) or ``ok``."""
         if self.error:
             return "failed"
+        if self.running:
+            return "running"
         return "partial" if self.skipped else "ok"
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready values (``--json``)."""
-        return {"source": self.location, "format": self.format, "status": self.status,
+        data = {"source": self.location, "format": self.format, "status": self.status,
                 "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "skipped": self.skipped, "skipped_items": self.skipped_items,
                 "warnings": self.warnings, "error": self.error}
+        if self.run_id is not None:
+            data["run"] = {"id": self.run_id, "pages": self.pages_total,
+                           "pages_done": self.pages_done, "pages_failed": self.pages_failed}
+        return data
 
     def skip(self, item: Skipped) -> None:
         """Count an unusable item and keep its reason (the first ``MAX_SKIPPED_KEPT``)."""
@@ -103,7 +117,11 @@ class ImportReport:
 
 def read_source(location: str, settings: ReadSettings,
                 report: ImportReport) -> Iterator[KnownReview | Skipped]:
-    """Every fact-check of a source, one at a time. Raises :class:`FactCheckImportError`."""
+    """Every fact-check of a source, one at a time. Raises :class:`FactCheckImportError`.
+
+    A sitemap yields only its skipped items (nested sitemaps that failed) and
+    leaves the pages to read in ``report.pages``.
+    """
     if is_http_url(location):
         yield from _read_url(location, settings, report)
         return
@@ -112,9 +130,9 @@ def read_source(location: str, settings: ReadSettings,
         raise FactCheckImportError("No such file." if not path.exists() else "Not a file.")
     try:
         with path.open("rb") as handle:
-            head = handle.read(2048)
+            head = handle.read(HEAD_BYTES)
             handle.seek(0)
-            yield from _read_stream(handle, head, None, settings, report)
+            yield from _read_stream(handle, head, None, None, settings, report)
     except OSError as error:
         raise FactCheckImportError(f"The file could not be read ({error.strerror}).") from error
 
@@ -130,7 +148,8 @@ def _kind_of(head: bytes) -> str:
     return "page"
 
 
-def _read_stream(stream: IO[bytes], head: bytes, url: str | None, settings: ReadSettings,
+def _read_stream(stream: IO[bytes], head: bytes, url: str | None, declared: str | None,
+                 settings: ReadSettings,
                  report: ImportReport) -> Iterator[KnownReview | Skipped]:
     kind = _kind_of(head)
     report.format = kind
@@ -139,42 +158,90 @@ def _read_stream(stream: IO[bytes], head: bytes, url: str | None, settings: Read
             stream.read(3)
         yield from read_document(stream, page_url=url, max_bytes=settings.max_bytes)
     elif kind == "sitemap":
-        yield from _read_sitemap(_bounded_read(stream, settings.max_bytes), settings, report)
+        yield from _read_sitemap(_bounded_read(stream, SITEMAP_MAX_BYTES), settings, report)
     else:
         from factcheck.intake.reading.inspect import DEFAULT_LIMITS
 
         body = _bounded_read(stream, DEFAULT_LIMITS.max_bytes)
-        yield from _page_results(body, url, None, report)
+        yield from _page_results(body, url, declared, report)
 
 
 def _bounded_read(stream: IO[bytes], limit: int) -> bytes:
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise FactCheckImportError(f"The file is larger than {limit / 1e6:g} MB.")
-    return data
+    """Read to the end, refusing more than ``limit`` bytes (a stream may return less per read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(limit + 1 - size)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise FactCheckImportError(f"The file is larger than {limit / 1e6:g} MB.")
 
 
-def _fetch(url: str, settings: ReadSettings, *, feed: bool):
-    """Fetch with intake's guarded fetcher; feeds get a longer deadline and a larger cap."""
-    from factcheck.intake.reading.fetch import ALLOWED_TYPES, fetch_url
+class _ChunkStream:
+    """A readable binary stream over an iterator of chunks (a streamed response body)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._left = b""
+
+    def _fill(self, size: int) -> None:
+        # Concatenating only while short of ``size``: one chunk (64 KB) at a time in practice.
+        while len(self._left) < size:
+            chunk = next(self._chunks, b"")
+            if not chunk:
+                return
+            self._left += chunk
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes (fewer at the end), without consuming them."""
+        self._fill(size)
+        return self._left[:size]
+
+    def read(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes (the whole rest when negative); ``b""`` at the end."""
+        if size < 0:
+            rest = [self._left, *self._chunks]
+            self._left = b""
+            return b"".join(rest)
+        if not self._left:
+            self._fill(1)
+        data, self._left = self._left[:size], self._left[size:]
+        return data
+
+
+def _fetch_arguments(settings: ReadSettings, *, timeout: float = 0,
+                     max_bytes: int = 0) -> dict[str, Any]:
+    """Intake's fetcher settings, with a longer deadline or a larger cap where asked."""
+    from factcheck.intake.reading.fetch import ALLOWED_TYPES
 
     kwargs = dict(settings.fetch)
-    if feed:
-        kwargs["timeout"] = max(float(kwargs.get("timeout", 0)), FEED_TIMEOUT)
-        kwargs["max_bytes"] = max(int(kwargs.get("max_bytes", 0)), FEED_MAX_BYTES)
-    return fetch_url(url, allowed_types={**ALLOWED_TYPES, **JSON_TYPES, **XML_TYPES}, **kwargs)
+    if timeout:
+        kwargs["timeout"] = max(float(kwargs.get("timeout", 0)), timeout)
+    if max_bytes:
+        kwargs["max_bytes"] = max_bytes
+    return {**kwargs, "allowed_types": {**ALLOWED_TYPES, **JSON_TYPES, **XML_TYPES}}
 
 
 def _read_url(location: str, settings: ReadSettings,
               report: ImportReport) -> Iterator[KnownReview | Skipped]:
-    from factcheck.intake.reading.fetch import FetchError
+    """Read a URL as it arrives, with the same caps as a file: memory stays flat.
 
+    A feed that never ends stops at ``settings.max_bytes`` or at the feed
+    deadline, whichever comes first; the spool is then discarded, as for a file.
+    """
+    from factcheck.intake.reading.fetch import FetchError, stream_url
+
+    arguments = _fetch_arguments(settings, timeout=FEED_TIMEOUT, max_bytes=settings.max_bytes)
     try:
-        page = _fetch(location, settings, feed=True)
+        with stream_url(location, **arguments) as (page, chunks):
+            stream = _ChunkStream(chunks)
+            yield from _read_stream(stream, stream.head(HEAD_BYTES), page.final_url,
+                                    page.encoding or None, settings, report)
     except FetchError as error:
-        raise FactCheckImportError(f"The source could not be fetched: {error.message}") from error
-    yield from _read_stream(io.BytesIO(page.body), page.body[:2048], page.final_url, settings,
-                            report)
+        raise FactCheckImportError(
+            f"The source could not be fetched: {error.message} Nothing was stored.") from error
 
 
 def _page_results(body: bytes, url: str | None, declared: str | None,
@@ -201,8 +268,10 @@ def _page_results(body: bytes, url: str | None, declared: str | None,
 
 
 def _read_sitemap(xml: bytes, settings: ReadSettings,
-                  report: ImportReport) -> Iterator[KnownReview | Skipped]:
+                  report: ImportReport) -> Iterator[Skipped]:
+    """The sitemap's page URLs into ``report.pages``; a nested sitemap that fails is skipped."""
     from factcheck.factchecks.pages import urls_from_sitemap
+    from factcheck.intake.reading.fetch import fetch_url
 
     try:
         pages, nested = urls_from_sitemap(xml)
@@ -212,29 +281,29 @@ def _read_sitemap(xml: bytes, settings: ReadSettings,
         if len(pages) >= settings.max_pages:
             break
         try:
-            more, _ = urls_from_sitemap(_fetch(sitemap_url, settings, feed=True).body)
+            body = fetch_url(sitemap_url, **_fetch_arguments(
+                settings, timeout=FEED_TIMEOUT, max_bytes=SITEMAP_MAX_BYTES)).body
+            more, _ = urls_from_sitemap(body)
         except Exception as error:
             yield Skipped(sitemap_url, _message(error))
             continue
         pages.extend(more)
+    if len(nested) > MAX_NESTED_SITEMAPS:
+        report.warnings.append(f"The sitemap index lists {len(nested)} sitemaps; the first "
+                               f"{MAX_NESTED_SITEMAPS} were read.")
     if len(pages) > settings.max_pages:
         report.warnings.append(f"The sitemap lists {len(pages)} pages; the first "
                                f"{settings.max_pages} were read this time.")
-    for number, url in enumerate(pages[:settings.max_pages]):
-        if number:
-            settings.sleep(settings.page_delay)
-        yield from fetch_page_reviews(url, settings, report)
-        if settings.progress is not None:
-            settings.progress(number + 1)
+    report.pages = list(dict.fromkeys(pages))[:settings.max_pages]
 
 
 def fetch_page_reviews(url: str, settings: ReadSettings,
                        report: ImportReport) -> Iterator[KnownReview | Skipped]:
     """Fetch one fact-checker's page and read its ClaimReviews; a failure is a skipped item."""
-    from factcheck.intake.reading.fetch import FetchError
+    from factcheck.intake.reading.fetch import FetchError, fetch_url
 
     try:
-        page = _fetch(url, settings, feed=False)
+        page = fetch_url(url, **_fetch_arguments(settings))
     except FetchError as error:
         yield Skipped(url, f"The page could not be fetched: {error.message}")
         return
@@ -299,8 +368,6 @@ def import_source(
     the re-matching of open claims there). Commits ``session`` after each batch and at
     the end, through ``commit`` when given (a job commits with its progress).
     """
-    from factcheck.audit.operations import record_audit
-    from factcheck.database import utcnow
     from factcheck.factchecks.models import FactCheckSource
     from factcheck.factchecks.operations import StoreCounts, store_reviews
 
@@ -309,6 +376,9 @@ def import_source(
     source_id = source.id if source is not None else None
     session.rollback()  # no transaction is held while the source is read
     spool = spool_source(location, settings, report)
+    if spool is not None and report.format == "sitemap":
+        spool.close()  # a sitemap spools nothing: its pages are read by jobs
+        return _start_sitemap_run(session, report, source_id, settings, commit)
     counts = StoreCounts()
     if spool is not None:
         with spool:
@@ -326,24 +396,54 @@ def import_source(
         counts.unchanged
     source = session.get(FactCheckSource, source_id) if source_id else None
     if source is not None:
-        now = utcnow()
-        source.last_run_at = now
+        schedule_next_run(source)
+    if after_import is not None and report.stored_ids:
+        after_import(session, report.stored_ids)
+    record_outcome(session, report, source=source, actor=actor)
+    commit()
+    return report
+
+
+def _start_sitemap_run(session, report: ImportReport, source_id: int | None,
+                       settings: ReadSettings, commit: Callable[[], None]) -> ImportReport:
+    """Hand a sitemap's pages to page jobs; the report says how far they got at the commit."""
+    from factcheck.factchecks.models import FactCheckSource
+    from factcheck.factchecks.runs import fill_report, start_run
+
+    source = session.get(FactCheckSource, source_id) if source_id else None
+    run = start_run(session, report, source=source, delay=settings.page_delay)
+    run_id = run.id if run is not None else None
+    commit()  # the page jobs are dispatched now (in tests they run here and then)
+    if run_id is not None:
+        fill_report(session, report, run_id)
+    return report
+
+
+def schedule_next_run(source) -> None:
+    """Scheduled sources come round again; a run asked for by hand is done."""
+    from factcheck.database import utcnow
+
+    source.next_run_at = utcnow() + timedelta(hours=source.poll_hours) if source.poll_hours \
+        else None
+
+
+def record_outcome(session, report: ImportReport, *, source=None, actor=None) -> None:
+    """The end of an import: the source keeps its status, counts, error and skipped items for
+    the admin page, and the audit log records the run. The caller commits."""
+    from factcheck.audit.operations import record_audit
+    from factcheck.database import utcnow
+
+    if source is not None:
+        source.last_run_at = utcnow()
         source.last_status = report.status
         source.last_error = report.error
         source.last_counts = {"added": report.added, "updated": report.updated,
                               "unchanged": report.unchanged, "skipped": report.skipped}
         source.last_skipped = report.skipped_items[:50]
-        # Scheduled sources come round again; a run asked for by hand is done.
-        source.next_run_at = now + timedelta(hours=source.poll_hours) if source.poll_hours \
-            else None
-    if after_import is not None and report.stored_ids:
-        after_import(session, report.stored_ids)
     record_audit(session, actor=actor, action="factchecks.imported",
                  object_type="factcheck_sources", object_id=source.id if source else None,
-                 after={"source": _shown(location), **report.as_dict(),
+                 after={"source": _shown(report.location), **report.as_dict(),
                         "skipped_items": report.skipped_items[:10]})
-    commit()
-    return report
 
 
 def _shown(location: str) -> str:

@@ -22,6 +22,7 @@ from factcheck.database import Base, utcnow
 
 SOURCE_KINDS = ("auto", "page", "document", "sitemap")
 ORIGINS = ("ours", "imported")
+RUN_STATES = ("running", "done")
 
 
 class FactCheckSource(Base):
@@ -52,6 +53,43 @@ class FactCheckSource(Base):
     last_skipped: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FactCheckImportRun(Base):
+    """One import of a sitemap, whose pages are read by separate jobs (``factchecks.runs``).
+
+    The page jobs add their counts here, each in the transaction that stores its
+    page; the one that completes ``pages_total`` closes the run (``state`` done)
+    and copies its totals onto the source. ``source_id`` is empty for an import
+    of a location that is not a registered source (the shell's ``import``).
+    """
+
+    __tablename__ = "factcheck_import_runs"
+    __table_args__ = (CheckConstraint(f"state IN {RUN_STATES!r}", name="state_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("factcheck_sources.id", ondelete="SET NULL"), index=True)
+    location: Mapped[str] = mapped_column(String(2000))
+    state: Mapped[str] = mapped_column(String(16), default="running")
+    pages_total: Mapped[int] = mapped_column(Integer, default=0)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)  # read, with fact-checks
+    pages_failed: Mapped[int] = mapped_column(Integer, default=0)  # unreadable or without any
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_items: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    source: Mapped[FactCheckSource | None] = relationship()
+
+    @property
+    def pages_left(self) -> int:
+        """Pages whose job has not ended yet."""
+        return self.pages_total - self.pages_done - self.pages_failed
 
 
 class KnownFactCheck(Base):

@@ -27,7 +27,7 @@ from factcheck.accounts.sessions import role_required
 from factcheck.extensions import db
 from factcheck.factchecks import operations as ops
 from factcheck.factchecks.forms import ActionForm, ScheduleForm, SourceForm
-from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
+from factcheck.factchecks.models import FactCheckImportRun, FactCheckSource, KnownFactCheck
 from factcheck.form_rules import INVALID_FORM, form_status
 from factcheck.ids import parse_id
 
@@ -94,9 +94,13 @@ def sources():
     known = dict(db.session.execute(
         select(KnownFactCheck.source_id, func.count()).where(KnownFactCheck.source_id.is_not(None))
         .group_by(KnownFactCheck.source_id)).all())
+    # A sitemap's pages are read by jobs: show how far its open run has got.
+    running = {run.source_id: run for run in db.session.scalars(
+        select(FactCheckImportRun).where(FactCheckImportRun.state == "running",
+                                         FactCheckImportRun.source_id.is_not(None)))}
     return render_template("factchecks/sources.html", form=form, sources=rows, known=known,
-                           action_form=ActionForm(), schedule_form=ScheduleForm()
-                           ), form_status(form)
+                           running=running, action_form=ActionForm(),
+                           schedule_form=ScheduleForm()), form_status(form)
 
 
 def _source(source_id: int) -> FactCheckSource:

@@ -7,7 +7,7 @@ then is its id sent to the queue (see :mod:`factcheck.jobs.queue`).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -33,14 +33,17 @@ class JobNotRetryable(Exception):
 def enqueue(kind: str, payload: dict[str, Any] | None = None, *, actor: User | None = None,
             key: str | None = None, target: Base | None = None,
             target_type: str | None = None, target_id: int | None = None,
-            batch: str | None = None, session=None, queue=None) -> Job:
+            batch: str | None = None, run_after: datetime | None = None, session=None,
+            queue=None) -> Job:
     """Add a job of ``kind`` with ``payload`` (JSON); it is dispatched when ``session`` commits.
 
     ``actor`` owns the job (sees its page; None for the system). ``key`` makes
     it idempotent: if a job with that key already exists, that job is
     returned and nothing is added (so a retried request, a double click or two
     schedulers never make two jobs). ``target`` (or ``target_type`` and
-    ``target_id``) names the input, for the desk. Flushes; the caller commits.
+    ``target_id``) names the input, for the desk. ``run_after`` (UTC) holds the
+    job back until then: it is dispatched with that delay, and no worker claims it
+    earlier (spacing jobs out, e.g. the pages of one site). Flushes; the caller commits.
     """
     from factcheck.jobs.queue import get_queue, remember_for_dispatch
 
@@ -60,7 +63,7 @@ def enqueue(kind: str, payload: dict[str, Any] | None = None, *, actor: User | N
     job = Job(kind=kind, payload=dict(payload or {}), key=key, state=JobState.QUEUED,
               owner_id=actor.id if actor is not None else None, batch=batch,
               target_type=target_type, target_id=target_id, attempts=0,
-              max_attempts=job_kind.max_attempts, created_at=utcnow())
+              max_attempts=job_kind.max_attempts, run_after=run_after, created_at=utcnow())
     try:
         with session.begin_nested():
             session.add(job)
@@ -71,7 +74,7 @@ def enqueue(kind: str, payload: dict[str, Any] | None = None, *, actor: User | N
         if existing is None:
             raise
         return existing
-    remember_for_dispatch(session, queue or get_queue(), job.id)
+    remember_for_dispatch(session, queue or get_queue(), job.id, run_after=run_after)
     return job
 
 

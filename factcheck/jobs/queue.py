@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -125,11 +125,17 @@ class JobQueue:
                 self.dispatch([job_id], delay=REDISPATCH_DELAY_SECONDS)
                 return
             if outcome.retry_in is not None:
-                if self.immediate and outcome.retry_in:
-                    # Immediate mode (tests) has no scheduler: wait for the retry's time
-                    # in place, or the job could not be claimed before its run_after.
-                    time.sleep(outcome.retry_in)
                 self.dispatch([job_id], delay=outcome.retry_in)
+
+    def run_here(self, job_id: int) -> runner.Outcome:
+        """Claim and run one queued job in this process, as a worker would.
+
+        For a command that must finish its work whether or not a worker runs
+        (``factcheck factchecks import`` of a sitemap): claiming is atomic, so a
+        job a worker took meanwhile is simply not run twice (``state`` None).
+        """
+        with self.app.app_context():
+            return runner.run_job(self._session, job_id, settings=self.settings)
 
     def tick(self) -> None:
         """Enqueue the periodic jobs due this minute, then recover and redispatch lost jobs."""
@@ -174,7 +180,11 @@ class JobQueue:
         for job_id in job_ids:
             try:
                 if self.immediate:
-                    self._run(job_id)  # a retry runs once its delay has passed (_run)
+                    if delay:
+                        # No scheduler here (tests): wait for the job's time in place,
+                        # or it could not be claimed before its run_after.
+                        time.sleep(delay)
+                    self._run(job_id)
                 else:
                     self._mark_dispatched(job_id)
                     if delay:
@@ -222,10 +232,14 @@ def get_queue(app: Flask | None = None) -> JobQueue:
     return (app or current_app).extensions[EXTENSION]
 
 
-def remember_for_dispatch(session, queue: JobQueue, job_id: int) -> None:
-    """Dispatch ``job_id`` once ``session`` commits (see the module docstring)."""
-    pending: list[tuple[JobQueue, int]] = session.info.setdefault(_PENDING, [])
-    pending.append((queue, job_id))
+def remember_for_dispatch(session, queue: JobQueue, job_id: int, *,
+                          run_after: datetime | None = None) -> None:
+    """Dispatch ``job_id`` once ``session`` commits (see the module docstring).
+
+    A job held back until ``run_after`` is sent with the delay left at the commit.
+    """
+    pending: list[tuple[JobQueue, int, datetime | None]] = session.info.setdefault(_PENDING, [])
+    pending.append((queue, job_id, run_after))
 
 
 @event.listens_for(Session, "after_commit")
@@ -236,10 +250,16 @@ def _dispatch_after_commit(session) -> None:
     if not pending:
         return
     by_queue: dict[int, tuple[JobQueue, list[int]]] = {}
-    for queue, job_id in pending:
-        by_queue.setdefault(id(queue), (queue, []))[1].append(job_id)
+    held: list[tuple[JobQueue, int, datetime]] = []
+    for queue, job_id, run_after in pending:
+        if run_after is None:
+            by_queue.setdefault(id(queue), (queue, []))[1].append(job_id)
+        else:
+            held.append((queue, job_id, run_after))
     for queue, ids in by_queue.values():
         queue.dispatch(ids)
+    for queue, job_id, run_after in held:
+        queue.dispatch([job_id], delay=max(0.0, (run_after - utcnow()).total_seconds()))
 
 
 @event.listens_for(Session, "after_rollback")

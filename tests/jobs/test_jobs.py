@@ -70,6 +70,40 @@ def test_the_same_key_gives_the_same_job(app):
     assert _audits("test.job") == 1
 
 
+class _RecordingQueue:
+    """Stands in for the queue: records what would be sent, and when."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[list[int], float | None]] = []
+
+    def dispatch(self, job_ids, *, delay=None):
+        self.sent.append((list(job_ids), delay))
+        return job_ids
+
+
+def test_a_job_held_back_is_sent_with_its_delay_and_never_claimed_before(app):
+    queue = _RecordingQueue()
+    held = utcnow() + timedelta(minutes=5)
+    job = enqueue("test.audit", {}, run_after=held, queue=queue)
+    db.session.commit()
+    [(ids, delay)] = queue.sent
+    assert ids == [job.id]
+    assert 290 < delay <= 300
+    settings = get_queue().settings
+    early = held - timedelta(seconds=1)
+    assert runner.claim_job(db.session, job.id, settings=settings, now=early) is None
+    assert runner.claim_job(db.session, job.id, settings=settings, now=held) is not None
+
+
+def test_a_job_held_back_runs_at_its_time(app):
+    held = utcnow() + timedelta(seconds=0.3)
+    job = enqueue("test.audit", {}, run_after=held)
+    db.session.commit()  # immediate mode waits the delay in place, then runs it
+    job = _fresh(job)
+    assert job.state == JobState.DONE
+    assert job.started_at >= held
+
+
 def test_an_unknown_kind_is_refused(app):
     with pytest.raises(UnknownJobKind):
         enqueue("no.such.kind", {})
