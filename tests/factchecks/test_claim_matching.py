@@ -197,7 +197,7 @@ def test_matching_at_detection_shares_the_import_transaction(app):
             "The council plans 40 new schools across the city by 2027.")
     _import(text, "First", "https://one.example/1")
     inspection = inspect_text(text + "\nUpdated.", title="Second", url="https://two.example/2")
-    second = intake_ops.import_article(
+    second = import_with_claims(
         db.session, intake_ops.inspection_values(inspection, source="text",
                                                  source_url="https://two.example/2"),
         actor=None)
