@@ -150,9 +150,10 @@ def match_claims(session, claims: Sequence, *, actor=None, prepared=None) -> lis
     # A re-run replaces what an earlier run stored.
     session.execute(delete(ClaimMatch).where(ClaimMatch.claim_id.in_([c.id for c in claims])))
     excluded = _siblings(session, claims)
+    copies = _same_span_elsewhere(session, claims)
     stored: list[ClaimMatch] = []
     for claim in claims:
-        rows = _found_rows(session, claim, prepared, excluded)
+        rows = _found_rows(session, claim, prepared, excluded, copies.get(claim.id, []))
         if not rows:
             continue
         session.add_all(rows)
@@ -175,19 +176,56 @@ def _siblings(session, claims: Sequence) -> set[tuple[str, int]]:
         select(Claim.id).where(Claim.article_id.in_(articles)))}
 
 
-def _found_rows(session, claim, prepared, excluded) -> list[ClaimMatch]:
-    """The ``ClaimMatch`` rows (not added) of ``claim``'s matches above the threshold."""
+def _same_span_elsewhere(session, claims: Sequence) -> dict[int, list[int]]:
+    """``{claim id: ids of claims of other articles with the same sentence and span text}``.
+
+    A republished article repeats its claims word for word. A claim a reviewer
+    reworded is indexed by its wording ("The IS-KP attack on Russian soil killed
+    over 130 people"), which a bare detected part of the same sentence ("resulting
+    in the deaths of over 130 people.") does not resemble; the same sentence and
+    the same words at the same place in it say it is the same claim. One query
+    for all the claims of an import.
+    """
+    from factcheck.claims.models import Claim
+
+    sentences = {c.sentence for c in claims if c.sentence}
+    if not sentences:
+        return {}
+    articles = {c.article_id for c in claims}
+    others = session.scalars(select(Claim).where(
+        Claim.sentence.in_(sorted(sentences)), Claim.article_id.not_in(articles))).all()
+    found: dict[int, list[int]] = {}
+    for claim in claims:
+        words = _span_words(claim)
+        found[claim.id] = sorted(o.id for o in others
+                                 if o.sentence == claim.sentence and _span_words(o) == words)
+    return found
+
+
+def _span_words(claim) -> str:
+    span = claim.article.text[claim.start_offset:claim.end_offset] if claim.article else ""
+    return " ".join(span.split()).casefold()
+
+
+def _found_rows(session, claim, prepared, excluded, copies=()) -> list[ClaimMatch]:
+    """The ``ClaimMatch`` rows (not added) of ``claim``'s matches above the threshold.
+
+    ``copies`` (claims with the same sentence and span elsewhere) come first, at 1.
+    """
+    rows = [ClaimMatch(claim_id=claim.id, score=1.0, model=prepared.version,
+                       matched_claim_id=other) for other in copies][:MATCH_LIMIT]
     text = claim_text(claim)
     vector = prepared.vector(text)
     if vector is None:
-        return []
+        return rows
     found = _store().find_matches(session, vector, query_text=_cleaned(text), clean=False,
                                   kinds=(CLAIM, KNOWN), limit=MATCH_LIMIT,
                                   exclude=excluded | {(CLAIM, claim.id)}, encoder=prepared)
-    return [ClaimMatch(claim_id=claim.id, score=round(m.score, 4), model=prepared.version,
-                       matched_claim_id=m.id if m.kind == CLAIM else None,
-                       known_fact_check_id=m.id if m.kind == KNOWN else None)
-            for m in found if m.same_claim][:MATCH_LIMIT]
+    rows += [ClaimMatch(claim_id=claim.id, score=round(m.score, 4), model=prepared.version,
+                        matched_claim_id=m.id if m.kind == CLAIM else None,
+                        known_fact_check_id=m.id if m.kind == KNOWN else None)
+             for m in found if m.same_claim and not (m.kind == CLAIM and m.id in copies)]
+    return rows[:MATCH_LIMIT]
 
 
 # --- matching again: the library grew, or a claim's wording changed ---------------------
@@ -221,8 +259,9 @@ def rematch_claims(session, claims: Sequence, *, prepared=None, reason: str) -> 
             ClaimMatch.claim_id.in_([c.id for c in claims]))):
         stored.setdefault(row.claim_id, []).append(row)
     changed = []
+    copies = _same_span_elsewhere(session, claims)
     for claim in claims:
-        rows = _found_rows(session, claim, prepared, excluded)
+        rows = _found_rows(session, claim, prepared, excluded, copies.get(claim.id, []))
         old = {_match_key(r) for r in stored.get(claim.id, [])}
         new = {_match_key(r) for r in rows}
         if new == old:
