@@ -10,6 +10,8 @@ migrated. Latency is wall-clock per query, after the process's vector index
 is loaded; the query's own embedding is timed apart. Exact numpy search and
 the HNSW graph (usearch) are both measured at each size.
 ``FACTCHECK_BENCH_MATCHING_1M=1`` adds an in-memory figure at 1,000,000.
+``FACTCHECK_BENCH_MATCHING_MODES`` (``exact,HNSW``) and ``…_ENGINES``
+(``sqlite,postgresql``) narrow the run.
 The full text searches only the query's rarer words within
 ``store.POSTINGS_BUDGET`` rows; word counts are cached per process (the cold
 figure reads them all). Wall-clock figures on a shared machine swing with
@@ -31,6 +33,9 @@ import numpy as np
 SEED_TEXT = Path(__file__).resolve().parents[1] / "factcheck" / "demo_data" / "seed-article.txt"
 _SIZES = os.environ.get("FACTCHECK_BENCH_MATCHING_SIZES", "10000,100000")
 SIZES = tuple(int(size) for size in _SIZES.split(","))
+# Which vector searches and engines to measure (the HNSW build at 1,000,000 takes long).
+MODES = os.environ.get("FACTCHECK_BENCH_MATCHING_MODES", "exact,HNSW").split(",")
+ENGINES = os.environ.get("FACTCHECK_BENCH_MATCHING_ENGINES", "sqlite,postgresql").split(",")
 QUERIES = 50
 
 
@@ -143,6 +148,8 @@ def _run_on(url: str, label: str) -> None:
             ).astype(np.float32)
             query_vectors /= np.linalg.norm(query_vectors, axis=1, keepdims=True)
             for mode, threshold in (("exact", 10**12), ("HNSW", 0)):
+                if mode not in MODES:
+                    continue
                 store.HNSW_FROM = threshold
                 store._indexes.clear()
                 started = time.perf_counter()
@@ -259,10 +266,13 @@ def bench_million() -> None:
 
 def run() -> None:
     bench_encoder()
-    with tempfile.TemporaryDirectory() as folder:
-        _run_on(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "SQLite")
+    if "sqlite" in ENGINES:
+        with tempfile.TemporaryDirectory() as folder:
+            _run_on(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "SQLite")
     url = os.environ.get("FACTCHECK_BENCH_PG_URL") or os.environ.get("FACTCHECK_DATABASE_URL")
-    if url and url.startswith("postgres"):
+    if "postgresql" not in ENGINES:
+        pass
+    elif url and url.startswith("postgres"):
         _run_on(url, "PostgreSQL")
     else:
         print("PostgreSQL: set FACTCHECK_BENCH_PG_URL to a throw-away database to measure it")
