@@ -31,6 +31,7 @@ import csv
 import json
 import math
 import random
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -135,6 +136,7 @@ def cross_fit(folder: Path, work: Path, out_dir: Path, folds: int = DEFAULT_FOLD
     from .detection.calibration import fit_platt, fit_stacked
     from .detection.model import default_model
 
+    started = time.perf_counter()
     card_file = out_dir / "card.json"
     if not card_file.is_file():
         raise FileNotFoundError(f"No encoder card at {card_file}: --out must name the folder "
@@ -204,6 +206,7 @@ def cross_fit(folder: Path, work: Path, out_dir: Path, folds: int = DEFAULT_FOLD
         if name not in {"calibration", "threshold"}]
     selection["chosen_out_of_fold"] = ["calibration (Platt or stacked, by log-loss)",
                                        "threshold (best F1)"]
+    card["cross_fit_seconds"] = round(time.perf_counter() - started, 1)
     card["command"] = (card.get("command", "").split(" && ")[0]
                        + f" && factcheck claims train --encoder --cross-fit {folds} "
                          "--data ../shared/data/claimbuster --work /tmp/encoder-work")

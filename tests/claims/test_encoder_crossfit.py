@@ -126,6 +126,7 @@ def test_cross_fit_rewrites_the_calibration_and_keeps_the_graph(
     assert written["metrics"]["groundtruth"]["sentences"] == 4
     assert "groundtruth_encoder_alone" in written["metrics"]
     assert "--cross-fit 3" in written["command"]
+    assert written["cross_fit_seconds"] >= 0
 
     # The desk loads the rewritten card and scores with the stacked curve.
     scorer = EncoderScorer(out)
