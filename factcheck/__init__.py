@@ -125,9 +125,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.sessions import allow_public_blueprint
     from factcheck.accounts.views import admin_bp, auth_bp
-    from factcheck.claims.article_views import articles_bp  # intake's, with the claim pages
+    from factcheck.claims.article_views import articles_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.factchecks.views import factchecks_bp
+    from factcheck.intake.views import intake_bp
     from factcheck.publishing.feeds import feeds_bp
     from factcheck.publishing.public_views import public_bp
     from factcheck.publishing.views import publishing_bp
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(jobs_bp)
     app.register_blueprint(scale_bp)
+    app.register_blueprint(intake_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(publishing_bp)
     # The public site and its feeds need no login (see accounts.sessions).
