@@ -125,9 +125,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from factcheck.accounts.sessions import allow_public_blueprint
     from factcheck.accounts.views import admin_bp, auth_bp
-    from factcheck.claims.article_views import articles_bp  # intake's, with the claim pages
+    from factcheck.claims.article_views import articles_bp
     from factcheck.desk.views import desk_bp, health
     from factcheck.factchecks.views import factchecks_bp
+    from factcheck.intake.views import intake_bp
     from factcheck.publishing.feeds import feeds_bp
     from factcheck.publishing.public_views import public_bp
     from factcheck.publishing.views import publishing_bp
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(jobs_bp)
     app.register_blueprint(scale_bp)
+    app.register_blueprint(intake_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(publishing_bp)
     # The public site and its feeds need no login (see accounts.sessions).
@@ -166,17 +168,19 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from factcheck.accounts.cli import users_cli
-    from factcheck.claims.cli import claims_cli
-    from factcheck.claims.import_cli import articles_cli  # intake's, with `import` added
+    from factcheck.claims.cli import claims_cli, import_command
     from factcheck.demo import demo_command
     from factcheck.export.cli import export_command
     from factcheck.factchecks.cli import factchecks_cli
-    from factcheck.jobs.cli import jobs_cli, worker_command
-    from factcheck.jobs.supervise import start_command
+    from factcheck.intake.cli import articles_cli
+    from factcheck.jobs.cli import jobs_cli, start_command, worker_command
     from factcheck.matching.cli import matching_cli
     from factcheck.notifications.cli import notifications_cli
     from factcheck.publishing.cli import markup_cli
 
+    # `articles import` detects claims, so it is claims' command in intake's group: intake
+    # sits below claims and never imports it.
+    articles_cli.add_command(import_command)
     for command in (users_cli, demo_command, articles_cli, claims_cli, markup_cli,
                     factchecks_cli, export_command, notifications_cli, matching_cli, jobs_cli,
                     worker_command, start_command):

@@ -11,7 +11,9 @@ import click
 from flask.cli import with_appcontext
 
 from factcheck.accounts.demo import ensure_demo_users
+from factcheck.claims.demo_content import load_seed_article
 from factcheck.extensions import db
+from factcheck.publishing.demo import load_demo_fact_checks
 
 
 @click.command("demo")
@@ -30,8 +32,5 @@ def demo_command() -> None:
 
 def _content_loaders():
     """Steps that load demo content; each yields lines to print."""
-    from factcheck.claims.demo_content import load_seed_article
-    from factcheck.publishing.demo import load_demo_fact_checks
-
     # Publishing goes last: it needs the seed article and its claims.
     return [load_seed_article, load_demo_fact_checks]

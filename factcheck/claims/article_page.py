@@ -51,7 +51,7 @@ def article_context(article: Article, *, span_form: SpanForm | None = None,
                     split_form: tuple[int, SplitForm] | None = None,
                     merge_error: str | None = None,
                     merge_ticked: set[int] | frozenset[int] = frozenset()) -> dict[str, Any]:
-    """Everything ``intake/show.html`` needs.
+    """Everything ``claims/show.html`` needs.
 
     Claims are listed best first. In the text, where claims overlap, the
     shortest (most specific) claim comes first in a segment's list, so a click

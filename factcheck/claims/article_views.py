@@ -1,4 +1,4 @@
-"""The article pages that show or change claims, on intake's ``articles`` blueprint.
+"""The article pages that show or change claims: claims' ``articles`` blueprint.
 
 | rule                                      | endpoint               | who             |
 |-------------------------------------------|------------------------|-----------------|
@@ -10,11 +10,11 @@
 | POST     /articles/claims/<id>/split      | articles.split_claim   | may work on it  |
 | POST     /articles/<id>/redetect          | articles.redetect      | editor          |
 
-The blueprint, its URLs and the import and edit pages are intake's
-(:mod:`factcheck.intake.views`); intake stores articles and knows nothing of
-claims, so the pages that list, detect, make, split and merge claims are added
-to it here, one package up. The app registers the blueprint from this module,
-so these routes are always on it.
+The import and metadata pages are intake's, on its own blueprint (``intake``,
+:mod:`factcheck.intake.views`) under the same ``/articles`` prefix: intake
+stores articles and knows nothing of claims, so the pages that list, detect,
+make, split and merge claims live here, one package up, and render the
+templates under ``templates/claims/``. The app registers both blueprints.
 
 Split and merge are the desk's only routes for reshaping a claim: the article
 page and the claim page (``review/claim.html``) both post to them, and the
@@ -26,7 +26,16 @@ asked before the form is read, so a refusal says "you may not" rather than
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -36,6 +45,7 @@ from factcheck.claims import operations as claim_ops
 from factcheck.claims import reshaping
 from factcheck.claims.article_page import article_context
 from factcheck.claims.forms import MergeForm, SpanForm, SplitForm
+from factcheck.claims.highlight import paragraphs
 from factcheck.claims.models import Claim
 from factcheck.claims.spans import ClaimSpanError
 from factcheck.extensions import db
@@ -44,10 +54,12 @@ from factcheck.intake import operations as intake_ops
 from factcheck.intake.forms import MetadataForm
 from factcheck.intake.models import Article
 from factcheck.intake.reading import IntakeError
-from factcheck.intake.views import articles_bp, draft_or_404
+from factcheck.intake.views import draft_or_404
 from factcheck.jobs import enqueue
 
 __all__ = ["articles_bp"]
+
+articles_bp = Blueprint("articles", __name__, url_prefix="/articles")
 
 PER_PAGE = 25
 MAX_PAGE = 100_000
@@ -65,7 +77,7 @@ def index():
     counts = dict(db.session.execute(
         select(Claim.article_id, func.count()).where(Claim.article_id.in_(ids))
         .group_by(Claim.article_id)).all()) if ids else {}
-    return render_template("intake/index.html", page=page, query=query, counts=counts)
+    return render_template("claims/index.html", page=page, query=query, counts=counts)
 
 
 @articles_bp.route("/review/<token>", methods=["GET", "POST"])
@@ -115,10 +127,8 @@ def review(token: str):
             return redirect(url_for(".show", article_id=article.id))
     elif request.method == "POST":
         status = 400
-    from factcheck.claims.highlight import paragraphs
-
     return render_template(
-        "intake/review.html", draft=draft, form=form, duplicate=duplicate,
+        "claims/review.html", draft=draft, form=form, duplicate=duplicate,
         paragraphs=paragraphs(draft.text),
     ), status
 
@@ -127,11 +137,11 @@ def review(token: str):
 def show(article_id: int):
     """The article: metadata, capture details, the text with its claims highlighted."""
     article = db.get_or_404(Article, article_id)
-    return render_template("intake/show.html", **article_context(article))
+    return render_template("claims/show.html", **article_context(article))
 
 
 def _show_again(article: Article, status: int, **forms):
-    return render_template("intake/show.html", **article_context(article, **forms)), status
+    return render_template("claims/show.html", **article_context(article, **forms)), status
 
 
 @articles_bp.post("/<int:article_id>/claims")

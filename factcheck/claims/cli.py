@@ -1,16 +1,61 @@
-"""``factcheck claims``: detect, score, train and evaluate from the command line.
+"""The claims package's commands: ``factcheck claims …`` and ``factcheck articles import``.
 
-None of these commands needs the web application or its database.
+``claims detect``, ``score``, ``train``, ``calibrate`` and ``evaluate`` work on
+files and need neither the web application nor its database. ``claims
+redetect`` runs detection again on stored articles. ``articles import`` imports
+files, folders and URLs with their claims detected; the ``articles`` group is
+intake's (:mod:`factcheck.intake.cli`), and the app adds this command to it
+(``create_app``), since intake sits below claims and never imports it.
+
+Training needs the optional ``train`` extra (torch, transformers) or, for the
+linear model, scikit-learn: :mod:`factcheck.claims.training` and
+:mod:`factcheck.claims.encoder_training` import those inside their functions,
+so this module imports them at the top and ``factcheck --help`` still loads
+none of them (a test holds it).
 """
 
 from __future__ import annotations
 
 import heapq
 import json
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from factcheck.accounts.operations import find_user_by_email
+from factcheck.claims.detection import MODEL_VERSION, iter_candidates, looks_english
+from factcheck.claims.detection.cues import find_cues
+from factcheck.claims.detection.detector import ENGLISH_WARNING, text_scorer
+from factcheck.claims.detection.encoder import ENCODER_DIR
+from factcheck.claims.detection.model import MODEL_PATH
+from factcheck.claims.detection.scoring import CALIBRATION_PATH, desk_scorer, scorer_named
+from factcheck.claims.encoder_training import EncoderParams, train_encoder
+from factcheck.claims.models import Claim
+from factcheck.claims.operations import (
+    articles_with_changed_model,
+    import_with_claims,
+    redetect_article_claims,
+)
+from factcheck.claims.training import calibrate_model, read_labelled, train_model
+from factcheck.database import utcnow
+from factcheck.encoders import ModelFileError
+from factcheck.extensions import db
+from factcheck.intake import MAX_FILE_BYTES
+from factcheck.intake import operations as intake_ops
+from factcheck.intake.models import Article
+from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
+from factcheck.jobs import enqueue
+from factcheck.jobs.models import Job, JobState
+from factcheck.text_rules import is_http_url
+
+__all__ = ["claims_cli", "evaluation", "import_command", "redetect_command"]
 
 PROGRESS_FROM = 1_000_000  # characters: show progress on texts at least this long
 
@@ -28,10 +73,6 @@ def claims_cli() -> None:
               help="Which model scores (default: the desk's choice for this text's length).")
 def detect_command(file: Path, as_json: bool, top: int, model_name: str | None) -> None:
     """Print the candidate claims of a text FILE, best first."""
-    from .detection import iter_candidates, looks_english
-    from .detection.detector import ENGLISH_WARNING, text_scorer
-    from .detection.scoring import scorer_named
-
     text = file.read_text(encoding="utf-8", errors="replace")
     english = looks_english(text)
     warnings = [] if english else [ENGLISH_WARNING]
@@ -97,9 +138,6 @@ def score_command(file, model_name: str | None, as_json: bool) -> None:
 
     Scores are calibrated probabilities; an empty line scores 0.
     """
-    from .detection.cues import find_cues
-    from .detection.scoring import desk_scorer, scorer_named
-
     scorer = scorer_named(model_name) if model_name else desk_scorer(None)
     batch: list[str] = []
     for line in file:
@@ -159,9 +197,6 @@ def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epoch
     if cross_fit_folds and not encoder:
         raise click.UsageError("--cross-fit recalibrates the encoder: add --encoder.")
     if encoder:
-        from .detection.encoder import ENCODER_DIR
-        from .encoder_training import EncoderParams, train_encoder
-
         target = out or ENCODER_DIR
         if cross_fit_folds:
             from .encoder_crossfit import cross_fit
@@ -177,9 +212,6 @@ def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epoch
                       search=search, search_sentences=search_sentences)
         click.echo(f"wrote {target} in {time.perf_counter() - started:.1f} s")
         return
-    from .detection.model import MODEL_PATH
-    from .training import train_model
-
     target = out or MODEL_PATH
     target.write_bytes(train_model(data))
     click.echo(f"wrote {target} in {time.perf_counter() - started:.1f} s")
@@ -196,9 +228,6 @@ def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epoch
               help="Calibration file to write (default: the shipped one).")
 def calibrate_command(data: Path, out: Path | None) -> None:
     """Fit the linear model's Platt calibration by cross-validation on the training set."""
-    from .detection.scoring import CALIBRATION_PATH
-    from .training import calibrate_model
-
     started = time.perf_counter()
     target = out or CALIBRATION_PATH
     doc = calibrate_model(data, log=click.echo)
@@ -218,13 +247,8 @@ def calibrate_command(data: Path, out: Path | None) -> None:
 @click.option("--errors", default=0, help="Also print N misses and N false alarms per model.")
 def evaluate_command(data: Path, model_names: tuple[str, ...], errors: int) -> None:
     """Precision, recall and F1 of the positive class, and throughput, of both models."""
-    from .detection.cues import find_cues
-    from .detection.scoring import scorer_named
-    from .training import read_labelled
-
     examples = read_labelled(data)
     labels = [e.positive for e in examples]
-    from factcheck.encoders import ModelFileError
 
     rows, missing = [], []
     for name in model_names or ("linear", "encoder"):
@@ -274,7 +298,235 @@ def evaluation(scores: list[float], labels: list[bool], threshold: float) -> dic
     return {"precision": precision, "recall": recall, "f1": f1, "positives": sum(labels)}
 
 
-# ``claims redetect`` works on stored articles, so it lives apart (it needs the app).
-from factcheck.claims.redetect_cli import redetect_command  # noqa: E402  (after the group exists)
+# ``claims redetect [--article ID] [--model-changed]``: run detection again on stored
+# articles. With ``--model-changed`` the work goes to the job queue: one job per article
+# whose claims came from another model version (``articles.detection_model``) than the one
+# the desk would use for it now, all in one batch, with a progress bar here and on the
+# admin's Jobs page; the command waits for the batch unless ``--no-wait``. Enqueueing is
+# idempotent (the job key is the article and the model version), so running it twice never
+# re-detects an article twice. After a model update, untouched candidates (still
+# ``detected``, never changed by a person) get the new scores, kinds and reasons; text no
+# claim covers gets new candidates; reviewers' claims stay exactly as they are (see
+# ``claims.operations.redetect_article_claims``). Each article is committed on its own.
 
-claims_cli.add_command(redetect_command)
+
+@claims_cli.command("redetect")
+@click.option("--article", "article_ids", type=int, multiple=True, metavar="ID",
+              help="Only this article (repeatable). Default: every article.")
+@click.option("--user", "user_email", metavar="EMAIL",
+              help="Record the change as this user (default: the system).")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+@click.option("--model-changed", is_flag=True,
+              help="As background jobs, every article detected by another model version.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="With --model-changed: wait for the jobs, with a progress bar.")
+@with_appcontext
+def redetect_command(article_ids: tuple[int, ...], user_email: str | None, as_json: bool,
+                     model_changed: bool, wait: bool) -> None:
+    """Run claim detection again without touching reviewers' work."""
+    actor = None
+    if user_email:
+        actor = find_user_by_email(db.session, user_email)
+        if actor is None or not actor.active:
+            raise click.ClickException(f"No active user with the e-mail {user_email}.")
+    if model_changed:
+        _enqueue_model_changed(article_ids, actor, wait=wait)
+        return
+    query = select(Article.id).order_by(Article.id)
+    if article_ids:
+        query = query.where(Article.id.in_(article_ids))
+    ids = list(db.session.scalars(query))
+    missing = sorted(set(article_ids) - set(ids))
+    if missing:
+        raise click.ClickException("No article with the id " + ", ".join(map(str, missing)) + ".")
+    reports = []
+    with click.progressbar(ids, label="re-detecting", file=sys.stderr,
+                           hidden=len(ids) < 5) as bar:
+        for article_id in bar:
+            report = redetect_article_claims(db.session, db.session.get(Article, article_id),
+                                             actor=actor)
+            db.session.commit()
+            reports.append(report.to_dict())
+    if as_json:
+        click.echo(json.dumps(reports, indent=2))
+        return
+    for report in reports:
+        click.echo(f"article #{report['article_id']}: {len(report['created'])} new, "
+                   f"{len(report['updated'])} updated, {len(report['unchanged'])} unchanged, "
+                   f"{len(report['kept'])} kept as reviewers left them "
+                   f"(model {report['model_version']})")
+    if not reports:
+        click.echo("No article to re-detect.")
+
+
+def _enqueue_model_changed(article_ids: tuple[int, ...], actor, *, wait: bool) -> None:
+    """One job per article detected by another model; then follow the batch."""
+    # Per article: the encoder's version for ordinary texts, the linear model's for very
+    # long ones, so a change of either model, its calibration or the settings shows here.
+    stale = articles_with_changed_model(db.session, article_ids)
+    if not stale:
+        click.echo(f"Every article is already detected by model {MODEL_VERSION} "
+                   "(or, over the encoder's length limit, the current linear model).")
+        return
+    batch = f"redetect-{utcnow():%Y%m%dT%H%M%S}"
+    jobs = [enqueue("claims.redetect", {"model_version": version}, actor=actor,
+                    target=db.session.get(Article, article_id), batch=batch,
+                    key=f"claims.redetect:{article_id}:{version}")
+            for article_id, version in stale]
+    job_ids = [job.id for job in jobs]
+    db.session.commit()
+    versions = ", ".join(sorted({version for _, version in stale}))
+    click.echo(f"{len(job_ids)} article(s) queued for re-detection with model "
+               f"{versions} (batch {batch}).")
+    if wait:
+        _follow(job_ids)
+
+
+def _follow(job_ids: list[int]) -> None:
+    """A progress bar over the jobs until each is done or failed."""
+    finished_states = (JobState.DONE, JobState.FAILED)
+    seen = 0
+    with click.progressbar(length=len(job_ids), label="re-detecting", file=sys.stderr) as bar:
+        while seen < len(job_ids):
+            counts = dict(db.session.execute(
+                select(Job.state, func.count()).where(Job.id.in_(job_ids))
+                .group_by(Job.state)).all())
+            db.session.rollback()  # never wait holding SQLite's lock
+            finished = sum(counts.get(state, 0) for state in finished_states)
+            bar.update(finished - seen)
+            seen = finished
+            if seen < len(job_ids):
+                time.sleep(0.5)
+    failed = db.session.scalar(select(func.count()).where(
+        Job.id.in_(job_ids), Job.state == JobState.FAILED))
+    db.session.rollback()
+    click.echo(f"{len(job_ids) - failed} done, {failed} failed"
+               + (" (see factcheck jobs list --state failed)" if failed else "") + ".")
+
+
+# ``articles import PATH_OR_URL…``: each item is read, saved as an article with its claims
+# detected, and committed on its own: one bad file never undoes the others, and nothing is
+# left half-imported. An item whose content (SHA-256) or canonical URL is already in the
+# desk is skipped as a duplicate, naming the existing article. The summary (or ``--json``)
+# lists what was imported, skipped and failed, and why; the exit code is 1 when anything
+# failed. Fetching follows the app's settings (``FACTCHECK_FETCH_ALLOW_PRIVATE``,
+# ``FACTCHECK_FETCH_ALLOWED_PORTS``) and, like ``articles inspect``, allows a loopback URL's
+# own port when private fetching is on. The ``articles`` group is intake's; ``create_app``
+# adds this command to it.
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".text"}
+IMPORT_PROGRESS_FROM = 5  # items: fewer finish before a bar would help
+
+
+def expand_sources(sources: tuple[str, ...]) -> list[str]:
+    """URLs and files as given; folders replaced by their .html and .txt files, sorted."""
+    items: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if not is_http_url(source) and path.is_dir():
+            found = sorted(str(p) for p in path.iterdir()
+                           if p.is_file() and p.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES)
+            items.extend(found or [source])  # an empty folder is reported as a failure
+        else:
+            items.append(source)
+    return items
+
+
+def _read_file(item: str):
+    """The inspection of one file (HTML or UTF-8 text), and which it was."""
+    path = Path(item)
+    if path.is_dir():
+        raise IntakeError("The folder has no .html or .txt files.")
+    if not path.is_file():
+        raise IntakeError("No such file.")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise IntakeError(f"The file is larger than {MAX_FILE_BYTES / 1e6:g} MB.")
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(data)):
+        return inspect_html(data), "html"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise IntakeError("The file is not UTF-8 text; save it as UTF-8, "
+                          "or import it as HTML.") from error
+    return inspect_text(text), "text"
+
+
+def import_one(item: str, actor) -> tuple[str, dict[str, Any]]:
+    """Import one file or URL and commit; returns ("imported"|"duplicate"|"failed", details)."""
+    try:
+        if is_http_url(item):
+            config = current_app.config
+            settings = intake_ops.fetch_settings(config, item, own_port=True)
+            inspection = intake_ops.inspect_url(item, settings, intake_ops.parse_limits(config))
+            source, source_url = "url", item
+        else:
+            (inspection, source), source_url = _read_file(item), None
+        values = intake_ops.inspection_values(inspection, source=source, source_url=source_url)
+        article = import_with_claims(db.session, values, actor=actor)
+        claims = db.session.query(Claim).filter(Claim.article_id == article.id).count()
+        db.session.commit()
+    except intake_ops.DuplicateArticleError as error:
+        db.session.rollback()
+        return "duplicate", {"source": item, "article_id": error.existing.id,
+                             "headline": error.existing.headline, "reason": error.reason}
+    except IntakeError as error:
+        db.session.rollback()
+        message = intake_ops.describe_fetch_error(error) if is_http_url(item) else error.message
+        return "failed", {"source": item, "error": message}
+    except OSError as error:
+        db.session.rollback()
+        return "failed", {"source": item, "error": f"Could not read the file ({error.strerror})."}
+    return "imported", {"source": item, "article_id": article.id, "headline": article.headline,
+                        "claims": claims, "sha256": article.sha256}
+
+
+def _print_summary(report: dict[str, list[dict[str, Any]]]) -> None:
+    click.echo(f"Imported {len(report['imported'])}, skipped {len(report['duplicates'])} "
+               f"as duplicates, {len(report['failed'])} failed.")
+    for entry in report["imported"]:
+        click.echo(f"  imported   #{entry['article_id']:<5} {entry['claims']:>3} claims  "
+                   f"{entry['source']}")
+    for entry in report["duplicates"]:
+        why = "same content" if entry["reason"] == "sha256" else "same canonical URL"
+        click.echo(f"  duplicate  of #{entry['article_id']} ({why})  {entry['source']}")
+    for entry in report["failed"]:
+        click.echo(f"  failed     {entry['source']}: {entry['error']}")
+
+
+@click.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--user", "user_email", metavar="EMAIL",
+              help="Import as this user (default: the system).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@with_appcontext
+def import_command(sources: tuple[str, ...], user_email: str | None, as_json: bool) -> None:
+    """Import articles from files, folders of .html/.txt files, or URLs.
+
+    Claims are detected on each imported article. Already imported content
+    (same SHA-256 or canonical URL) is skipped and named.
+    """
+    actor = None
+    if user_email:
+        actor = find_user_by_email(db.session, user_email)
+        if actor is None or not actor.active:
+            raise click.ClickException(f"No active user with the e-mail {user_email}.")
+    items = expand_sources(sources)
+    report: dict[str, list[dict[str, Any]]] = {"imported": [], "duplicates": [], "failed": []}
+    keys = {"imported": "imported", "duplicate": "duplicates", "failed": "failed"}
+    with click.progressbar(items, label="importing", file=sys.stderr,
+                           hidden=len(items) < IMPORT_PROGRESS_FROM) as bar:
+        for item in bar:
+            outcome, details = import_one(item, actor)
+            report[keys[outcome]].append(details)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(report)
+    if report["failed"]:
+        click.get_current_context().exit(1)
+
+

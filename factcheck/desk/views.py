@@ -48,7 +48,7 @@ def home():
         distribution_chart=distribution_chart(
             distribution, chart_id="chart-verdicts",
             title="Approved and published verdicts by rating"),
-        import_url=url_for("articles.new"),
+        import_url=url_for("intake.new"),
         scale_url=url_for("scale.edit") if current_user.has_role(Role.ADMIN) else None,
         open_url=open_url,
         now=now,

@@ -17,6 +17,16 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from factcheck.claims.models import Claim
+from factcheck.extensions import db
+from factcheck.factchecks import matching
+from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
+from factcheck.factchecks.models import FactCheckSource, KnownFactCheck
+from factcheck.factchecks.operations import SourceRefused, add_source, due_sources
+from factcheck.factchecks.runs import fill_from, wait_for_run
+from factcheck.intake.models import Article
 
 
 @click.group(name="factchecks", help="The library of known fact-checks (ours and others').")
@@ -31,10 +41,6 @@ def _import(location: str, source) -> object:
     those still queued itself, each at its time, and waits for any a worker holds,
     so the totals it prints are the run's, whether or not a worker runs.
     """
-    from factcheck.extensions import db
-    from factcheck.factchecks.importing import import_source, indexing_hooks, settings_from_config
-    from factcheck.factchecks.runs import fill_from, wait_for_run
-
     report = import_source(db.session, location,
                            settings=settings_from_config(current_app.config, location),
                            source=source, **indexing_hooks())
@@ -76,11 +82,6 @@ def import_command(sources: tuple[str, ...], as_json: bool) -> None:
     duplicates. Bad items are skipped with a reason; a source that cannot be
     read stores nothing.
     """
-    from sqlalchemy import select
-
-    from factcheck.extensions import db
-    from factcheck.factchecks.models import FactCheckSource
-
     reports = []
     for location in sources:
         source = db.session.scalar(select(FactCheckSource)
@@ -103,9 +104,6 @@ def import_command(sources: tuple[str, ...], as_json: bool) -> None:
 @with_appcontext
 def add_source_command(location: str, name: str, poll_hours: int | None) -> None:
     """Register a source of fact-checks (a URL or a file), optionally on a schedule."""
-    from factcheck.extensions import db
-    from factcheck.factchecks.operations import SourceRefused, add_source
-
     try:
         source = add_source(db.session, location, actor=None, name=name, poll_hours=poll_hours,
                             allow_files=True)
@@ -120,11 +118,6 @@ def add_source_command(location: str, name: str, poll_hours: int | None) -> None
 @with_appcontext
 def sources_command(as_json: bool) -> None:
     """List the sources, their schedules and their last runs."""
-    from sqlalchemy import select
-
-    from factcheck.extensions import db
-    from factcheck.factchecks.models import FactCheckSource
-
     rows = db.session.scalars(select(FactCheckSource).order_by(FactCheckSource.id)).all()
     data = [{"id": s.id, "location": s.location, "name": s.name, "poll_hours": s.poll_hours,
              "next_run_at": s.next_run_at and s.next_run_at.isoformat(),
@@ -144,9 +137,6 @@ def sources_command(as_json: bool) -> None:
 @with_appcontext
 def poll_command() -> None:
     """Import every scheduled source that is due (what the job queue runs periodically)."""
-    from factcheck.extensions import db
-    from factcheck.factchecks.operations import due_sources
-
     due = due_sources(db.session)
     for source in due:
         _print_report(_import(source.location, source))
@@ -160,14 +150,6 @@ def poll_command() -> None:
 def reindex_command(batch: int) -> None:
     """Index every claim, article and known fact-check for matching (after an upgrade or a
     change of encoder). Vectors are computed before each short write transaction."""
-    from sqlalchemy import select
-
-    from factcheck.claims.models import Claim
-    from factcheck.extensions import db
-    from factcheck.factchecks import matching
-    from factcheck.factchecks.models import KnownFactCheck
-    from factcheck.intake.models import Article
-
     totals = {}
     for label, model, text_of, index in (
         ("claims", Claim, matching.claim_text, matching.index_claims),

@@ -5,7 +5,7 @@ Two halves, and the path says which is which:
 * :mod:`factcheck.intake.reading` is pure (no Flask, no database): it fetches,
   decodes and reads a page or a text into plain values, and stores nothing;
 * the modules beside it (``models``, ``drafts``, ``operations``, ``forms``,
-  ``views``, ``article_page``, ``jobs``, ``cli``, ``import_cli``…) are the
+  ``views``, ``jobs``, ``cli``…) are the
   web and database side: the import form, drafts, the stored article, the
   fetch job and the ``factcheck articles`` commands.
 """

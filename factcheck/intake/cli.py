@@ -1,8 +1,9 @@
 """``factcheck articles ...``: article intake from the command line.
 
 ``inspect`` prints what an import would read (metadata, text, warnings) and
-stores nothing. ``import`` detects claims too, so it lives in
-:mod:`factcheck.claims.import_cli`, which adds it to this group. This is the one layer that
+stores nothing. ``import`` detects claims too, so it is claims' command
+(:mod:`factcheck.claims.cli`), and ``create_app`` adds it to this group: intake
+sits below claims and never imports it. This is the one layer that
 reads settings without an application, through ``config.read_settings`` (the
 instance config file, then the environment, as the app does), and turns them
 into the fetcher's arguments with ``intake.reading.settings.fetch_settings``,
@@ -21,6 +22,8 @@ import click
 from factcheck.config import read_settings
 from factcheck.intake import MAX_FILE_BYTES
 from factcheck.intake.reading import IntakeError
+from factcheck.intake.reading.fetch import fetch_url
+from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
 from factcheck.intake.reading.settings import fetch_settings, parse_limits
 from factcheck.text_rules import is_http_url
 
@@ -28,14 +31,7 @@ _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
-# The intake modules are imported when a command runs, not when the app
-# registers its commands: they pull in lxml, extruct, trafilatura and requests.
-
-
 def _inspect_url(url: str) -> tuple[Any, dict[str, Any]]:
-    from factcheck.intake.reading.fetch import fetch_url
-    from factcheck.intake.reading.inspect import inspect_html, inspect_text
-
     settings = read_settings()
     page = fetch_url(url, **fetch_settings(settings, url, own_port=True))
     fetched = {"requested_url": page.requested_url, "final_url": page.final_url,
@@ -48,8 +44,6 @@ def _inspect_url(url: str) -> tuple[Any, dict[str, Any]]:
 
 
 def _inspect_file(path: str) -> Any:
-    from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
-
     if path == "-":
         data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
         suffix = ""

@@ -2,19 +2,21 @@
 
 | rule                                      | endpoint               | who       |
 |-------------------------------------------|------------------------|-----------|
-| GET/POST /articles/new?tab=text|html|url  | articles.new           | reviewer  |
+| GET/POST /articles/new?tab=text|html|url  | intake.new             | reviewer  |
 |          (a URL becomes a job: → jobs.show, then → articles.review)       |           |
-| POST     /articles/review/<token>/discard | articles.discard       | its maker |
-| GET/POST /articles/<id>/edit              | articles.edit          | reviewer  |
-| GET      /articles/<id>/original          | articles.original      | signed in |
+| POST     /articles/review/<token>/discard | intake.discard         | its maker |
+| GET/POST /articles/<id>/edit              | intake.edit            | reviewer  |
+| GET      /articles/<id>/original          | intake.original        | signed in |
 
 Every role includes reviewer, so "reviewer" means any signed-in member of
 the team; the decorator keeps the rule visible where the route is.
 
 The pages that show or change claims (the list with its counts, the review
 step that saves and detects, the article with its claims, make, split, merge,
-re-detect) are added to this blueprint by :mod:`factcheck.claims.article_views`:
-intake sits below claims and never imports it.
+re-detect) are claims' own blueprint, ``articles``, under the same ``/articles``
+prefix (:mod:`factcheck.claims.article_views`): intake sits below claims and
+never imports it, and names those pages only by endpoint (``articles.review``
+after a read, ``articles.show`` after an edit).
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ from factcheck.intake.reading import IntakeError
 from factcheck.jobs import enqueue
 from factcheck.security import CONTENT_SECURITY_POLICY
 
-# One blueprint for /articles; claims.article_views adds the pages with claims to it.
-articles_bp = Blueprint("articles", __name__, url_prefix="/articles")
+# Intake's pages under /articles; the pages with claims are claims' blueprint, same prefix.
+intake_bp = Blueprint("intake", __name__, url_prefix="/articles")
 
 TABS = {"text": TextImportForm, "html": HtmlImportForm, "url": UrlImportForm}
 TAB_LABELS = {"text": "Paste text", "html": "Paste or upload HTML", "url": "From a URL"}
@@ -84,7 +86,7 @@ def _error_field(tab: str, form):
     return form.url if tab == "url" else form.text
 
 
-@articles_bp.route("/new", methods=["GET", "POST"])
+@intake_bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.REVIEWER)
 def new():
     """The import form (three tabs); a valid submission is read and kept as a draft for review."""
@@ -115,7 +117,7 @@ def new():
             status = 400
         else:
             db.session.commit()
-            return redirect(url_for(".review", token=draft.token))
+            return redirect(url_for("articles.review", token=draft.token))
         db.session.rollback()
     elif request.method == "POST":
         status = 400
@@ -131,7 +133,7 @@ def draft_or_404(token: str):
     return draft
 
 
-@articles_bp.post("/review/<token>/discard")
+@intake_bp.post("/review/<token>/discard")
 @role_required(Role.REVIEWER)
 def discard(token: str):
     """Throw the draft away."""
@@ -141,7 +143,7 @@ def discard(token: str):
     return redirect(url_for(".new"))
 
 
-@articles_bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
+@intake_bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
 @role_required(Role.REVIEWER)
 def edit(article_id: int):
     """Correct the metadata (the text never changes); 409 if someone else saved first."""
@@ -168,13 +170,13 @@ def edit(article_id: int):
         else:
             db.session.commit()
             flash("The metadata is saved.", "success")
-            return redirect(url_for(".show", article_id=article.id))
+            return redirect(url_for("articles.show", article_id=article.id))
     elif request.method == "POST":
         status = 400
     return render_template("intake/edit.html", article=article, form=form), status
 
 
-@articles_bp.get("/<int:article_id>/original")
+@intake_bp.get("/<int:article_id>/original")
 def original(article_id: int):
     """The original bytes as captured, always as text/plain (pasted HTML is never rendered)."""
     article = db.get_or_404(Article, article_id)

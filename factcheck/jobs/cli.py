@@ -1,4 +1,9 @@
-"""``factcheck worker`` and ``factcheck jobs …``: run the consumer, look at and retry jobs."""
+"""The jobs package's commands: ``factcheck worker``, ``factcheck jobs …`` and ``factcheck start``.
+
+``worker`` runs the consumer; ``jobs list``, ``retry`` and ``ping`` look at and
+retry jobs; ``start`` runs the web server and a worker together (``make run``;
+the processes are ``supervise.py``'s business).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,14 @@ import sys
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+
+from factcheck.extensions import db
+from factcheck.jobs.models import Job, JobState
+from factcheck.jobs.operations import JobNotRetryable, enqueue, jobs_in_state, retry_job
+from factcheck.jobs.queue import get_queue
+from factcheck.jobs.supervise import run_together
 
 
 @click.command("worker")
@@ -20,11 +32,6 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker_command(concurrency: int | None, worker_type: str, no_periodic: bool) -> None:
     """Run the job consumer until Ctrl-C (or SIGTERM): takes jobs from the queue."""
-    from flask import current_app
-
-    from factcheck.extensions import db
-    from factcheck.jobs.queue import get_queue
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s "
                                                    "%(message)s", stream=sys.stderr)
     queue = get_queue()
@@ -65,10 +72,6 @@ def jobs_cli() -> None:
 @with_appcontext
 def list_command(state: str | None) -> None:
     """The jobs (default: every state), newest first, at most 100 per state."""
-    from factcheck.extensions import db
-    from factcheck.jobs.models import JobState
-    from factcheck.jobs.operations import jobs_in_state
-
     for each in [JobState(state)] if state else list(JobState):
         for job in jobs_in_state(db.session, each):
             error = (job.error or "").splitlines()[0][:80] if job.error else ""
@@ -81,10 +84,6 @@ def list_command(state: str | None) -> None:
 @with_appcontext
 def retry_command(job_id: int) -> None:
     """Put a failed job back in the queue."""
-    from factcheck.extensions import db
-    from factcheck.jobs.models import Job
-    from factcheck.jobs.operations import JobNotRetryable, retry_job
-
     job = db.session.get(Job, job_id)
     if job is None:
         raise click.ClickException(f"No job #{job_id}.")
@@ -101,10 +100,6 @@ def retry_command(job_id: int) -> None:
 @with_appcontext
 def ping_command(timeout: float) -> None:
     """Enqueue a no-op job and wait until a worker has run it."""
-    from factcheck.extensions import db
-    from factcheck.jobs.models import Job, JobState
-    from factcheck.jobs.operations import enqueue
-
     job = enqueue("jobs.noop", {"echo": "ping"})
     db.session.commit()
     deadline = time.monotonic() + timeout
@@ -118,3 +113,20 @@ def ping_command(timeout: float) -> None:
         time.sleep(0.2)
     raise click.ClickException(f"job #{job.id} still {state} after {timeout:.0f} s: "
                                "is `factcheck worker` running?")
+
+
+@click.command("start")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--concurrency", default=None, type=int, help="Worker concurrency.")
+def start_command(host: str, port: int, concurrency: int | None) -> None:
+    """Run the web server and a job worker together until Ctrl-C."""
+    program = [sys.executable, "-m", "factcheck.cli"]
+    worker = [*program, "worker"] + (["-c", str(concurrency)] if concurrency else [])
+    commands = {"web": [*program, "run", "--host", host, "--port", str(port)],
+                "worker": worker}
+    stopped_by_signal = run_together(
+        commands, log=lambda line: click.echo(line, err=True),
+        ready=f"desk on http://{host}:{port}/ with a worker; Ctrl-C stops both")
+    if not stopped_by_signal:
+        sys.exit(1)

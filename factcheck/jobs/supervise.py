@@ -1,4 +1,4 @@
-"""``factcheck start``: the web server and a worker together, for ``make run``.
+"""Two child processes run together: ``factcheck start`` (``jobs/cli.py``), for ``make run``.
 
 A newcomer runs one command and gets the whole desk; Ctrl-C stops both. In
 production the two are separate services (docs/deployment.md: Procfile,
@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
-
-import click
+from collections.abc import Callable
 
 STOP_GRACE_SECONDS = 10
 
@@ -32,16 +30,14 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-@click.command("start")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--concurrency", default=None, type=int, help="Worker concurrency.")
-def start_command(host: str, port: int, concurrency: int | None) -> None:
-    """Run the web server and a job worker together until Ctrl-C."""
-    program = [sys.executable, "-m", "factcheck.cli"]
-    worker = [*program, "worker"] + (["-c", str(concurrency)] if concurrency else [])
-    commands = {"web": [*program, "run", "--host", host, "--port", str(port)],
-                "worker": worker}
+def run_together(commands: dict[str, list[str]], log: Callable[[str], None],
+                 ready: str) -> bool:
+    """Run each named argv as a child process until one ends or SIGINT/SIGTERM comes.
+
+    ``log`` gets each child's pid, then ``ready`` once all have started. Every child
+    is stopped before returning (SIGTERM, then a kill after a grace period). True
+    when a signal asked us to stop; False when a child ended on its own.
+    """
     processes: list[subprocess.Popen] = []
     stopping = False
 
@@ -54,17 +50,16 @@ def start_command(host: str, port: int, concurrency: int | None) -> None:
         for name, command in commands.items():
             process = subprocess.Popen(command)  # noqa: S603  (our own argv, no shell)
             processes.append(process)
-            click.echo(f"{name}: pid {process.pid}", err=True)
-        click.echo(f"desk on http://{host}:{port}/ with a worker; Ctrl-C stops both", err=True)
+            log(f"{name}: pid {process.pid}")
+        log(ready)
         while not stopping and all(process.poll() is None for process in processes):
             time.sleep(0.2)
         ended = [name for name, process in zip(commands, processes, strict=True)
                  if process.poll() is not None]
         if ended and not stopping:
-            click.echo(f"{', '.join(ended)} stopped; stopping the rest", err=True)
+            log(f"{', '.join(ended)} stopped; stopping the rest")
     finally:
         _stop(processes)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    if not stopping:
-        sys.exit(1)
+    return stopping

@@ -94,5 +94,5 @@ def show(job_id: int):
 def _again_url(job: Job) -> str | None:
     """For a failed import: the form again, with what was sent."""
     if job.state == JobState.FAILED and job.kind == "intake.fetch_url":
-        return url_for("articles.new", tab="url", url=(job.payload or {}).get("url", ""))
+        return url_for("intake.new", tab="url", url=(job.payload or {}).get("url", ""))
     return None

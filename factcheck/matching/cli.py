@@ -12,6 +12,14 @@ from pathlib import Path
 
 import click
 import numpy as np
+from tqdm import tqdm
+
+from factcheck.encoders import default_encoder
+from factcheck.extensions import db
+from factcheck.matching import data, metrics, store, store_eval
+from factcheck.matching.fitting import fit_fusion
+from factcheck.matching.fusion import FUSION_PATH, default_fusion, fusion_path
+from factcheck.matching.ranker import Ranker, _embed_in_chunks, document_text
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -22,17 +30,11 @@ def matching_cli() -> None:
 
 
 def _progress(total: int, label: str):
-    from tqdm import tqdm
-
     return tqdm(total=total, desc=label, unit="text", file=sys.stderr, leave=False)
 
 
 def _build(known_file: Path, cache: Path | None):
     """A ranker over the known items, vectors read from (or written to) ``cache``."""
-    from factcheck.encoders import default_encoder
-    from factcheck.matching import data
-    from factcheck.matching.ranker import Ranker, _embed_in_chunks, document_text
-
     known = data.read_tsv(known_file)
     texts = [document_text(fields) for fields in known.values()]
     encoder = default_encoder()
@@ -75,8 +77,6 @@ _cache_option = click.option(
 @_cache_option
 def rank_command(known_file: Path, queries_file: Path, top: int, cache: Path | None) -> None:
     """Print query_id<TAB>known_id<TAB>score, best first, TOP lines per query."""
-    from factcheck.matching import data
-
     ranker = _build(known_file, cache)
     queries = data.read_tsv(queries_file)
     for query_id, ranked in _rank_all(ranker, queries, top).items():
@@ -94,8 +94,6 @@ def evaluate_command(
     known_file: Path, queries_file: Path, qrels_file: Path, as_json: bool, cache: Path | None
 ) -> None:
     """Print MAP@1, MAP@5, MRR and Recall@5, and the precision and recall of the badge."""
-    from factcheck.matching import data, metrics
-
     ranker = _build(known_file, cache)
     queries = data.read_tsv(queries_file)
     qrels = data.read_qrels(qrels_file)
@@ -143,17 +141,12 @@ def badge_figures(results, qrels) -> dict[str, float]:
 @_cache_option
 def fit_command(known_file, queries_file, qrels_file, precision, out, cache) -> None:
     """Fit the fusion weights and the "same claim" threshold on training queries."""
-    from factcheck.matching import data
-    from factcheck.matching.fitting import fit_fusion
-
     ranker = _build(known_file, cache)
     queries = data.read_tsv(queries_file)
     qrels = data.read_qrels(qrels_file)
     fusion, report = fit_fusion(ranker, queries, qrels, precision=precision,
                                 source=f"{queries_file.parent.name}/{queries_file.name}")
     if out is None:
-        from factcheck.matching.fusion import FUSION_PATH
-
         out = FUSION_PATH
     fusion.save(out)
     click.echo(json.dumps(report, indent=2))
@@ -169,9 +162,6 @@ _database_option = click.option(
 def _store_rows(database_url: str, known_file: Path, cache: Path | None,
                 queries: dict[str, list[str]]):
     """The store's candidates for ``queries``, the known ids, and the engine's name."""
-    from factcheck.extensions import db
-    from factcheck.matching import store, store_eval
-
     ranker = _build(known_file, cache)
     app = store_eval.migrated_app(database_url)
     with app.app_context():
@@ -187,9 +177,6 @@ def _store_rows(database_url: str, known_file: Path, cache: Path | None,
 
 
 def _known_texts(known_file: Path) -> list[str]:
-    from factcheck.matching import data
-    from factcheck.matching.ranker import document_text
-
     return [document_text(fields) for fields in data.read_tsv(known_file).values()]
 
 
@@ -203,9 +190,6 @@ def _known_texts(known_file: Path) -> list[str]:
 def evaluate_store_command(database_url, known_file, queries_file, qrels_file, as_json,
                            cache) -> None:
     """Like evaluate, through the database's find_matches path and the engine's fusion."""
-    from factcheck.matching import data, metrics, store_eval
-    from factcheck.matching.fusion import default_fusion
-
     rows, ids, engine = _store_rows(database_url, known_file, cache,
                                     data.read_tsv(queries_file))
     results = store_eval.rank(rows, ids, default_fusion(engine))
@@ -233,9 +217,6 @@ def evaluate_store_command(database_url, known_file, queries_file, qrels_file, a
 def fit_store_command(database_url, known_file, queries_file, qrels_file, precision, out,
                       cache) -> None:
     """Fit the engine's fusion on find_matches' own candidates (FTS5 bm25 or ts_rank)."""
-    from factcheck.matching import data, store_eval
-    from factcheck.matching.fusion import fusion_path
-
     rows, ids, engine = _store_rows(database_url, known_file, cache,
                                     data.read_tsv(queries_file))
     source = f"{queries_file.parent.name}/{queries_file.name} through find_matches on {engine}"

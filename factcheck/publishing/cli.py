@@ -22,6 +22,8 @@ from factcheck.claimreview.validator import (
 )
 from factcheck.claimreview.validator_rules import host_of
 from factcheck.config import read_settings
+from factcheck.intake.reading.fetch import ALLOWED_TYPES, FetchError, fetch_url
+from factcheck.intake.reading.settings import fetch_settings
 from factcheck.text_rules import is_http_url
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -87,10 +89,6 @@ JSON_TYPES = {"application/ld+json": "json", "application/json": "json"}
 
 def _fetch(url: str) -> tuple[bytes, str | None, str | None]:
     """Fetch a page with intake's guarded fetcher: (body, final URL, problem)."""
-    # Imported here: only URLs need the network code, and files must work without it.
-    from factcheck.intake.reading.fetch import ALLOWED_TYPES, FetchError, fetch_url
-    from factcheck.intake.reading.settings import fetch_settings
-
     # The settings are read as the app reads them (instance config file included).
     settings = fetch_settings(read_settings(), url, own_port=True)
     try:

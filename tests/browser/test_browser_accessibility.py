@@ -30,7 +30,7 @@ BLOCKING = ("serious", "critical")
 AXE_OPTIONS = {"resultTypes": ["violations"],
                "rules": {"label-content-name-mismatch": {"enabled": True}}}
 # Pages reached by a query string, not by a rule of their own.
-EXTRA_QUERIES = {"articles.new": ["?tab=text", "?tab=html", "?tab=url"],
+EXTRA_QUERIES = {"intake.new": ["?tab=text", "?tab=html", "?tab=url"],
                  "review.claim": ["", "?tab=history"]}
 NOT_PAGES = {"static", "auth.logout"}
 

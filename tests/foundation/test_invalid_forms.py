@@ -35,7 +35,7 @@ NOTHING_TO_REFUSE = {
     "scale.seed": "no form: creates the default scale",
     "admin.unlock_user": "only the CSRF token",
     "articles.redetect": "no form",
-    "articles.discard": "no form: the draft's token is in the address",
+    "intake.discard": "no form: the draft's token is in the address",
     "factchecks.run": "only the CSRF token",
     "factchecks.remove": "only the CSRF token",
     "jobs.retry": "no form: the job's state decides (409)",
