@@ -35,6 +35,7 @@ from factcheck.claims.detection.detector import ENGLISH_WARNING, text_scorer
 from factcheck.claims.detection.encoder import ENCODER_DIR
 from factcheck.claims.detection.model import MODEL_PATH
 from factcheck.claims.detection.scoring import CALIBRATION_PATH, desk_scorer, scorer_named
+from factcheck.claims.encoder_crossfit import cross_fit
 from factcheck.claims.encoder_training import EncoderParams, train_encoder
 from factcheck.claims.models import Claim
 from factcheck.claims.operations import (
@@ -199,8 +200,6 @@ def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epoch
     if encoder:
         target = out or ENCODER_DIR
         if cross_fit_folds:
-            from .encoder_crossfit import cross_fit
-
             try:
                 cross_fit(data, work, target, folds=cross_fit_folds, log=click.echo)
             except (FileNotFoundError, ValueError) as error:
