@@ -152,6 +152,21 @@ def is_http_url(value: object) -> bool:
     return parts.scheme in ("http", "https") and bool(hostname)
 
 
+_LOOKS_LIKE_WEB = re.compile(r"\s*https?://", re.IGNORECASE)
+
+
+def not_found_message(location: str) -> str:
+    """Why "a URL or a file" that is neither could not be read.
+
+    A location that starts like a web address but is not one (a space in it,
+    no host name) is said to be a bad address, not a missing file: the user
+    meant a URL.
+    """
+    if _LOOKS_LIKE_WEB.match(location):
+        return "Not a valid web address (it needs a host name, and no spaces)."
+    return "No such file."
+
+
 def http_url(value: str | None) -> str | None:
     """``value`` (stripped) when it is an absolute http(s) URL, else None (no javascript: links).
 

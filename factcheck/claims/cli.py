@@ -54,7 +54,7 @@ from factcheck.intake.reading import IntakeError
 from factcheck.intake.reading.inspect import inspect_html, inspect_text, looks_like_html
 from factcheck.jobs import enqueue
 from factcheck.jobs.models import Job, JobState
-from factcheck.text_rules import is_http_url
+from factcheck.text_rules import is_http_url, not_found_message
 
 __all__ = ["claims_cli", "evaluation", "import_command", "redetect_command"]
 
@@ -438,7 +438,7 @@ def _read_file(item: str):
     if path.is_dir():
         raise IntakeError("The folder has no .html or .txt files.")
     if not path.is_file():
-        raise IntakeError("No such file.")
+        raise IntakeError(not_found_message(item))
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:

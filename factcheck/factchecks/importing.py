@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from factcheck.factchecks import FactCheckImportError
 from factcheck.factchecks.documents import DEFAULT_MAX_BYTES, read_document
 from factcheck.factchecks.reading import KnownReview, Skipped
-from factcheck.text_rules import is_http_url
+from factcheck.text_rules import is_http_url, not_found_message
 
 BATCH_SIZE = 500
 MAX_SKIPPED_KEPT = 200  # reasons kept on the source for the admin page; the count is exact
@@ -127,7 +127,8 @@ def read_source(location: str, settings: ReadSettings,
         return
     path = Path(location)
     if not path.is_file():
-        raise FactCheckImportError("No such file." if not path.exists() else "Not a file.")
+        raise FactCheckImportError(
+            not_found_message(location) if not path.exists() else "Not a file.")
     try:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)

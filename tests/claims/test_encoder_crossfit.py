@@ -29,9 +29,9 @@ CHATTER = ["I think that is lovely, thank you.", "Good evening and welcome, ever
 
 def _write(path: Path, rows: list[dict]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["Sentence_id", "Text", "Speaker", "Speaker_title",
-                                                    "Speaker_party", "File_id", "Length", "Line_number",
-                                                    "Sentiment", "Verdict"])
+        writer = csv.DictWriter(handle, fieldnames=[
+            "Sentence_id", "Text", "Speaker", "Speaker_title", "Speaker_party", "File_id",
+            "Length", "Line_number", "Sentiment", "Verdict"])
         writer.writeheader()
         for row in rows:
             writer.writerow({"Speaker": "", "Speaker_title": "", "Speaker_party": "", "Length": "",
@@ -52,13 +52,11 @@ def data(tmp_path: Path) -> Path:
             rows.append({"Sentence_id": f"{debate}{i}", "Text": text, "File_id": f"debate{debate}",
                          "Verdict": "1" if worthy else "-1"})
     _write(folder / "crowdsourced.csv", rows)
+    truth = [("Exports rose 12% in 2022.", "1"), ("Thank you all for coming.", "-1"),
+             ("Unemployment fell to 4% in 2019.", "1"), ("I think so.", "-1")]
     _write(folder / "groundtruth.csv", [
-        {"Sentence_id": "g1", "Text": "Exports rose 12% in 2022.", "File_id": "gt", "Verdict": "1"},
-        {"Sentence_id": "g2", "Text": "Thank you all for coming.", "File_id": "gt", "Verdict": "-1"},
-        {"Sentence_id": "g3", "Text": "Unemployment fell to 4% in 2019.", "File_id": "gt",
-         "Verdict": "1"},
-        {"Sentence_id": "g4", "Text": "I think so.", "File_id": "gt", "Verdict": "-1"},
-    ])
+        {"Sentence_id": f"g{i}", "Text": text, "File_id": "gt", "Verdict": verdict}
+        for i, (text, verdict) in enumerate(truth)])
     return folder
 
 
@@ -114,7 +112,7 @@ def test_cross_fit_rewrites_the_calibration_and_keeps_the_graph(
     assert written == card
     assert written["sha256"] == graph_sha  # the graph is untouched
     oof = written["metrics"]["out_of_fold"]
-    assert oof["sentences"] == 120 and oof["folds"] == 3
+    assert (oof["sentences"], oof["folds"]) == (120, 3)
     # The curve with the lower out-of-fold log-loss ships.
     losses = oof["log_loss"]
     assert written["calibration"]["method"] == min(losses, key=losses.get)

@@ -60,8 +60,10 @@ def test_import_a_feed_then_reimport_updates_never_duplicates(runner, app, tmp_p
 
 def test_malformed_source_stores_nothing_and_the_others_go_on(runner, app):
     result = _run(runner, "import", str(FIXTURES / "truncated.json"),
-                  str(FIXTURES / "factchecktools.json"), "/no/such/file.json")
+                  str(FIXTURES / "factchecktools.json"), "/no/such/file.json",
+                  "https:// spaced.example")
     assert result.exit_code == 1
+    assert "https:// spaced.example: Not a valid web address" in result.output
     assert "truncated.json: The document is not valid JSON" in result.output
     assert "nothing was stored" in result.output
     assert "file.json: No such file." in result.output

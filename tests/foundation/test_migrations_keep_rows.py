@@ -69,7 +69,8 @@ def test_upgrading_a_filled_sqlite_desk_keeps_every_row(tmp_path) -> None:
                 _fill(connection, name)
         upgrade()
         with db.engine.connect() as connection:
-            counts = {name: connection.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar()
+            counts = {name: connection.scalar(
+                          sa.select(sa.func.count()).select_from(sa.table(name)))
                       for name in TABLES}
             # Enforcement is back on for the app once the migration is over.
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

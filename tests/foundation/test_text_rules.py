@@ -120,3 +120,11 @@ def test_a_redirect_limited_to_one_page_keeps_its_query_and_refuses_other_pages(
     assert local_redirect("/triage/x", path="/triage") is None
     assert local_redirect("/claims?next=/triage", path="/triage") is None
     assert local_redirect("//evil.example/triage", path="/triage") is None
+
+
+def test_a_location_that_is_neither_url_nor_file_gets_the_right_message() -> None:
+    from factcheck.text_rules import not_found_message
+
+    assert not_found_message("notes/missing.txt") == "No such file."
+    for typed in ("https://a b", "HTTP://", " http://exa mple.org/x"):
+        assert not_found_message(typed).startswith("Not a valid web address")

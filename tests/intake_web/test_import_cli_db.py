@@ -79,10 +79,12 @@ def test_failures_are_named_and_leave_nothing_behind(runner, users, tmp_path):
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Caf\xe9 prices rose 5% in 2023.".encode("latin-1"))
     result = _run(runner, str(empty), str(binary), str(latin), str(tmp_path / "missing.txt"),
-                  str(SEED))
+                  "https://a b", str(SEED))
     assert result.exit_code == 1
     out = result.stdout
-    assert "Imported 1, skipped 0 as duplicates, 4 failed." in out
+    assert "Imported 1, skipped 0 as duplicates, 5 failed." in out
+    # A mistyped web address is not taken for a missing file.
+    assert "https://a b: Not a valid web address" in out
     assert f"{empty}: The text is empty" in out
     assert f"{binary}: This is a PNG image" in out
     assert f"{latin}: The file is not UTF-8" in out
