@@ -2,15 +2,19 @@
 
 Texts and vectors live in ``match_items`` (see models.py). Full text is the
 database's own index: FTS5 with bm25() on SQLite, ``to_tsvector`` with a GIN
-index and ts_rank on PostgreSQL. Vector search is an in-memory index per
-process, built from the table and kept in step with it across processes
-(``VectorIndex``): exact numpy dot products by default, an HNSW graph
-(usearch) for large tables. Candidates from both sides are scored with the
-same fusion rule as the pure ranker (``fusion.py``).
+index and ts_rank on PostgreSQL. The vector side runs where ``vector_backend``
+says, the one place that decides: on a PostgreSQL server with pgvector
+(migration 0014 made the column), in the database, an HNSW index queried with
+``ORDER BY … <=> :q``; elsewhere in an index per process, built from the table
+and kept in step with it across processes (``VectorIndex``): exact numpy dot
+products by default, an HNSW graph (usearch) for large tables. Candidates from
+both sides are scored with the same fusion rule as the pure ranker
+(``fusion.py``), whichever backend found them.
 
-Why not sqlite-vec or pgvector: Python's sqlite3 here is built without
-``enable_load_extension``, so no SQLite extension can be loaded, and this
-machine's PostgreSQL has no pgvector. See docs/matching.md.
+Why not sqlite-vec: Python's sqlite3 here is built without
+``enable_load_extension``, so no SQLite extension can be loaded. Why not
+pgvector always: Debian bookworm does not package it, and many servers lack
+it. See docs/matching.md.
 
 Operations flush only; the caller's commit stores the rows with the rest of
 its work.
@@ -25,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import bindparam, delete, select, text, update
+from sqlalchemy import bindparam, column, delete, select, table, text, update
 
 from factcheck.matching.fusion import Fusion, default_fusion, features
 from factcheck.matching.models import MatchGeneration, MatchItem
@@ -98,24 +102,25 @@ def insert_vectors(session, rows: Iterable[tuple[str, int, str, np.ndarray]], mo
 
     For a bulk load into a table known not to hold these items (an evaluation
     database, a benchmark); callers bump the generation once at the end.
+    Where the database searches vectors itself (pgvector), each row's vector
+    is written to its pgvector column too; the bytes stay the reference copy.
     """
     rows = list(rows)
+    if not rows:
+        return
+    in_database = vector_backend(session, len(rows[0][3])) == PGVECTOR
+    table = _WITH_PGVECTOR if in_database else MatchItem.__table__
     for start in range(0, len(rows), 5000):
-        session.execute(
-            MatchItem.__table__.insert(),
-            [
-                {
-                    "key": _random_key(),
-                    "kind": kind,
-                    "item_id": int(item_id),
-                    "model": model,
-                    "text": body,
-                    "vector": np.asarray(vector, dtype="<f4").tobytes(),
-                    "created_at": _now(),
-                }
-                for kind, item_id, body, vector in rows[start : start + 5000]
-            ],
-        )
+        values = []
+        for kind, item_id, body, vector in rows[start : start + 5000]:
+            vector = np.asarray(vector, dtype="<f4")
+            value = {"key": _random_key(), "kind": kind, "item_id": int(item_id),
+                     "model": model, "text": body, "vector": vector.tobytes(),
+                     "created_at": _now()}
+            if in_database:
+                value[PGVECTOR_COLUMN] = _pgvector_literal(vector)
+            values.append(value)
+        session.execute(table.insert(), values)
 
 
 def settle_after_bulk_load(session) -> None:
@@ -346,6 +351,173 @@ def vector_index(session, encoder=None) -> VectorIndex:
     return fresh
 
 
+# --- where the vector side runs ----------------------------------------------------------------
+
+PGVECTOR = "pgvector"  # in the database: match_items' pgvector column and its HNSW index
+IN_PROCESS = "in-process"  # this process's VectorIndex: numpy, or usearch's HNSW when large
+PGVECTOR_COLUMN = "match_items_vec"  # made by migration 0014, outside the models
+# What the database's HNSW search looks at, at least (pgvector's default is 40): it returns
+# no more rows than this, before the model and kind filters.
+PGVECTOR_EF_SEARCH = 40
+
+_WITH_PGVECTOR = table(
+    "match_items",
+    *(column(c.name, c.type) for c in MatchItem.__table__.columns),
+    column(PGVECTOR_COLUMN),  # a '[x,y,…]' literal; the server casts it to the column's type
+)
+
+
+def vector_backend(session, dimensions: int | None = None) -> str:
+    """``PGVECTOR`` or ``IN_PROCESS``: where vectors of this many dimensions are searched.
+
+    The one place the choice is made. pgvector when the database is
+    PostgreSQL and migration 0014 found the extension there (it made the
+    column) and the column's dimensions are the model's (the default
+    encoder's unless told); otherwise this process's index. Read from the
+    catalogue at each call (a fraction of a millisecond), so a process never
+    searches or writes by a choice made before a migration.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return IN_PROCESS
+    if dimensions is None:
+        dimensions = _encoder().dimensions
+    column_dimensions = connection.execute(text(
+        "SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass('match_items') "
+        "AND attname = :name AND NOT attisdropped"), {"name": PGVECTOR_COLUMN}).scalar()
+    return PGVECTOR if column_dimensions == dimensions else IN_PROCESS
+
+
+def _pgvector_literal(vector) -> str:
+    # repr of each float32 read as a double: pgvector's strtof gives back the same float32.
+    return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).tolist())) + "]"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Stored rows of ``match_items``, as arrays in one order."""
+
+    keys: np.ndarray
+    kinds: np.ndarray
+    item_ids: np.ndarray
+    vectors: np.ndarray  # float32, one row each, L2-normalised
+
+
+class InProcessSearch:
+    """The vector side in this process: a snapshot of the in-memory ``VectorIndex``."""
+
+    def __init__(self, index: VectorIndex) -> None:
+        self.index = index
+
+    def size(self) -> int:
+        return len(self.index)
+
+    def nearest(self, vector: np.ndarray, count: int, kinds) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and cosines of the best ``count`` rows of these kinds (any kind: None)."""
+        positions, cosines = self.index.search(vector, count, self.index.allowed(kinds))
+        return self.index.keys[positions], cosines
+
+    def rows(self, keys) -> Rows:
+        """The rows with these keys that the snapshot holds."""
+        positions = self.index.positions_of(list(keys))
+        positions = positions[positions >= 0]
+        index = self.index
+        return Rows(index.keys[positions], index.kinds[positions], index.item_ids[positions],
+                    index.matrix[positions])
+
+
+class PgvectorSearch:
+    """The vector side in PostgreSQL: pgvector's HNSW index on ``match_items``' copy.
+
+    Nothing is held in the process: every query reads the table as the
+    caller's transaction sees it (its own uncommitted rows included).
+    """
+
+    def __init__(self, connection, model: str) -> None:
+        self.connection = connection
+        self.model = model
+
+    def size(self) -> int:
+        # The planner's estimate, kept by ANALYZE and autovacuum (after about a tenth
+        # of the table changed): what the word-count cache needs, without a count(*).
+        estimate = self.connection.execute(text(
+            "SELECT reltuples FROM pg_class WHERE oid = to_regclass('match_items')")).scalar()
+        return max(0, int(estimate or 0))
+
+    def nearest(self, vector: np.ndarray, count: int, kinds) -> tuple[np.ndarray, np.ndarray]:
+        """Keys and cosines of the best ``count`` rows of these kinds (any kind: None).
+
+        The HNSW index returns at most ``hnsw.ef_search`` rows before the
+        model and kind filters; when fewer than ``count`` are left (the wanted
+        kinds are rare near the top, or the table is small), an exact search
+        over the wanted rows answers instead, as the in-process graph does.
+        """
+        if count <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        query = _pgvector_literal(vector)
+        self.connection.execute(text("SELECT set_config('hnsw.ef_search', :ef, true)"),
+                                {"ef": str(min(1000, max(PGVECTOR_EF_SEARCH, 4 * count)))})
+        found = self._nearest(query, count, kinds, exact=False)
+        if len(found) < count:
+            found = self._nearest(query, count, kinds, exact=True)
+        return (np.array([r[0] for r in found], dtype=np.int64),
+                np.array([r[1] for r in found], dtype=np.float32))
+
+    def _nearest(self, query: str, count: int, kinds, *, exact: bool):
+        # Ordering by the distance itself lets the planner use the HNSW index; ordering
+        # by the cosine (the same order, descending) cannot, so the search is exact.
+        order = "cosine DESC" if exact else f"{PGVECTOR_COLUMN} <=> CAST(:q AS vector)"
+        kind_filter = " AND kind IN :kinds" if kinds else ""
+        statement = text(
+            f"SELECT key, 1 - ({PGVECTOR_COLUMN} <=> CAST(:q AS vector)) AS cosine "  # noqa: S608  # nosec B608
+            f"FROM match_items WHERE model = :model AND {PGVECTOR_COLUMN} IS NOT NULL"
+            + kind_filter + f" ORDER BY {order} LIMIT :count"
+        )
+        params = {"q": query, "model": self.model, "count": count}
+        if kinds:
+            statement = statement.bindparams(bindparam("kinds", expanding=True))
+            params["kinds"] = list(kinds)
+        return self.connection.execute(statement, params).all()
+
+    def rows(self, keys) -> Rows:
+        """The rows with these keys, read from the table (the bytes: exact float32)."""
+        keys = [int(k) for k in keys]
+        found = self.connection.execute(
+            select(MatchItem.key, MatchItem.kind, MatchItem.item_id, MatchItem.vector)
+            .where(MatchItem.key.in_(keys))
+        ).all() if keys else []
+        return _rows(found, 0)
+
+
+def _rows(found, dimensions: int) -> Rows:
+    if not found:
+        return Rows(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object),
+                    np.zeros(0, dtype=np.int64), np.zeros((0, dimensions), dtype=np.float32))
+    vectors = np.frombuffer(b"".join(r[3] for r in found), dtype="<f4").reshape(len(found), -1)
+    return Rows(np.array([r[0] for r in found], dtype=np.int64),
+                np.array([r[1] for r in found], dtype=object),
+                np.array([r[2] for r in found], dtype=np.int64),
+                vectors.astype(np.float32))
+
+
+def vector_search(session, encoder=None) -> InProcessSearch | PgvectorSearch:
+    """The vector side for the session's database and the encoder's model (``vector_backend``)."""
+    encoder = encoder or _encoder()
+    if vector_backend(session, encoder.dimensions) == PGVECTOR:
+        return PgvectorSearch(session.connection(), encoder.version)
+    return InProcessSearch(vector_index(session, encoder))
+
+
+def stored_rows(session, kind: str, item_ids: Sequence[int], model: str) -> Rows:
+    """The stored rows (vectors included) of these items of one kind and model."""
+    found = session.execute(
+        select(MatchItem.key, MatchItem.kind, MatchItem.item_id, MatchItem.vector)
+        .where(MatchItem.model == model, MatchItem.kind == kind,
+               MatchItem.item_id.in_([int(i) for i in item_ids]))
+    ).all() if item_ids else []
+    return _rows(found, 0)
+
+
 # --- full-text side ----------------------------------------------------------------------------
 
 
@@ -435,20 +607,24 @@ def choose_terms(counts: dict[str, int], budget: int | None = None) -> list[str]
     return chosen
 
 
-def lexical_candidates(session, query: str, model: str, kinds, limit: int) -> dict[int, float]:
+def lexical_candidates(session, query: str, model: str, kinds, limit: int, *,
+                       size: int | None = None) -> dict[int, float]:
     """``{row key: lexical score}`` of the best ``limit`` rows by the engine's full-text rank.
 
     Only the query's rarer words are searched (``choose_terms``), so the
     cost is bounded whatever the table's size; the best rows are picked
     inside the full-text index before the join (FTS5's ``ORDER BY rank``).
+    ``size``, the table's rows as the vector side knows them, tells the word
+    counts' cache when the table has grown (default: this process's index).
     """
     terms = _query_words(query)
     if not terms:
         return {}
     connection = session.connection()
     engine = connection.dialect.name
-    loaded = _indexes_for(connection, model)
-    size = len(loaded) if loaded is not None else 0
+    if size is None:
+        loaded = _indexes_for(connection, model)
+        size = len(loaded) if loaded is not None else 0
     key = connection.engine.url.render_as_string(hide_password=True)
     frequencies = _frequencies.setdefault(key, _Frequencies())
     terms = choose_terms(frequencies.get(connection, terms, size))
@@ -494,10 +670,16 @@ def _indexes_for(connection, model: str):
 
 @dataclass(frozen=True)
 class Candidates:
-    """One query's candidates before fusion: what ranking and fitting both read."""
+    """One query's candidates before fusion: what ranking and fitting both read.
 
-    index: VectorIndex
-    positions: np.ndarray  # rows of ``index``
+    The arrays are in one order (by item id, then kind); the cosines are
+    computed here from the stored float32 vectors whichever backend found
+    the rows, so both backends give the same features to the same fusion.
+    """
+
+    keys: np.ndarray
+    kinds: np.ndarray
+    item_ids: np.ndarray
     cosines: np.ndarray
     lexical: np.ndarray  # the engine's raw full-text score, 0 when not among its best
 
@@ -507,33 +689,35 @@ def candidates(session, vector: np.ndarray, query_text: str | None, *, kinds=Non
                encoder=None) -> Candidates | None:
     """The best ``pool`` rows by cosine and by full text (the union), with both scores."""
     encoder = encoder or _encoder()
-    index = vector_index(session, encoder)
-    if not len(index):
-        return None
+    search = vector_search(session, encoder)
     excluded = set(exclude)
-    allowed = index.allowed(kinds)
     wanted = pool + len(excluded)
-    positions, _ = index.search(vector, wanted, allowed)
+    keys, _ = search.nearest(vector, wanted, kinds)
+    if isinstance(search, InProcessSearch) and not len(search.index):
+        return None  # nothing loaded: no full-text query either
     lexical = (
-        lexical_candidates(session, query_text, index.model, kinds, wanted) if query_text else {}
+        lexical_candidates(session, query_text, encoder.version, kinds, wanted,
+                           size=search.size())
+        if query_text else {}
     )
-    found = {int(p) for p in positions}
-    found.update(int(p) for p in index.positions_of(list(lexical)) if p >= 0)
+    rows = search.rows(list(dict.fromkeys([*(int(k) for k in keys), *lexical])))
     # Ordered by item id (then kind), not by the rows' random keys: items with the same
     # text tie on every feature, and the fused sort is stable, so the older item comes
     # first, every time (by key order, CLEF dev lost 0.05 MAP@5 to its repeated claims).
     chosen = np.array(
-        sorted((p for p in found if (index.kinds[p], int(index.item_ids[p])) not in excluded),
-               key=lambda p: (int(index.item_ids[p]), str(index.kinds[p]))),
+        sorted((i for i in range(len(rows.keys))
+                if (rows.kinds[i], int(rows.item_ids[i])) not in excluded),
+               key=lambda i: (int(rows.item_ids[i]), str(rows.kinds[i]))),
         dtype=np.int64,
     )
     if not len(chosen):
         return None
     return Candidates(
-        index=index,
-        positions=chosen,
-        cosines=index.matrix[chosen] @ vector,
-        lexical=np.array([lexical.get(int(index.keys[p]), 0.0) for p in chosen]),
+        keys=rows.keys[chosen],
+        kinds=rows.kinds[chosen],
+        item_ids=rows.item_ids[chosen],
+        cosines=rows.vectors[chosen] @ vector,
+        lexical=np.array([lexical.get(int(rows.keys[i]), 0.0) for i in chosen]),
     )
 
 
@@ -576,13 +760,12 @@ def find_matches(
                        encoder=encoder)
     if found is None:
         return []
-    index, chosen = found.index, found.positions
     scores = fusion.probabilities(features(found.cosines, found.lexical))
     order = np.argsort(-scores, kind="stable")[:limit]
     return [
         Match(
-            kind=str(index.kinds[chosen[i]]),
-            id=int(index.item_ids[chosen[i]]),
+            kind=str(found.kinds[i]),
+            id=int(found.item_ids[i]),
             score=float(scores[i]),
             same_claim=bool(scores[i] >= fusion.threshold),
             cosine=float(found.cosines[i]),
