@@ -10,6 +10,9 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+# Imported for its side effect: it teaches SQLAlchemy's reflection pgvector's type, so
+# reading a schema with migration 0014's column (include_object below, autogenerate) knows it.
+import pgvector.sqlalchemy  # noqa: F401
 from sqlalchemy import MetaData, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase

@@ -55,7 +55,7 @@ def _run(command: list[str], *, as_user: pwd.struct_passwd | None, log: Path) ->
     if as_user is not None:
         extra = {"user": as_user.pw_uid, "group": as_user.pw_gid, "extra_groups": []}
     # Arguments are fixed here (paths we made); no shell.
-    done = subprocess.run(command, capture_output=True, text=True, check=False,  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
                           timeout=120, **extra)
     if done.returncode:
         server_log = log.read_text(errors="replace")[-3000:] if log.exists() else ""

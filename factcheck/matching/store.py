@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from pgvector.sqlalchemy import VECTOR
 from sqlalchemy import bindparam, column, delete, select, table, text, update
 
 from factcheck.matching.fusion import Fusion, default_fusion, features
@@ -118,7 +119,7 @@ def insert_vectors(session, rows: Iterable[tuple[str, int, str, np.ndarray]], mo
                      "model": model, "text": body, "vector": vector.tobytes(),
                      "created_at": _now()}
             if in_database:
-                value[PGVECTOR_COLUMN] = _pgvector_literal(vector)
+                value[PGVECTOR_COLUMN] = vector
             values.append(value)
         session.execute(table.insert(), values)
 
@@ -363,7 +364,7 @@ PGVECTOR_EF_SEARCH = 40
 _WITH_PGVECTOR = table(
     "match_items",
     *(column(c.name, c.type) for c in MatchItem.__table__.columns),
-    column(PGVECTOR_COLUMN),  # a '[x,y,…]' literal; the server casts it to the column's type
+    column(PGVECTOR_COLUMN, VECTOR()),  # pgvector's own type: numpy in, '[x,y,…]' out
 )
 
 
@@ -386,11 +387,6 @@ def vector_backend(session, dimensions: int | None = None) -> str:
         "SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass('match_items') "
         "AND attname = :name AND NOT attisdropped"), {"name": PGVECTOR_COLUMN}).scalar()
     return PGVECTOR if column_dimensions == dimensions else IN_PROCESS
-
-
-def _pgvector_literal(vector) -> str:
-    # repr of each float32 read as a double: pgvector's strtof gives back the same float32.
-    return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).tolist())) + "]"
 
 
 @dataclass(frozen=True)
@@ -454,7 +450,7 @@ class PgvectorSearch:
         """
         if count <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        query = _pgvector_literal(vector)
+        query = np.asarray(vector, dtype=np.float32)
         self.connection.execute(text("SELECT set_config('hnsw.ef_search', :ef, true)"),
                                 {"ef": str(min(1000, max(PGVECTOR_EF_SEARCH, 4 * count)))})
         found = self._nearest(query, count, kinds, exact=False)
@@ -463,7 +459,7 @@ class PgvectorSearch:
         return (np.array([r[0] for r in found], dtype=np.int64),
                 np.array([r[1] for r in found], dtype=np.float32))
 
-    def _nearest(self, query: str, count: int, kinds, *, exact: bool):
+    def _nearest(self, query: np.ndarray, count: int, kinds, *, exact: bool):
         # Ordering by the distance itself lets the planner use the HNSW index; ordering
         # by the cosine (the same order, descending) cannot, so the search is exact.
         order = "cosine DESC" if exact else f"{PGVECTOR_COLUMN} <=> CAST(:q AS vector)"
@@ -473,6 +469,7 @@ class PgvectorSearch:
             f"FROM match_items WHERE model = :model AND {PGVECTOR_COLUMN} IS NOT NULL"
             + kind_filter + f" ORDER BY {order} LIMIT :count"
         )
+        statement = statement.bindparams(bindparam("q", type_=VECTOR()))
         params = {"q": query, "model": self.model, "count": count}
         if kinds:
             statement = statement.bindparams(bindparam("kinds", expanding=True))
