@@ -66,8 +66,11 @@ def _run(command: list[str], *, as_user: pwd.struct_passwd | None, log: Path) ->
 
 
 @contextmanager
-def running() -> Iterator[str]:
-    """Start a private cluster; yields the URL of its ``postgres`` database (superuser, trust)."""
+def running(settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Start a private cluster; yields the URL of its ``postgres`` database (superuser, trust).
+
+    ``settings`` adds server settings (``{"shared_buffers": "512MB"}``: the benchmark's).
+    """
     reason = unavailable_reason()
     if reason:
         raise RuntimeError(reason)
@@ -85,8 +88,9 @@ def running() -> Iterator[str]:
         _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
               "--encoding=UTF8", "--locale=C", "--no-sync"], as_user=as_user, log=log)
         # Durability is not wanted of a throw-away cluster: fsync off makes it fast.
-        options = f"-h '' -k {folder} -c fsync=off -c synchronous_commit=off " \
-                  "-c full_page_writes=off -c max_connections=200"
+        wanted = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+                  "max_connections": "200", **(settings or {})}
+        options = f"-h '' -k {folder} " + " ".join(f"-c {k}={v}" for k, v in wanted.items())
         _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
               "-o", options, "start"], as_user=as_user, log=log)
         try:

@@ -67,6 +67,7 @@ def test_the_suite_database_searches_vectors_in_process(app):
     assert (_column_and_index() != (None, None)) == bool(offered)
 
 
+@pytest.mark.pgvector
 def test_the_pgvector_server_searches_in_the_database(pgvector_app):
     assert store.vector_backend(db.session) == store.PGVECTOR
     assert isinstance(store.vector_search(db.session), store.PgvectorSearch)
@@ -77,6 +78,7 @@ def test_the_pgvector_server_searches_in_the_database(pgvector_app):
     assert store.vector_backend(db.session, 768) == store.IN_PROCESS
 
 
+@pytest.mark.pgvector
 def test_pgvector_rows_hold_the_same_vectors_and_no_index_is_loaded(pgvector_app):
     store._indexes.clear()
     store.index_items(db.session, CLAIMS)
@@ -93,6 +95,7 @@ def test_pgvector_rows_hold_the_same_vectors_and_no_index_is_loaded(pgvector_app
     assert store._indexes == {}  # nothing held in this process
 
 
+@pytest.mark.pgvector
 def test_models_and_migrations_agree_with_the_pgvector_column(pgvector_app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
@@ -107,6 +110,7 @@ def _synthetic(count: int, rng) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+@pytest.mark.pgvector
 def test_the_hnsw_search_finds_what_the_exact_search_finds(pgvector_app):
     """pgvector's graph against numpy's exact answer, with a rare kind forcing the fallback."""
     rng = np.random.default_rng(7)
@@ -160,6 +164,7 @@ def _plan_of_nearest(search, query) -> str:
     return "\n".join(row[0] for row in rows)
 
 
+@pytest.mark.pgvector
 def test_migration_0014_fills_the_column_of_rows_stored_before_it(pgvector_database_url):
     """Rows written while the column did not exist get their pgvector copy when it is made."""
     from flask_migrate import downgrade, upgrade
