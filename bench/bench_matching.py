@@ -127,7 +127,7 @@ def _app(url: str):
 
 
 def _run_on(url: str, label: str) -> None:
-    from sqlalchemy import text
+    from sqlalchemy import text as sql
 
     from factcheck.encoders import default_encoder
     from factcheck.extensions import db
@@ -144,16 +144,16 @@ def _run_on(url: str, label: str) -> None:
         db.session.rollback()
         for size in SIZES:
             if in_database:  # a bulk load: the graph is built once after it, as pgvector advises
-                db.session.execute(text(f"DROP INDEX {PGVECTOR_INDEX}"))
+                db.session.execute(sql(f"DROP INDEX {PGVECTOR_INDEX}"))
                 db.session.commit()
             seconds = _fill_more(db.session, filled, size, encoder.version, vectors, vocabulary)
             filled = size
             built = ""
             if in_database:
                 started = time.perf_counter()
-                db.session.execute(text(f"CREATE INDEX {PGVECTOR_INDEX} ON match_items "
+                db.session.execute(sql(f"CREATE INDEX {PGVECTOR_INDEX} ON match_items "
                                         "USING hnsw (match_items_vec vector_cosine_ops)"))
-                db.session.execute(text("ANALYZE match_items"))
+                db.session.execute(sql("ANALYZE match_items"))
                 db.session.commit()
                 built = f", pgvector's HNSW index built in {time.perf_counter() - started:.0f} s"
             print(f"{label}, {size:,} items (inserted in {seconds:.0f} s{built}):")

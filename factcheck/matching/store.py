@@ -432,6 +432,7 @@ class PgvectorSearch:
     def __init__(self, connection, model: str) -> None:
         self.connection = connection
         self.model = model
+        self._found: dict[int, tuple] = {}  # rows nearest() read, which rows() need not read again
 
     def size(self) -> int:
         # The planner's estimate, kept by ANALYZE and autovacuum (after about a tenth
@@ -456,8 +457,9 @@ class PgvectorSearch:
         found = self._nearest(query, count, kinds, exact=False)
         if len(found) < count:
             found = self._nearest(query, count, kinds, exact=True)
+        self._found.update((row[0], row[:4]) for row in found)
         return (np.array([r[0] for r in found], dtype=np.int64),
-                np.array([r[1] for r in found], dtype=np.float32))
+                np.array([r[4] for r in found], dtype=np.float32))
 
     def _nearest(self, query: np.ndarray, count: int, kinds, *, exact: bool):
         # Ordering by the distance itself lets the planner use the HNSW index; ordering
@@ -465,7 +467,8 @@ class PgvectorSearch:
         order = "cosine DESC" if exact else f"{PGVECTOR_COLUMN} <=> CAST(:q AS vector)"
         kind_filter = " AND kind IN :kinds" if kinds else ""
         statement = text(
-            f"SELECT key, 1 - ({PGVECTOR_COLUMN} <=> CAST(:q AS vector)) AS cosine "  # noqa: S608  # nosec B608
+            "SELECT key, kind, item_id, vector, "  # noqa: S608  # nosec B608
+            f"1 - ({PGVECTOR_COLUMN} <=> CAST(:q AS vector)) AS cosine "
             f"FROM match_items WHERE model = :model AND {PGVECTOR_COLUMN} IS NOT NULL"
             + kind_filter + f" ORDER BY {order} LIMIT :count"
         )
@@ -477,13 +480,14 @@ class PgvectorSearch:
         return self.connection.execute(statement, params).all()
 
     def rows(self, keys) -> Rows:
-        """The rows with these keys, read from the table (the bytes: exact float32)."""
+        """The rows with these keys (their bytes: exact float32), read once per search."""
         keys = [int(k) for k in keys]
-        found = self.connection.execute(
-            select(MatchItem.key, MatchItem.kind, MatchItem.item_id, MatchItem.vector)
-            .where(MatchItem.key.in_(keys))
-        ).all() if keys else []
-        return _rows(found, 0)
+        missing = [k for k in keys if k not in self._found]
+        if missing:
+            self._found.update((row[0], tuple(row)) for row in self.connection.execute(
+                select(MatchItem.key, MatchItem.kind, MatchItem.item_id, MatchItem.vector)
+                .where(MatchItem.key.in_(missing))))
+        return _rows([self._found[k] for k in keys if k in self._found], 0)
 
 
 def _rows(found, dimensions: int) -> Rows:
