@@ -14,6 +14,8 @@ On a PostgreSQL with pgvector (``FACTCHECK_BENCH_PGVECTOR_URL``, or else the
 private server of tests/pgvector_server.py when the dev extra is installed)
 the vector side runs in the database instead, as ``store.vector_backend``
 chooses there: that case is measured as "pgvector".
+``FACTCHECK_BENCH_MATCHING_MODES`` (``exact,HNSW``) and ``…_ENGINES``
+(``sqlite,postgresql,pgvector``) narrow the run.
 The full text searches only the query's rarer words within
 ``store.POSTINGS_BUDGET`` rows; word counts are cached per process (the cold
 figure reads them all). Wall-clock figures on a shared machine swing with
@@ -35,6 +37,10 @@ import numpy as np
 SEED_TEXT = Path(__file__).resolve().parents[1] / "factcheck" / "demo_data" / "seed-article.txt"
 _SIZES = os.environ.get("FACTCHECK_BENCH_MATCHING_SIZES", "10000,100000")
 SIZES = tuple(int(size) for size in _SIZES.split(","))
+# Which vector searches and engines to measure (the HNSW build at 1,000,000 takes long).
+MODES = os.environ.get("FACTCHECK_BENCH_MATCHING_MODES", "exact,HNSW").split(",")
+ENGINES = os.environ.get("FACTCHECK_BENCH_MATCHING_ENGINES",
+                         "sqlite,postgresql,pgvector").split(",")
 QUERIES = 50
 PGVECTOR_INDEX = "match_items_vec_hnsw"  # as migration 0014 makes it
 
@@ -164,6 +170,8 @@ def _run_on(url: str, label: str) -> None:
             query_vectors /= np.linalg.norm(query_vectors, axis=1, keepdims=True)
             modes = (("pgvector", None),) if in_database else (("exact", 10**12), ("HNSW", 0))
             for mode, threshold in modes:
+                if mode not in (*MODES, "pgvector"):
+                    continue
                 store._indexes.clear()
                 if in_database:
                     held = "none in memory, HNSW in the database"
@@ -266,14 +274,18 @@ def bench_million() -> None:
 
 def run() -> None:
     bench_encoder()
-    with tempfile.TemporaryDirectory() as folder:
-        _run_on(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "SQLite")
+    if "sqlite" in ENGINES:
+        with tempfile.TemporaryDirectory() as folder:
+            _run_on(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "SQLite")
     url = os.environ.get("FACTCHECK_BENCH_PG_URL") or os.environ.get("FACTCHECK_DATABASE_URL")
-    if url and url.startswith("postgres"):
+    if "postgresql" not in ENGINES:
+        pass
+    elif url and url.startswith("postgres"):
         _run_on(url, "PostgreSQL")
     else:
         print("PostgreSQL: set FACTCHECK_BENCH_PG_URL to a throw-away database to measure it")
-    _run_on_pgvector()
+    if "pgvector" in ENGINES:
+        _run_on_pgvector()
     if os.environ.get("FACTCHECK_BENCH_MATCHING_1M"):
         bench_million()
 

@@ -51,10 +51,43 @@ def run_migrations_online() -> None:
     # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
     configure_args.setdefault("render_as_batch", True)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          **configure_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys_off(connection)
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata,
+                              **configure_args)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                # Never reuse this connection: the pool's next one is set up afresh
+                # (foreign keys on) by the engine's connect hook.
+                connection.invalidate()
+
+
+def _sqlite_foreign_keys_off(connection) -> None:
+    """Turn SQLite's foreign-key enforcement off while migrating.
+
+    Batch mode rebuilds a table by copy, drop and rename. With foreign keys on,
+    SQLite's DROP TABLE first deletes every row, and ON DELETE CASCADE then
+    empties the child tables: rebuilding ``publications`` (0004b) deleted
+    every row of ``publication_changes``. Alembic's advice for batch mode is to
+    migrate with enforcement off and check afterwards. The pragma only works
+    outside a transaction, so it goes straight to the driver's connection
+    (ours runs in autocommit mode; the app begins its own transactions).
+    """
+    connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+
+
+def _check_sqlite_foreign_keys(connection) -> None:
+    """Refuse to commit a migration that left a row pointing nowhere."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left {len(broken)} broken foreign key(s), e.g. "
+                           f"{tuple(broken[0])}; nothing was committed")
 
 
 if context.is_offline_mode():

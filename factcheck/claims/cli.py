@@ -148,16 +148,30 @@ def _print_scores(lines: list[str], scores: list, scorer, as_json: bool) -> None
               help="Encoder only: size of the debate sample the search cross-validates on.")
 @click.option("--finish-now", is_flag=True,
               help="Encoder only: no more training; export what --work holds (out of time).")
+@click.option("--cross-fit", "cross_fit_folds", type=click.IntRange(2, 10), default=None,
+              help="Encoder only: do not train the encoder in --out, recalibrate it on "
+                   "out-of-fold scores of K fine-tunes (one per fold of the training set).")
 def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epochs: int,
                   max_length: int, seed: int, search: bool, search_sentences: int,
-                  finish_now: bool) -> None:
+                  finish_now: bool, cross_fit_folds: int | None) -> None:
     """Train a check-worthiness model and write its file (the encoder: and its card)."""
     started = time.perf_counter()
+    if cross_fit_folds and not encoder:
+        raise click.UsageError("--cross-fit recalibrates the encoder: add --encoder.")
     if encoder:
         from .detection.encoder import ENCODER_DIR
         from .encoder_training import EncoderParams, train_encoder
 
         target = out or ENCODER_DIR
+        if cross_fit_folds:
+            from .encoder_crossfit import cross_fit
+
+            try:
+                cross_fit(data, work, target, folds=cross_fit_folds, log=click.echo)
+            except (FileNotFoundError, ValueError) as error:
+                raise click.ClickException(str(error)) from error
+            click.echo(f"recalibrated {target} in {time.perf_counter() - started:.1f} s")
+            return
         params = EncoderParams(epochs=epochs, max_length=max_length, seed=seed)
         train_encoder(data, work, target, params, log=click.echo, finish_now=finish_now,
                       search=search, search_sentences=search_sentences)

@@ -131,11 +131,14 @@ def build_classifier(torch, base_dir: Path, attention: str = "sdpa"):
     return Classifier()
 
 
-def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = print) -> dict:
+def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = print,
+              split: tuple[list, list] | None = None) -> dict:
     """Fine-tune; write one checkpoint and the validation logits per epoch into ``work``.
 
     A finished epoch whose checkpoint exists (same parameters) is not trained
     again, so an interrupted or re-run command picks up where it stopped.
+    ``split`` replaces the (train, validation) rows of :func:`split_training`
+    (the cross-fitting of :mod:`.encoder_crossfit` trains one model per fold).
     """
     import torch
     from tokenizers import Tokenizer
@@ -155,7 +158,7 @@ def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = p
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     tokenizer.enable_truncation(params.max_length)
     tokenizer.no_padding()
-    train, valid = split_training(folder, params)
+    train, valid = split or split_training(folder, params)
     log(f"train {len(train)} sentences ({sum(r[1] for r in train)} positive), "
         f"validation {len(valid)} ({sum(r[1] for r in valid)} positive), "
         f"{len({r[2] for r in valid})} debates held out")

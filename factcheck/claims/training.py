@@ -170,7 +170,6 @@ def calibrate_model(folder: Path, log=print) -> dict:
     calibrated scale.
     """
     from .detection.calibration import fit_platt
-    from .detection.cues import prior
     from .detection.model import model_from_json
 
     rows = _rows_with_debates(folder)
@@ -186,8 +185,7 @@ def calibrate_model(folder: Path, log=print) -> dict:
         doc = fit_document([feats[i] for i in inside], [rows[i][1] for i in inside])
         model = model_from_json(json.dumps(doc), "cv")
         for text, positive, _ in test:
-            cues = find_cues(text)
-            raw.append(model.sentence_margin(text, cues) + prior(cues))
+            raw.append(model.log_odds(text))
             labels.append(positive)
         log(f"fold {fold + 1}/{CALIBRATION_FOLDS}: {len(test)} sentences scored")
     platt = fit_platt(raw, labels)

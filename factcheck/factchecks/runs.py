@@ -2,9 +2,10 @@
 
 Reading a sitemap (``importing``) gives its page URLs. :func:`start_run` records a
 :class:`~factcheck.factchecks.models.FactCheckImportRun` and enqueues one
-``factchecks.import_page`` job per page, the n-th held back until ``n × page_delay``
-seconds after the first (``FACTCHECKS_PAGE_DELAY``): one site is asked for one page at
-a time however many workers run. Each page job fetches its page through intake's safe
+``factchecks.import_page`` job per page, held back so that pages of one host are
+``page_delay`` seconds apart (``FACTCHECKS_PAGE_DELAY``), counting the pages of that host
+other runs still have queued (:func:`page_times`): one site is asked for one page at a
+time however many workers and runs there are. Each page job fetches its page through intake's safe
 fetcher, parses it in the killable worker (``importing.fetch_page_reviews``) and, in the
 job's one transaction, stores its reviews (the upsert by review URL: a page read again
 updates, never duplicates) and adds its counts to the run (:func:`record_page`). A page
@@ -30,8 +31,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -83,15 +85,50 @@ def start_run(session, report: ImportReport, *, source: FactCheckSource | None,
     report.run_id = run.id
     report.pages_total = run.pages_total
     report.running = True
-    first = utcnow()
-    for number, url in enumerate(report.pages):
-        run_after = first + timedelta(seconds=number * delay) if number and delay > 0 else None
+    for number, (url, run_after) in enumerate(
+            zip(report.pages, page_times(session, report.pages, delay), strict=True)):
         enqueue(PAGE_JOB, {"run_id": run.id, "url": url}, target=run, batch=batch_of(run.id),
                 key=f"factchecks:run:{run.id}:page:{number}", run_after=run_after,
                 session=session)
     if not report.pages:
         _close(session, run)
     return run
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def page_times(session, urls: list[str], delay: float) -> list[datetime | None]:
+    """When each page may be fetched: ``delay`` seconds apart per host.
+
+    A host's first page waits for the last one of that host that another run
+    still has queued (or running), plus ``delay``; pages of different hosts do
+    not wait for each other. ``None`` means now. Two runs started at the same
+    instant by two processes can still interleave; the sitemap poll starts one
+    run at a time.
+    """
+    from factcheck.jobs.models import Job, JobState
+
+    now = utcnow()
+    if delay <= 0:
+        return [None] * len(urls)
+    step = timedelta(seconds=delay)
+    hosts = {_host(url) for url in urls}
+    next_free = dict.fromkeys(hosts, now)
+    waiting = session.execute(select(Job.payload, Job.run_after, Job.created_at).where(
+        Job.kind == PAGE_JOB, Job.state.in_([JobState.QUEUED, JobState.RUNNING])))
+    for payload, run_after, created_at in waiting:
+        host = _host(str((payload or {}).get("url", "")))
+        if host in next_free:
+            next_free[host] = max(next_free[host], (run_after or created_at) + step)
+    times: list[datetime | None] = []
+    for url in urls:
+        host = _host(url)
+        at = next_free[host]
+        times.append(at if at > now else None)
+        next_free[host] = at + step
+    return times
 
 
 def locked_run(session, run_id: int) -> FactCheckImportRun | None:

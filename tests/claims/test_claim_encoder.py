@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from factcheck.claims.detection import detect_claims, score_sentences
-from factcheck.claims.detection.calibration import Platt, fit_platt
+from factcheck.claims.detection.calibration import Platt, Stacked, fit_platt, fit_stacked
 from factcheck.claims.detection.encoder import EncoderScorer
+from factcheck.claims.detection.model import default_model
 from factcheck.claims.detection.scoring import (
     DeskSettings,
     EncoderPieces,
@@ -39,6 +40,47 @@ def test_scores_are_calibrated_logits(tiny: Path) -> None:
     scorer = EncoderScorer(tiny)
     scores = scorer.probabilities(["Exports rose 12%", "I think so"])
     assert scores == pytest.approx([Platt(2.0, -1.0)(x) for x in raw])
+
+
+def test_a_stacked_calibration_adds_the_linear_models_log_odds(tiny: Path) -> None:
+    texts = ["Exports rose 12%", "I think so"]
+    raw = EncoderScorer(tiny).raw_scores(texts)
+    write_card(tiny, max_tokens=8, a=1.5, b=-0.5, linear=0.4)
+    scorer = EncoderScorer(tiny)
+    linear = [default_model().log_odds(t) for t in texts]
+    expected = [Stacked(1.5, 0.4, -0.5)(x, z) for x, z in zip(raw, linear, strict=True)]
+    assert scorer.probabilities(texts) == pytest.approx(expected)
+    # Detection passes its cues on and gets the same scores.
+    pieces = EncoderPieces(tiny)
+    (best, *_) = detect_claims("Exports rose 12% in 2022.", scorer=pieces).candidates
+    assert best.score == pytest.approx(
+        Stacked(1.5, 0.4, -0.5)(scorer.raw_scores([best.text])[0],
+                                default_model().log_odds(best.text)))
+    # The second opinion is part of the version: another weight, another version.
+    write_card(tiny, max_tokens=8, a=1.5, b=-0.5, linear=0.1)
+    assert EncoderScorer(tiny).version != scorer.version
+
+
+def test_a_stacked_card_without_its_linear_weight_is_refused(tiny: Path) -> None:
+    card = json.loads((tiny / "card.json").read_text())
+    card["calibration"] = {"method": "stacked", "a": 1.0, "b": 0.0}
+    (tiny / "card.json").write_text(json.dumps(card))
+    with pytest.raises(ModelFileError, match="calibration"):
+        EncoderScorer(tiny)
+
+
+def test_stacked_fit_recovers_a_known_two_input_curve() -> None:
+    import random
+
+    rng = random.Random(5)
+    truth = Stacked(1.2, 0.5, -0.7)
+    raw = [rng.uniform(-4, 4) for _ in range(4000)]
+    linear = [rng.uniform(-3, 3) for _ in range(4000)]
+    labels = [rng.random() < truth(x, z) for x, z in zip(raw, linear, strict=True)]
+    fitted = fit_stacked(raw, linear, labels)
+    assert fitted.a == pytest.approx(1.2, abs=0.2)
+    assert fitted.linear == pytest.approx(0.5, abs=0.15)
+    assert fitted.b == pytest.approx(-0.7, abs=0.2)
 
 
 def test_empty_lines_score_zero_and_long_ones_say_truncated(tiny: Path) -> None:

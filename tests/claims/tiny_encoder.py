@@ -74,12 +74,19 @@ def build_tiny_encoder(directory: Path, *, max_tokens: int = 16, a: float = 1.0,
 
 
 def write_card(directory: Path, *, max_tokens: int = 16, a: float = 1.0, b: float = 0.0,
-               threshold: float = 0.5) -> None:
-    """The card for the graph now in ``directory`` (its SHA-256, this calibration)."""
+               threshold: float = 0.5, linear: float | None = None) -> None:
+    """The card for the graph now in ``directory`` (its SHA-256, this calibration).
+
+    ``linear`` makes the calibration stacked, with that weight on the linear
+    model's log-odds.
+    """
     digest = hashlib.sha256((directory / MODEL_FILE).read_bytes()).hexdigest()
+    calibration = {"method": "platt", "a": a, "b": b}
+    if linear is not None:
+        calibration = {"method": "stacked", "a": a, "linear": linear, "b": b}
     card = {
         "name": "tiny-checkworthy", "model_file": MODEL_FILE, "tokenizer_file": "tokenizer.json",
         "sha256": digest, "max_tokens": max_tokens, "labels": ["check-worthy"],
-        "calibration": {"method": "platt", "a": a, "b": b}, "threshold": threshold,
+        "calibration": calibration, "threshold": threshold,
     }
     (directory / "card.json").write_text(json.dumps(card), encoding="utf-8")

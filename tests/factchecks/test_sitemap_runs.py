@@ -264,3 +264,32 @@ def test_a_polled_sitemap_source_gets_the_totals_of_its_page_jobs(site, app):
         site.url_for("/empty"), site.url_for("/gone")}
     assert source.next_run_at > source.last_run_at
     assert {row.source_id for row in db.session.scalars(select(KnownFactCheck))} == {source.id}
+
+
+def test_pages_of_one_host_wait_for_the_pages_other_runs_have_queued(app):
+    """Spacing is per host, across runs: a second sitemap of the same site queues its
+    pages after the first one's; another site's pages do not wait."""
+    from datetime import timedelta
+
+    from factcheck.factchecks.runs import page_times
+
+    now = utcnow()
+    queued = [now + timedelta(seconds=s) for s in (0, 10, 20)]
+    for number, run_after in enumerate(queued):
+        db.session.add(Job(kind=PAGE_JOB, state=JobState.QUEUED, run_after=run_after,
+                           payload={"run_id": 1, "url": f"https://Checks.example/a{number}"},
+                           created_at=now))
+    db.session.add(Job(kind=PAGE_JOB, state=JobState.DONE, run_after=now + timedelta(hours=1),
+                       payload={"url": "https://checks.example/old"}, created_at=now))
+    db.session.flush()
+
+    urls = ["https://checks.example/b1", "https://other.example/x", "https://checks.example/b2",
+            "https://other.example/y"]
+    times = page_times(db.session, urls, delay=10)
+    # The same host: after the last queued page (20 s), 10 s apart; a done job does not count.
+    assert (times[0] - now).total_seconds() == pytest.approx(30, abs=1)
+    assert (times[2] - now).total_seconds() == pytest.approx(40, abs=1)
+    # Another host starts now, and its own pages are spaced too.
+    assert times[1] is None
+    assert (times[3] - now).total_seconds() == pytest.approx(10, abs=1)
+    assert page_times(db.session, urls, delay=0) == [None] * 4

@@ -18,6 +18,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+from .cues import find_cues, prior
 from .features import char_grams, tokens, word_grams
 
 MODEL_PATH = Path(__file__).with_name("model.json.gz")
@@ -73,6 +74,11 @@ class Model:
                 ids[index.get(term, unknown)] += count
             total += self._block_score(name, ids)
         return total
+
+    def log_odds(self, sentence: str, cues: dict | None = None) -> float:
+        """The model's raw score as it was trained and calibrated: margin plus the cues' prior."""
+        cues = find_cues(sentence) if cues is None else cues
+        return self.sentence_margin(sentence, cues) + prior(cues)
 
     def sentence_margin(self, sentence: str, cue_codes: set[str] | dict) -> float:
         """Same value as ``margin(sentence_features(...))``, computed faster.

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from .calibration import Platt, logit
-from .cues import find_cues, prior
+from .cues import find_cues
 from .model import MODEL_PATH, Model, default_model
 
 CALIBRATION_PATH = MODEL_PATH.with_name("model.calibration.json")
@@ -61,8 +61,7 @@ class LinearScorer:
 
     def raw(self, text: str, cues: dict | None = None) -> float:
         """The model's log-odds, cue prior included (as it was trained and calibrated)."""
-        cues = find_cues(text) if cues is None else cues
-        return self.model.sentence_margin(text, cues) + prior(cues)
+        return self.model.log_odds(text, cues)
 
     def score_pieces(self, pieces: Sequence[tuple[str, dict]]) -> list[Scored]:
         """Scores of ``(text, cues)`` pairs; blank text scores 0."""
@@ -76,7 +75,11 @@ class LinearScorer:
 
 
 class EncoderPieces:
-    """Adapter: the encoder scorer with the same ``score_pieces`` interface (cues unused)."""
+    """Adapter: the encoder scorer with the same ``score_pieces`` interface.
+
+    The cues are passed on: a stacked calibration also reads the linear
+    model's log-odds, which need them.
+    """
 
     kind = "encoder"
 
@@ -93,7 +96,8 @@ class EncoderPieces:
         return self
 
     def score_pieces(self, pieces: Sequence[tuple[str, dict]]) -> list[Scored]:
-        return [Scored(s.score, s.truncated) for s in self.encoder.score([t for t, _ in pieces])]
+        scored = self.encoder.score([t for t, _ in pieces], cues=[c for _, c in pieces])
+        return [Scored(s.score, s.truncated) for s in scored]
 
     def probabilities(self, texts: Sequence[str]) -> list[float]:
         return self.encoder.probabilities(texts)
