@@ -82,14 +82,19 @@ def test_the_pgvector_server_searches_in_the_database(pgvector_app):
 def test_pgvector_rows_hold_the_same_vectors_and_no_index_is_loaded(pgvector_app):
     store._indexes.clear()
     store.index_items(db.session, CLAIMS)
+    # The server computes the copy from the bytes: every float, however small or signed.
+    odd = np.full(384, 0.05, dtype=np.float32)
+    odd[:6] = [1e-40, -1e-45, 0.0, -0.0, -3.4e38, 1.17549435e-38]
+    store.insert_vectors(db.session, [("article", 99, "odd", odd)], default_encoder().version)
     db.session.commit()
     rows = db.session.execute(text(
         "SELECT vector, match_items_vec::text FROM match_items ORDER BY id")).all()
-    assert len(rows) == len(CLAIMS)
+    assert len(rows) == len(CLAIMS) + 1
     for blob, literal in rows:
         stored = np.frombuffer(blob, dtype="<f4")
         copy = np.array([float(x) for x in literal.strip("[]").split(",")], dtype=np.float32)
         assert np.array_equal(stored, copy)  # float32 for float32, not merely close
+    db.session.execute(text("DELETE FROM match_items WHERE kind = 'article'"))
     matches = store.find_matches(db.session, "Xi says China will halve coal use by 2030")
     assert {(m.kind, m.id) for m in matches[:2]} == {("claim", 1), ("factcheck", 10)}
     assert store._indexes == {}  # nothing held in this process
