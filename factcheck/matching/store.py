@@ -363,6 +363,7 @@ PGVECTOR_COLUMN = "match_items_vec"
 # no more rows than this, before the model and kind filters.
 PGVECTOR_EF_SEARCH = 40
 
+
 def vector_backend(session, dimensions: int | None = None) -> str:
     """``PGVECTOR`` or ``IN_PROCESS``: where vectors of this many dimensions are searched.
 
@@ -483,13 +484,14 @@ class PgvectorSearch:
             self._found.update((row[0], tuple(row)) for row in self.connection.execute(
                 select(MatchItem.key, MatchItem.kind, MatchItem.item_id, MatchItem.vector)
                 .where(MatchItem.key.in_(missing))))
-        return _rows([self._found[k] for k in keys if k in self._found], 0)
+        return _rows([self._found[k] for k in keys if k in self._found])
 
 
-def _rows(found, dimensions: int) -> Rows:
+def _rows(found) -> Rows:
+    """``Rows`` of (key, kind, item id, bytes) tuples."""
     if not found:
         return Rows(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object),
-                    np.zeros(0, dtype=np.int64), np.zeros((0, dimensions), dtype=np.float32))
+                    np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32))
     vectors = np.frombuffer(b"".join(r[3] for r in found), dtype="<f4").reshape(len(found), -1)
     return Rows(np.array([r[0] for r in found], dtype=np.int64),
                 np.array([r[1] for r in found], dtype=object),
@@ -512,7 +514,7 @@ def stored_rows(session, kind: str, item_ids: Sequence[int], model: str) -> Rows
         .where(MatchItem.model == model, MatchItem.kind == kind,
                MatchItem.item_id.in_([int(i) for i in item_ids]))
     ).all() if item_ids else []
-    return _rows(found, 0)
+    return _rows(found)
 
 
 # --- full-text side ----------------------------------------------------------------------------
