@@ -140,6 +140,9 @@ def _run_on(url: str, label: str) -> None:
     from factcheck.matching import store
 
     encoder = default_encoder()
+    # onnxruntime loaded before usearch: imported after it (a first text query after the
+    # HNSW graph was built), onnxruntime's import crashed the process (segfault).
+    encoder.embed(["warm up"])
     vocabulary = _Words(5)
     rng = np.random.default_rng(11)
     app = _app(url)

