@@ -10,8 +10,12 @@ migrated. Latency is wall-clock per query, after the process's vector index
 is loaded; the query's own embedding is timed apart. Exact numpy search and
 the HNSW graph (usearch) are both measured at each size.
 ``FACTCHECK_BENCH_MATCHING_1M=1`` adds an in-memory figure at 1,000,000.
+On a PostgreSQL with pgvector (``FACTCHECK_BENCH_PGVECTOR_URL``, or else the
+private server of tests/pgvector_server.py when the dev extra is installed)
+the vector side runs in the database instead, as ``store.vector_backend``
+chooses there: that case is measured as "pgvector".
 ``FACTCHECK_BENCH_MATCHING_MODES`` (``exact,HNSW``) and ``…_ENGINES``
-(``sqlite,postgresql``) narrow the run.
+(``sqlite,postgresql,pgvector``) narrow the run.
 The full text searches only the query's rarer words within
 ``store.POSTINGS_BUDGET`` rows; word counts are cached per process (the cold
 figure reads them all). Wall-clock figures on a shared machine swing with
@@ -35,8 +39,10 @@ _SIZES = os.environ.get("FACTCHECK_BENCH_MATCHING_SIZES", "10000,100000")
 SIZES = tuple(int(size) for size in _SIZES.split(","))
 # Which vector searches and engines to measure (the HNSW build at 1,000,000 takes long).
 MODES = os.environ.get("FACTCHECK_BENCH_MATCHING_MODES", "exact,HNSW").split(",")
-ENGINES = os.environ.get("FACTCHECK_BENCH_MATCHING_ENGINES", "sqlite,postgresql").split(",")
+ENGINES = os.environ.get("FACTCHECK_BENCH_MATCHING_ENGINES",
+                         "sqlite,postgresql,pgvector").split(",")
 QUERIES = 50
+PGVECTOR_INDEX = "match_items_vec_hnsw"  # as migration 0014 makes it
 
 
 def _rss_mb() -> float:
@@ -127,34 +133,71 @@ def _app(url: str):
 
 
 def _run_on(url: str, label: str) -> None:
+    from sqlalchemy import text as sql
+
     from factcheck.encoders import default_encoder
     from factcheck.extensions import db
     from factcheck.matching import store
 
     encoder = default_encoder()
+    # onnxruntime loaded before usearch: imported after it (a first text query after the
+    # HNSW graph was built), onnxruntime's import crashed the process (segfault).
+    encoder.embed(["warm up"])
     vocabulary = _Words(5)
     rng = np.random.default_rng(11)
     app = _app(url)
     filled = 0
     vectors = _synthetic(max(SIZES), encoder.dimensions, rng)
     with app.app_context():
+        chosen_backend = store.vector_backend
+        in_database = chosen_backend(db.session, encoder.dimensions) == store.PGVECTOR
+        db.session.rollback()
         for size in SIZES:
+            if in_database:  # a bulk load: the graph is built once after it, as pgvector advises
+                db.session.execute(sql(f"DROP INDEX {PGVECTOR_INDEX}"))
+                db.session.commit()
             seconds = _fill_more(db.session, filled, size, encoder.version, vectors, vocabulary)
             filled = size
-            print(f"{label}, {size:,} items (inserted in {seconds:.0f} s):")
+            built = ""
+            if in_database:
+                # What autovacuum would soon do after a bulk load, done before the timing
+                # (run during the first mode, it made that mode's figures three times worse).
+                with db.engine.connect().execution_options(
+                        isolation_level="AUTOCOMMIT") as connection:
+                    connection.execute(sql("VACUUM ANALYZE match_items"))
+                started = time.perf_counter()
+                db.session.execute(sql(f"CREATE INDEX {PGVECTOR_INDEX} ON match_items "
+                                        "USING hnsw (match_items_vec vector_cosine_ops)"))
+                db.session.execute(sql("ANALYZE match_items"))
+                db.session.commit()
+                built = f", pgvector's HNSW index built in {time.perf_counter() - started:.0f} s"
+            print(f"{label}, {size:,} items (inserted in {seconds:.0f} s{built}):")
             query_texts = [vocabulary.text(12, 16) for _ in range(QUERIES)]
             query_vectors = vectors[rng.integers(0, size, QUERIES)] + 0.05 * rng.standard_normal(
                 (QUERIES, encoder.dimensions)
             ).astype(np.float32)
             query_vectors /= np.linalg.norm(query_vectors, axis=1, keepdims=True)
-            for mode, threshold in (("exact", 10**12), ("HNSW", 0)):
-                if mode not in MODES:
+            for text in query_texts:  # word counts cached before any mode: none pays for them
+                store.lexical_candidates(db.session, text, encoder.version, None, 50)
+                db.session.rollback()
+            # On pgvector, the in-process graph is measured too, on the same server at the
+            # same moment, by overriding the choice (for this comparison only).
+            modes = ((("pgvector", None), ("HNSW", 0)) if in_database
+                     else (("exact", 10**12), ("HNSW", 0)))
+            for mode, threshold in modes:
+                if mode not in (*MODES, "pgvector"):
                     continue
-                store.HNSW_FROM = threshold
                 store._indexes.clear()
-                started = time.perf_counter()
-                index = store.vector_index(db.session, encoder)
-                loaded = time.perf_counter() - started
+                store.vector_backend = (chosen_backend if mode == "pgvector"
+                                        else lambda *_: store.IN_PROCESS)
+                if mode == "pgvector":
+                    held = "none in memory, HNSW in the database"
+                else:
+                    store.HNSW_FROM = threshold
+                    started = time.perf_counter()
+                    index = store.vector_index(db.session, encoder)
+                    held = (f"{len(index):,} in memory, loaded in "
+                            f"{time.perf_counter() - started:.1f} s")
                 db.session.rollback()
                 timings, cpu = [], []
                 for text, vector in zip(query_texts, query_vectors, strict=True):
@@ -170,7 +213,7 @@ def _run_on(url: str, label: str) -> None:
                     vector_only.append(time.perf_counter() - started)
                     db.session.rollback()
                 print(
-                    f"  {mode:5} vectors ({len(index):,} in memory, loaded in {loaded:.1f} s, "
+                    f"  {mode:5} vectors ({held}, "
                     f"{_rss_mb():.0f} MB resident): hybrid query {_percentiles(timings)} "
                     f"(this process's CPU: {_percentiles(cpu)}); "
                     f"vector side alone {_percentiles(vector_only)}"
@@ -196,31 +239,20 @@ def _run_on(url: str, label: str) -> None:
                 db.session.rollback()
             print(f"  text query with embedding, kinds=factcheck: {_percentiles(timings)}")
         store._indexes.clear()
+        store.vector_backend = chosen_backend
         store.HNSW_FROM = int(os.environ.get("FACTCHECK_MATCHING_HNSW_FROM", "50000"))
         db.session.remove()
         db.engine.dispose()
 
 
 def _fill_more(session, have: int, want: int, model, vectors, vocabulary) -> float:
-    from factcheck.matching.models import MatchItem
-    from factcheck.matching.store import _bump, _random_key
+    from factcheck.matching.store import _bump, insert_vectors
 
     started = time.perf_counter()
-    table = MatchItem.__table__
     for start in range(have, want, 5000):
-        rows = [
-            {
-                "key": _random_key(),
-                "kind": "factcheck" if i % 4 else "claim",
-                "item_id": i,
-                "model": model,
-                "text": vocabulary.text(8, 25),
-                "vector": vectors[i].astype("<f4").tobytes(),
-                "created_at": _now(),
-            }
-            for i in range(start, min(want, start + 5000))
-        ]
-        session.execute(table.insert(), rows)
+        rows = [("factcheck" if i % 4 else "claim", i, vocabulary.text(8, 25), vectors[i])
+                for i in range(start, min(want, start + 5000))]
+        insert_vectors(session, rows, model)  # into pgvector's column and graph too, if there
         session.commit()
     _bump(session)
     session.commit()
@@ -229,12 +261,6 @@ def _fill_more(session, have: int, want: int, model, vectors, vocabulary) -> flo
     settle_after_bulk_load(session)  # what autovacuum does soon after a bulk load
     session.commit()
     return time.perf_counter() - started
-
-
-def _now():
-    from factcheck.database import utcnow
-
-    return utcnow()
 
 
 def bench_million() -> None:
@@ -276,5 +302,25 @@ def run() -> None:
         _run_on(url, "PostgreSQL")
     else:
         print("PostgreSQL: set FACTCHECK_BENCH_PG_URL to a throw-away database to measure it")
+    if "pgvector" in ENGINES:
+        _run_on_pgvector()
     if os.environ.get("FACTCHECK_BENCH_MATCHING_1M"):
         bench_million()
+
+
+def _run_on_pgvector() -> None:
+    url = os.environ.get("FACTCHECK_BENCH_PGVECTOR_URL")
+    if url:
+        _run_on(url, "PostgreSQL with pgvector")
+        return
+    from tests import pgvector_server
+
+    reason = pgvector_server.unavailable_reason()
+    if reason:
+        print(f"pgvector: {reason}; or set FACTCHECK_BENCH_PGVECTOR_URL")
+        return
+    # A private server (PostgreSQL 18, pgvector 0.8) with memory for the table and graph.
+    with pgvector_server.running({"shared_buffers": "1GB",
+                                  "maintenance_work_mem": "512MB"}) as server:
+        _run_on(pgvector_server.create_database(server, "bench"),
+                "PostgreSQL 18 with pgvector (private server)")

@@ -10,6 +10,9 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+# Imported for its side effect: it teaches SQLAlchemy's reflection pgvector's type, so
+# reading a schema with migration 0014's column (include_object below, autogenerate) knows it.
+import pgvector.sqlalchemy  # noqa: F401
 from sqlalchemy import MetaData, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -112,8 +115,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_
 
 # Search indexes that live beside the models, made by migrations in each engine's
 # own syntax (claim matching's full-text index: FTS5 tables on SQLite, a GIN
-# index on PostgreSQL). The schema comparison and autogenerate leave them out.
-UNMODELLED_PREFIXES = ("match_items_fts",)
+# index on PostgreSQL; its pgvector column and HNSW index, which exist only on
+# a server with pgvector, migration 0014). The schema comparison and
+# autogenerate leave them out; tests/matching/test_vector_backends.py checks them.
+UNMODELLED_PREFIXES = ("match_items_fts", "match_items_vec")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

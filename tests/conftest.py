@@ -110,11 +110,16 @@ def _cheap_password_hashing():
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def suite_database_url(tmp_path_factory) -> str:
     """The database the suite runs on, migrated to the newest revision."""
     url = os.environ.get("FACTCHECK_DATABASE_URL") or (
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     )
+    _migrate(url)
+    return url
+
+
+def _migrate(url: str) -> None:
     from flask_migrate import downgrade, upgrade
 
     app = create_app(_test_settings(url))
@@ -122,7 +127,48 @@ def database_url(tmp_path_factory) -> str:
         downgrade(revision="base")  # a database left over from an earlier run
         upgrade()
         db.engine.dispose()
-    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(suite_database_url) -> str:
+    """The database ``app`` uses; matching's modules also run on pgvector (VECTOR_BACKENDS)."""
+    return suite_database_url
+
+
+@pytest.fixture(scope="session")
+def pgvector_database_url() -> Iterator[str]:
+    """A migrated database on a private PostgreSQL with pgvector (tests/pgvector_server.py).
+
+    Started once per run, on a Unix socket in a temporary folder, and removed
+    at the end. Where it cannot run it is a skip with the reason, and in CI a
+    failure: CI installs the dev extra, so the pgvector path is always tested there.
+    """
+    from tests import pgvector_server
+
+    reason = pgvector_server.unavailable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"the pgvector tests must run in CI: {reason}")
+        pytest.skip(reason)
+    with pgvector_server.running() as server:
+        url = pgvector_server.create_database(server, "factcheck_test")
+        _migrate(url)
+        yield url
+
+
+# The vector backends a matching test module runs on: the suite's own database
+# (SQLite, or PostgreSQL without pgvector: vectors searched in this process) and
+# the private pgvector server (vectors searched in the database). A module opts in:
+#     @pytest.fixture(scope="module", params=VECTOR_BACKENDS)
+#     def database_url(request): return backend_database_url(request)
+VECTOR_BACKENDS = ["suite", pytest.param("pgvector", marks=pytest.mark.pgvector)]
+
+
+def backend_database_url(request) -> str:
+    """The URL for a ``VECTOR_BACKENDS`` parameter."""
+    if request.param == "pgvector":
+        return request.getfixturevalue("pgvector_database_url")
+    return request.getfixturevalue("suite_database_url")
 
 
 def _test_settings(url: str) -> dict:

@@ -281,25 +281,26 @@ def rematch_claims(session, claims: Sequence, *, prepared=None, reason: str) -> 
 def claims_near_known(session, known_ids: Sequence[int], *, encoder=None) -> list:
     """Open claims whose vectors are near one of these known fact-checks, nearest first.
 
-    The vector side only (the process's in-memory index): a cheap net to pick
-    the few claims worth matching again, at most ``MAX_REMATCH_CLAIMS``.
+    The vector side only (wherever ``store.vector_backend`` puts it): a cheap
+    net to pick the few claims worth matching again, at most ``MAX_REMATCH_CLAIMS``.
     """
     from factcheck.claims.models import Claim
 
     if not known_ids:
         return []
-    index = _store().vector_index(session, encoder or default_encoder())
-    if not len(index):
+    store = _store()
+    encoder = encoder or default_encoder()
+    known = store.stored_rows(session, KNOWN, known_ids, encoder.version)
+    if not len(known.keys):
         return []
-    positions = np.flatnonzero((index.kinds == KNOWN) & np.isin(index.item_ids, list(known_ids)))
-    allowed = index.allowed((CLAIM,))
+    search = store.vector_search(session, encoder)
     best: dict[int, float] = {}
-    for position in positions:
-        found, cosines = index.search(index.matrix[position], REMATCH_NEIGHBOURS, allowed)
-        for claim_position, cosine in zip(found, cosines, strict=True):
-            if cosine >= REMATCH_MIN_COSINE:
-                claim_id = int(index.item_ids[claim_position])
-                best[claim_id] = max(best.get(claim_id, -1.0), float(cosine))
+    for vector in known.vectors:
+        keys, cosines = search.nearest(vector, REMATCH_NEIGHBOURS, (CLAIM,))
+        near = search.rows(keys[cosines >= REMATCH_MIN_COSINE])
+        for claim_id, claim_vector in zip(near.item_ids, near.vectors, strict=True):
+            cosine = float(claim_vector @ vector)
+            best[int(claim_id)] = max(best.get(int(claim_id), -1.0), cosine)
     if not best:
         return []
     open_ids = set(session.scalars(select(Claim.id).where(

@@ -79,7 +79,7 @@ def query_rows(session, encoder, queries: dict[str, list[str]], pool: int = 50,
         if found is None:
             out[query_id] = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
             continue
-        out[query_id] = (found.index.item_ids[found.positions], found.cosines, found.lexical)
+        out[query_id] = (found.item_ids, found.cosines, found.lexical)
     return out
 
 

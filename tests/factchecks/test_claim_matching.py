@@ -18,7 +18,15 @@ from factcheck.intake import operations as intake_ops
 from factcheck.intake.reading.inspect import inspect_text
 from factcheck.publishing.models import Publication
 from factcheck.publishing.operations import PublishRefused
+from tests.conftest import VECTOR_BACKENDS, backend_database_url
 from tests.publishing_web.publishing_factory import make_claim, publish
+
+
+@pytest.fixture(scope="module", params=VECTOR_BACKENDS)
+def database_url(request):
+    """This module runs on the suite's database and again on pgvector."""
+    return backend_database_url(request)
+
 
 SEED = (PACKAGE_DIR / "demo_data" / "seed-article.txt").read_text(encoding="utf-8")
 SHI = "Shi Jinping officially received the Taliban ambassador"

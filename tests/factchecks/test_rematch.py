@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from factcheck.audit.models import AuditRecord
@@ -22,8 +23,16 @@ from factcheck.jobs.models import Job
 from factcheck.matching import store
 from factcheck.matching.models import MatchItem
 from factcheck.review import operations as review
+from tests.conftest import VECTOR_BACKENDS, backend_database_url
 from tests.review.conftest import make_claim
 from tests.team.conftest import notifications_of
+
+
+@pytest.fixture(scope="module", params=VECTOR_BACKENDS)
+def database_url(request):
+    """This module runs on the suite's database and again on pgvector."""
+    return backend_database_url(request)
+
 
 WORDING = "Xi Jinping received the Taliban ambassador"
 

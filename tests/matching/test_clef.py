@@ -22,9 +22,20 @@ from factcheck.matching import data, metrics, store, store_eval
 from factcheck.matching.cli import badge_figures
 from factcheck.matching.fusion import default_fusion
 from factcheck.matching.ranker import Ranker, _embed_in_chunks, document_text
-from tests.conftest import _empty_all_tables, _test_settings
+from tests.conftest import (
+    VECTOR_BACKENDS,
+    _empty_all_tables,
+    _test_settings,
+    backend_database_url,
+)
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module", params=VECTOR_BACKENDS)
+def database_url(request):
+    """This module runs on the suite's database and again on pgvector."""
+    return backend_database_url(request)
 
 
 @pytest.fixture(scope="module")

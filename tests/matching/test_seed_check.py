@@ -9,10 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from factcheck.claims.detection import detect_claims
 from factcheck.extensions import db
 from factcheck.matching import store
 from factcheck.publishing.demo import DEMO_FACT_CHECKS
+from tests.conftest import VECTOR_BACKENDS, backend_database_url
+
+
+@pytest.fixture(scope="module", params=VECTOR_BACKENDS)
+def database_url(request):
+    """This module runs on the suite's database and again on pgvector."""
+    return backend_database_url(request)
+
 
 SEED = Path(__file__).resolve().parents[2] / "factcheck" / "demo_data" / "seed-article.txt"
 KEY_CLAIMS = 10

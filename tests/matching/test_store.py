@@ -9,6 +9,14 @@ from factcheck.encoders import default_encoder
 from factcheck.extensions import db
 from factcheck.matching import store
 from factcheck.matching.models import MatchItem
+from tests.conftest import VECTOR_BACKENDS, backend_database_url
+
+
+@pytest.fixture(scope="module", params=VECTOR_BACKENDS)
+def database_url(request):
+    """This module runs on the suite's database and again on pgvector."""
+    return backend_database_url(request)
+
 
 CLAIMS = [
     ("claim", 1, "Chinese President Xi Jinping said China will cut coal use by half by 2030."),
