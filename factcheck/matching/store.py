@@ -268,6 +268,11 @@ class VectorIndex:
     def _update_hnsw(self, removed, added_ids, added) -> None:
         if self._hnsw is None and len(self.keys) < HNSW_FROM:
             return
+        # onnxruntime must be loaded before usearch: the other way round, loading
+        # onnxruntime later (the encoder's first use) kills the process (a segfault
+        # between the two native libraries). A worker whose first job searches a big
+        # table and later embeds would die; importing it here first is harmless.
+        import onnxruntime  # noqa: F401
         from usearch.index import Index
 
         if self._hnsw is None:

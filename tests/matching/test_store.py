@@ -191,3 +191,29 @@ def test_positions_of_keys_in_a_snapshot():
     index.keys = np.array([50, 20, 90, 10], dtype=np.int64)
     assert index.positions_of([90, 70, 50, 10, 100, 5]).tolist() == [2, -1, 0, 3, -1, -1]
     assert index.positions_of([]).tolist() == []
+
+
+def test_the_hnsw_graph_then_the_encoder_in_one_process_does_not_crash(tmp_path):
+    """usearch loaded before onnxruntime kills the process when onnxruntime loads
+    (a segfault between the two native libraries): a worker whose first job
+    searched a big table and whose next one embedded died. The graph's loader
+    brings onnxruntime in first; a fresh interpreter proves it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import numpy as np\n"
+        "from factcheck.matching import store\n"
+        "store.HNSW_FROM = 1\n"
+        "index = store.VectorIndex('m', 4)\n"
+        "index.keys = np.arange(3, dtype=np.int64)\n"
+        "index.matrix = np.eye(3, 4, dtype=np.float32)\n"
+        "index._update_hnsw([], [], None)\n"
+        "assert index._hnsw is not None\n"
+        "from factcheck.encoders import default_encoder\n"
+        "print(len(default_encoder().embed(['a claim'])[0]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False, cwd=tmp_path)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert done.stdout.strip() == "384"
