@@ -260,10 +260,17 @@ def _session(allow_private: bool, watchdog: _Watchdog) -> requests.Session:
     return session
 
 
+def _too_slow(timeout: float, *, answered: bool = True) -> FetchTimeoutError:
+    """The deadline's error: before the headers ended (not ``answered``) or during the body."""
+    if not answered:
+        return FetchTimeoutError(f"The server did not answer within the {timeout:g} s time limit.")
+    return FetchTimeoutError(f"The page did not arrive within the {timeout:g} s time limit.")
+
+
 def _remaining(deadline: float, timeout: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchTimeoutError(f"The page did not arrive within the {timeout:g} s time limit.")
+        raise _too_slow(timeout)
     return left
 
 
@@ -291,9 +298,7 @@ def _follow(session: requests.Session, url: str, *, deadline: float, timeout: fl
                 "non-public address, which is not fetched."
             ) from error
         except requests.Timeout as error:
-            raise FetchTimeoutError(
-                f"The server did not answer within the {timeout:g} s time limit."
-            ) from error
+            raise _too_slow(timeout, answered=False) from error
         except requests.ConnectionError as error:
             if "resolve" in str(error):
                 raise FetchConnectionError(f"The host {host} could not be found.") from error
@@ -301,9 +306,7 @@ def _follow(session: requests.Session, url: str, *, deadline: float, timeout: fl
         if time.monotonic() >= deadline:
             # The watchdog cut the headers short; what arrived is not a response.
             response.close()
-            raise FetchTimeoutError(
-                f"The server did not answer within the {timeout:g} s time limit."
-            )
+            raise _too_slow(timeout, answered=False)
         if response.status_code not in _REDIRECTS:
             return response, url, redirects
         location = response.headers.get("Location")
@@ -359,7 +362,6 @@ def stream_url(
     :class:`FetchError`. No binary sniffing or decoding: the caller reads the
     bytes (JSON, XML) itself. The arguments are :func:`fetch_url`'s.
     """
-    too_slow = f"The page did not arrive within the {timeout:g} s time limit."
     too_big = f"The page is larger than the {max_bytes / 1e6:g} MB limit"
     deadline = time.monotonic() + timeout
     current = check_url(url, allowed_ports=allowed_ports)
@@ -370,7 +372,7 @@ def stream_url(
     def failure(error: Exception, watchdog: _Watchdog) -> FetchError:
         # A read the watchdog cut short is the deadline, not a broken connection.
         if watchdog.expired.is_set():
-            return FetchTimeoutError(too_slow)
+            return _too_slow(timeout)
         return FetchConnectionError(f"The connection broke while fetching ({error}).")
 
     def chunks(response: requests.Response, watchdog: _Watchdog) -> Iterator[bytes]:
@@ -383,7 +385,7 @@ def stream_url(
             except broken as error:
                 raise failure(error, watchdog) from error
             if watchdog.expired.is_set():
-                raise FetchTimeoutError(too_slow)
+                raise _too_slow(timeout)
             if not chunk:
                 return
             size += len(chunk)
