@@ -4,12 +4,16 @@ taking the write lock for 3 s at a time (docs/architecture.md, "The locking mode
 Run on SQLite (a throw-away file) and on PostgreSQL (a scratch database created
 on the server ``FACTCHECK_BENCH_POSTGRES`` names, default
 ``postgresql://postgres@127.0.0.1:5432``, and dropped afterwards; the line says
-so when no server answers). Each gets one article with claims. The app is
-served by a threaded local server; 4 signed-in readers load the desk home, the
-queue, the article and a claim page in a loop while a writer holds the lock 3 s
-of every 3.5 s (on SQLite ``BEGIN IMMEDIATE``, on PostgreSQL every claim row
-locked). Printed: requests, errors (anything but 200: expected 0), median and
-p95.
+so when no server answers). Both databases are the benchmark's own:
+``FACTCHECK_DATABASE_URL`` is never read (the app's settings name the database
+and win over the environment), and a database that already holds articles is
+left alone, so a desk's data is never written to, emptied or dropped. Each gets
+the page benchmarks' desk (``bench/seed.py``: 10,000 claims in 2,000 articles,
+the one seeding path of the benchmarks). The app is served by a threaded local
+server; 4 signed-in readers load the desk home, the queue, an article and a
+claim page in a loop while a writer holds the lock 3 s of every 3.5 s (on
+SQLite ``BEGIN IMMEDIATE``, on PostgreSQL all 10,000 claim rows locked).
+Printed: requests, errors (anything but 200: expected 0), median and p95.
 
 Run with ``.venv/bin/python -m bench locking``.
 """
@@ -22,6 +26,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from bench.seed import fill_claims
 
 SECONDS = 20
 READERS = 4
@@ -39,25 +45,22 @@ def _settings(url: str) -> dict:
 
 
 def _seed(db) -> dict:
+    """The reader's account and the shared desk; the article and claim the readers load."""
     from sqlalchemy import select
 
     from factcheck.accounts import operations
     from factcheck.accounts.models import Role
     from factcheck.claims.models import Claim
-    from factcheck.claims.operations import import_with_claims
-    from factcheck.intake.demo_content import SEED_FILE, SEED_HEADLINE
-    from factcheck.intake.operations import inspection_values
-    from factcheck.intake.reading.inspect import inspect_text
     from factcheck.review.scale.current import current_scale
 
     user = operations.create_user(db.session, email="reader@bench.example", name="Reader",
                                   role=Role.REVIEWER, password=PASSWORD, actor=None)
     current_scale(db.session)
-    inspection = inspect_text(SEED_FILE.read_text(encoding="utf-8"), title=SEED_HEADLINE)
-    article = import_with_claims(db.session, inspection_values(inspection, source="text"),
-                             actor=user)
-    claim = db.session.scalar(select(Claim.id).where(Claim.article_id == article.id).limit(1))
-    return {"article": article.id, "claim": claim}
+    db.session.commit()
+    fill_claims(db, [user.id])
+    article, claim = db.session.execute(
+        select(Claim.article_id, Claim.id).order_by(Claim.id).limit(1)).one()
+    return {"article": article, "claim": claim}
 
 
 def _writer(url: str, stop: threading.Event) -> None:

@@ -8,7 +8,8 @@ given, some assigned, some prioritised, with a month of triage audit records.
 claimant and notes, a verdict, two sources and eight history records (the claim
 page's and the approval page's load). Reproducible: the same rows every run.
 
-Used by bench_triage (the queue) and bench_desk_pages (the claim pages).
+Used by bench_triage (the queue), bench_desk_pages (the claim pages), bench_team
+(the bell and the team board) and bench_locking (readers against a writer).
 """
 
 from __future__ import annotations

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.intake.reading.charset import codec_name, declared_in_page, decode_page, has_bom
+from factcheck.intake.reading.charset import (
+    binary_kind,
+    codec_name,
+    declared_in_page,
+    decode_page,
+    has_bom,
+)
 
 CURLY = "“Quoted” – naïve"
 
@@ -86,3 +92,28 @@ def test_bytes_the_declared_encoding_cannot_read_are_replaced_and_counted():
     text, used, warnings = decode_page(b"\xcf\xf0\x98", "windows-1251")
     assert (text, used) == ("Пр\ufffd", "cp1251")
     assert warnings == ["1 byte sequences could not be read as cp1251; they were replaced by �."]
+
+
+@pytest.mark.parametrize(("data", "what"), [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document"),
+    (b"\x00\x00\x01\x00\x01\x00", "an icon"),
+    (b"<html><p>a</p>\x00</html>", "binary data"),
+    (b"<p>" + bytes([1, 2, 3, 4]) * 10 + b"a" * 100, "binary data"),  # 40 of 143 are controls
+])
+def test_bytes_that_are_not_text_are_named(data, what):
+    assert binary_kind(data) == what
+
+
+@pytest.mark.parametrize("data", [
+    "<p>Ünïcödé</p>".encode("utf-16"),  # NUL bytes, but a byte order mark
+    "<p>Ünïcödé</p>".encode("utf-32"),
+    "<p>Ünïcödé</p>".encode("utf-32-be").join([b"\x00\x00\xfe\xff", b""]),
+    "\ufeff<p>Grüße</p>".encode("utf-8"),
+    "<p>Grüße</p>\n\t\f\r\n".encode("cp1252"),  # tab, newlines and form feed are text
+    b"<p>" + b"\x1b" * 10 + b"a" * 100,  # a few stray controls (one in eleven) are not binary
+    b"",
+])
+def test_text_is_not_binary(data):
+    assert binary_kind(data) is None

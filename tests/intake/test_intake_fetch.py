@@ -248,6 +248,59 @@ def test_content_that_is_not_html_is_refused(httpserver, content_type, body, rea
         fetch_url(httpserver.url_for("/x"), **_local(httpserver))
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"%PDF-1.7", "<p>Grüße</p>".encode("utf-16"), b"<p>" + bytes([1, 2, 3]) * 50 + b"</p>",
+     b"<p>a</p>\x00", "<p>Grüße</p>".encode("utf-32-be").join([b"\x00\x00\xfe\xff", b""])],
+)
+def test_the_fetcher_and_inspect_refuse_the_same_binary_bodies(httpserver, body):
+    """One sniffer (``charset.binary_kind``): a body the fetcher refuses as binary is one
+    that ``inspect_html`` would refuse, named the same, and the other way round."""
+    from factcheck.intake.reading.inspect import BinaryInputError, ParseLimits, inspect_html
+
+    httpserver.expect_request("/b").respond_with_data(body, content_type="text/html")
+    try:
+        page = fetch_url(httpserver.url_for("/b"), **_local(httpserver))
+    except NotHtmlError as error:
+        fetched = error.message
+    else:
+        fetched = None
+        assert page.body == body
+    try:
+        inspect_html(body, limits=ParseLimits(time_limit=60.0))  # a loaded machine is slow
+    except BinaryInputError as error:
+        inspected = error.message
+    else:
+        inspected = None
+    assert (fetched is None) == (inspected is None)
+    if inspected is not None:
+        what = inspected.removeprefix("This is ").removesuffix(", not an HTML page.")
+        assert what in fetched
+
+
+def test_a_connection_that_breaks_mid_body_is_named(httpserver):
+    """A body cut short (fewer bytes than Content-Length, then the socket closed)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                         b"Content-Length: 1000\r\n\r\n<html><body><p>cut")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(FetchConnectionError, match="connection broke while fetching"):
+            fetch_url(f"http://127.0.0.1:{port}/", timeout=5.0, allow_private=True,
+                      allowed_ports=(port,))
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+
+
 def test_http_errors_name_the_status(httpserver):
     httpserver.expect_request("/gone").respond_with_data("no", status=404)
     with pytest.raises(HttpStatusError, match="404") as caught:

@@ -4,7 +4,8 @@ Pure: no Flask, no database; settings and limits come in as arguments. The
 public entry points are :func:`~factcheck.intake.reading.inspect.inspect_html`
 and :func:`~factcheck.intake.reading.inspect.inspect_text` (what an article
 would import as) and :func:`~factcheck.intake.reading.fetch.fetch_url` (the one
-outbound fetcher). Beside them: ``charset`` (the one decoder of page bytes),
+outbound fetcher, reading :func:`~factcheck.intake.reading.fetch.stream_url` whole).
+Beside them: ``charset`` (the one sniffer and decoder of page bytes),
 ``dates``, ``metadata`` and ``text`` (what is read from a page), ``worker``
 (the killable parsing process) and ``settings`` (fetch and parse budgets from
 a settings mapping). Every error they raise for bad input is an

@@ -1,6 +1,8 @@
 """The one decoder of page bytes into text: every fetched or uploaded page goes through it.
 
-Pure: standard library only. The order is the one browsers follow (WHATWG
+First :func:`binary_kind` says whether the bytes are text at all (the one
+sniffer: the fetcher and ``inspect_html`` both ask it), then :func:`decode_page`
+decodes them. Pure: standard library only. The order is the one browsers follow (WHATWG
 Encoding Standard), with two repairs for servers that lie:
 
 1. a byte order mark wins over everything;
@@ -29,6 +31,17 @@ _META_CHARSET = re.compile(
     rb"""|<\?xml[^>]{0,200}?encoding\s*=\s*["']([a-zA-Z0-9_.-]{1,40})""",
     re.IGNORECASE,
 )
+# File signatures, named for the reviewer ("This is a PDF document, not an HTML page.").
+_MAGIC = {
+    b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image", b"PK\x03\x04": "a ZIP archive or Office document",
+    b"\x1f\x8b": "gzip-compressed data", b"RIFF": "a media file", b"\x7fELF": "a program",
+    b"ID3": "an MP3 file", b"OggS": "a media file", b"\xd0\xcf\x11\xe0": "an Office document",
+    b"\x00\x00\x01\x00": "an icon",
+}
+_SNIFFED = 8192  # the head of the bytes looked at; a text page shows it in its first 8 KB
+# Control characters a text has no use for: all but tab, line feed, form feed, carriage return.
+_BINARY_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
 # Browsers read these labels as Windows-1252 (WHATWG Encoding Standard), and
 # so do pages that declare them.
 _AS_WINDOWS_1252 = {"latin_1", "iso8859-1", "ascii", "iso8859_1"}
@@ -37,6 +50,26 @@ _AS_WINDOWS_1252 = {"latin_1", "iso8859-1", "ascii", "iso8859_1"}
 def has_bom(data: bytes) -> bool:
     """True when ``data`` starts with a Unicode byte order mark."""
     return data.startswith(tuple(bom for bom, _ in BOMS))
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What ``data`` is when it is clearly not text ("a PDF document", "binary data"), else None.
+
+    Bytes that start with a byte order mark are text: UTF-16 and UTF-32 are
+    full of NUL bytes, and :func:`decode_page` reads them by their mark. Else
+    a known file signature names the file; a NUL byte, or more than one
+    needless control character in ten, in the first 8 KB is "binary data".
+    """
+    if has_bom(data):
+        return None
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            return what
+    head = data[:_SNIFFED]
+    if b"\x00" in head:
+        return "binary data"
+    controls = len(head) - len(head.translate(None, _BINARY_CONTROLS))
+    return "binary data" if controls > len(head) / 10 else None
 
 
 def codec_name(label: str | None) -> str | None:

@@ -37,7 +37,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -48,14 +48,12 @@ from requests_hardened.ip_filter import InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
 from factcheck.intake.reading import IntakeError
-from factcheck.intake.reading.charset import decode_page
+from factcheck.intake.reading.charset import binary_kind, decode_page
 
 USER_AGENT = "factcheck-desk/0.1 (article intake; +https://github.com/)"
 ALLOWED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b",
-                 b"RIFF", b"\x7fELF", b"\x00\x00\x01\x00", b"OggS", b"ID3")
 
 
 class FetchError(IntakeError):
@@ -262,10 +260,17 @@ def _session(allow_private: bool, watchdog: _Watchdog) -> requests.Session:
     return session
 
 
+def _too_slow(timeout: float, *, answered: bool = True) -> FetchTimeoutError:
+    """The deadline's error: before the headers ended (not ``answered``) or during the body."""
+    if not answered:
+        return FetchTimeoutError(f"The server did not answer within the {timeout:g} s time limit.")
+    return FetchTimeoutError(f"The page did not arrive within the {timeout:g} s time limit.")
+
+
 def _remaining(deadline: float, timeout: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
-        raise FetchTimeoutError(f"The page did not arrive within the {timeout:g} s time limit.")
+        raise _too_slow(timeout)
     return left
 
 
@@ -274,42 +279,6 @@ def _content_type(response: requests.Response) -> tuple[str, str | None]:
     media, _, params = header.partition(";")
     match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.IGNORECASE)
     return media.strip().lower(), (match[1] if match else None)
-
-
-def _read_body(response: requests.Response, *, watchdog: _Watchdog, timeout: float,
-               max_bytes: int) -> bytes:
-    """Read at most ``max_bytes`` decompressed bytes before the watchdog fires."""
-    limit_mb = f"{max_bytes / 1e6:g} MB"
-    length = response.headers.get("Content-Length", "")
-    if length.isdigit() and not response.headers.get("Content-Encoding") and (
-        int(length) > max_bytes
-    ):
-        raise ResponseTooLargeError(f"The page is larger than the {limit_mb} limit.")
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        # read1 returns what has arrived (so the deadline is checked often)
-        # and decompresses at most _CHUNK bytes per call (so a bomb is cut).
-        chunk = response.raw.read1(_CHUNK, decode_content=True)
-        if watchdog.expired.is_set():
-            raise FetchTimeoutError(
-                f"The page did not arrive within the {timeout:g} s time limit."
-            )
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > max_bytes:
-            raise ResponseTooLargeError(
-                f"The page is larger than the {limit_mb} limit (after decompression)."
-            )
-        chunks.append(chunk)
-
-
-def _looks_binary(body: bytes) -> bool:
-    head = body[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs; it is text
-        return False
-    return head.startswith(_BINARY_MAGIC) or b"\x00" in head
 
 
 def _follow(session: requests.Session, url: str, *, deadline: float, timeout: float,
@@ -329,9 +298,7 @@ def _follow(session: requests.Session, url: str, *, deadline: float, timeout: fl
                 "non-public address, which is not fetched."
             ) from error
         except requests.Timeout as error:
-            raise FetchTimeoutError(
-                f"The server did not answer within the {timeout:g} s time limit."
-            ) from error
+            raise _too_slow(timeout, answered=False) from error
         except requests.ConnectionError as error:
             if "resolve" in str(error):
                 raise FetchConnectionError(f"The host {host} could not be found.") from error
@@ -339,9 +306,7 @@ def _follow(session: requests.Session, url: str, *, deadline: float, timeout: fl
         if time.monotonic() >= deadline:
             # The watchdog cut the headers short; what arrived is not a response.
             response.close()
-            raise FetchTimeoutError(
-                f"The server did not answer within the {timeout:g} s time limit."
-            )
+            raise _too_slow(timeout, answered=False)
         if response.status_code not in _REDIRECTS:
             return response, url, redirects
         location = response.headers.get("Location")
@@ -372,61 +337,6 @@ def _check_response(response: requests.Response,
     return media, kind
 
 
-def fetch_url(
-    url: str,
-    *,
-    allow_private: bool = False,
-    allowed_ports: tuple[int, ...] = (80, 443),
-    timeout: float = 10.0,
-    max_bytes: int = 5_000_000,
-    max_redirects: int = 3,
-    allowed_types: Mapping[str, str] = ALLOWED_TYPES,
-) -> FetchedPage:
-    """Fetch a user-given URL safely and return the page.
-
-    ``timeout`` is the total deadline in seconds, redirects and body included.
-    ``allowed_types`` maps the media types accepted to the page's ``kind``
-    (article import takes HTML and plain text; the markup validator also JSON).
-    Raises a :class:`FetchError` subclass whose ``message`` names the reason:
-    :class:`UrlNotAllowedError`, :class:`AddressRefusedError`,
-    :class:`FetchConnectionError`, :class:`FetchTimeoutError`,
-    :class:`ResponseTooLargeError`, :class:`NotHtmlError`,
-    :class:`TooManyRedirectsError` or :class:`HttpStatusError`.
-    """
-    deadline = time.monotonic() + timeout
-    current = check_url(url, allowed_ports=allowed_ports)
-    with _Watchdog(timeout) as watchdog, _session(allow_private, watchdog) as session:
-        try:
-            response, current, redirects = _follow(
-                session, current, deadline=deadline, timeout=timeout,
-                allowed_ports=allowed_ports, max_redirects=max_redirects,
-            )
-            try:
-                media, kind = _check_response(response, allowed_types)
-                body = _read_body(response, watchdog=watchdog, timeout=timeout,
-                                  max_bytes=max_bytes)
-            finally:
-                response.close()
-        except (requests.RequestException, urllib3.exceptions.HTTPError,
-                http.client.HTTPException, OSError, ValueError) as error:
-            # Raw reads raise urllib3's and http.client's own errors, not requests'.
-            if watchdog.expired.is_set():
-                raise FetchTimeoutError(
-                    f"The page did not arrive within the {timeout:g} s time limit."
-                ) from error
-            raise FetchConnectionError(f"The connection broke while fetching ({error}).") \
-                from error
-    if _looks_binary(body):
-        raise NotHtmlError(f"The server said {media}, but sent binary data.")
-    text, encoding, _warnings = decode_page(body, _content_type(response)[1],
-                                            html=kind == "html")
-    return FetchedPage(
-        requested_url=url, final_url=current, status=response.status_code,
-        content_type=media, encoding=encoding, body=body, text=text, kind=kind,
-        redirects=redirects,
-    )
-
-
 @contextlib.contextmanager
 def stream_url(
     url: str,
@@ -438,47 +348,49 @@ def stream_url(
     max_redirects: int = 3,
     allowed_types: Mapping[str, str] = ALLOWED_TYPES,
 ) -> Iterator[tuple[FetchedPage, Iterator[bytes]]]:
-    """Fetch like :func:`fetch_url`, but hand the body over as it arrives, never whole.
+    """Fetch a user-given URL safely and hand its body over as it arrives, never whole.
 
     ``with stream_url(url, ...) as (page, chunks):`` gives the page's headers
     (a :class:`FetchedPage` whose ``body`` and ``text`` are empty and whose
     ``encoding`` is the header's charset, or "") and an iterator of body
     chunks (at most 64 KB each, decompressed), so a reader of a feed of any
-    size holds one chunk at a time. The same checks hold as for ``fetch_url``
-    (addresses, redirects, status, type); the deadline and ``max_bytes`` are
-    checked at each chunk, so a body that never ends stops with
-    :class:`FetchTimeoutError` or :class:`ResponseTooLargeError`. Every failure,
-    opening or reading, is a :class:`FetchError`. No binary sniffing or
-    decoding: the caller reads the bytes (JSON, XML) itself.
+    size holds one chunk at a time. This is the fetcher's one core: every
+    rule of the module docstring is applied here, and :func:`fetch_url` only
+    reads the chunks to the end. The deadline and ``max_bytes`` are checked at
+    each chunk, so a body that never ends stops with :class:`FetchTimeoutError`
+    or :class:`ResponseTooLargeError`. Every failure, opening or reading, is a
+    :class:`FetchError`. No binary sniffing or decoding: the caller reads the
+    bytes (JSON, XML) itself. The arguments are :func:`fetch_url`'s.
     """
-    too_slow = f"The page did not arrive within the {timeout:g} s time limit."
+    too_big = f"The page is larger than the {max_bytes / 1e6:g} MB limit"
     deadline = time.monotonic() + timeout
     current = check_url(url, allowed_ports=allowed_ports)
+    # Raw reads raise urllib3's and http.client's own errors, not requests'.
     broken = (requests.RequestException, urllib3.exceptions.HTTPError,
               http.client.HTTPException, OSError, ValueError)
 
     def failure(error: Exception, watchdog: _Watchdog) -> FetchError:
-        # Raw reads raise urllib3's and http.client's own errors, not requests'.
+        # A read the watchdog cut short is the deadline, not a broken connection.
         if watchdog.expired.is_set():
-            return FetchTimeoutError(too_slow)
+            return _too_slow(timeout)
         return FetchConnectionError(f"The connection broke while fetching ({error}).")
 
     def chunks(response: requests.Response, watchdog: _Watchdog) -> Iterator[bytes]:
         size = 0
         while True:
+            # read1 returns what has arrived (so the deadline is checked often)
+            # and decompresses at most _CHUNK bytes per call (so a bomb is cut).
             try:
                 chunk = response.raw.read1(_CHUNK, decode_content=True)
             except broken as error:
                 raise failure(error, watchdog) from error
             if watchdog.expired.is_set():
-                raise FetchTimeoutError(too_slow)
+                raise _too_slow(timeout)
             if not chunk:
                 return
             size += len(chunk)
             if size > max_bytes:
-                raise ResponseTooLargeError(
-                    f"The page is larger than the {max_bytes / 1e6:g} MB limit "
-                    "(after decompression).")
+                raise ResponseTooLargeError(f"{too_big} (after decompression).")
             yield chunk
 
     with _Watchdog(timeout) as watchdog, _session(allow_private, watchdog) as session:
@@ -492,14 +404,51 @@ def stream_url(
         with contextlib.closing(response):
             media, kind = _check_response(response, allowed_types)
             length = response.headers.get("Content-Length", "")
+            # A declared length is the size on the wire; compressed, it says nothing.
             if length.isdigit() and not response.headers.get("Content-Encoding") and (
                 int(length) > max_bytes
             ):
-                raise ResponseTooLargeError(
-                    f"The page is larger than the {max_bytes / 1e6:g} MB limit.")
+                raise ResponseTooLargeError(f"{too_big}.")
             page = FetchedPage(
                 requested_url=url, final_url=current, status=response.status_code,
                 content_type=media, encoding=_content_type(response)[1] or "", body=b"",
                 text="", kind=kind, redirects=redirects,
             )
             yield page, chunks(response, watchdog)
+
+
+def fetch_url(
+    url: str,
+    *,
+    allow_private: bool = False,
+    allowed_ports: tuple[int, ...] = (80, 443),
+    timeout: float = 10.0,
+    max_bytes: int = 5_000_000,
+    max_redirects: int = 3,
+    allowed_types: Mapping[str, str] = ALLOWED_TYPES,
+) -> FetchedPage:
+    """Fetch a user-given URL safely and return the page, its body read and decoded.
+
+    ``timeout`` is the total deadline in seconds, redirects and body included.
+    ``allowed_types`` maps the media types accepted to the page's ``kind``
+    (article import takes HTML and plain text; the markup validator also JSON).
+    The fetching is :func:`stream_url`'s, read to the end; then a body that is
+    not text (:func:`~factcheck.intake.reading.charset.binary_kind`) is refused
+    whatever its header said, and the rest decoded by
+    :func:`~factcheck.intake.reading.charset.decode_page`.
+    Raises a :class:`FetchError` subclass whose ``message`` names the reason:
+    :class:`UrlNotAllowedError`, :class:`AddressRefusedError`,
+    :class:`FetchConnectionError`, :class:`FetchTimeoutError`,
+    :class:`ResponseTooLargeError`, :class:`NotHtmlError`,
+    :class:`TooManyRedirectsError` or :class:`HttpStatusError`.
+    """
+    with stream_url(url, allow_private=allow_private, allowed_ports=allowed_ports,
+                    timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+                    allowed_types=allowed_types) as (page, chunks):
+        body = b"".join(chunks)
+    if what := binary_kind(body):
+        detail = "" if what == "binary data" else f" ({what})"
+        raise NotHtmlError(f"The server said {page.content_type}, but sent binary data{detail}.")
+    text, encoding, _warnings = decode_page(body, page.encoding or None,
+                                            html=page.kind == "html")
+    return replace(page, encoding=encoding, body=body, text=text)

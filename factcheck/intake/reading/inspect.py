@@ -22,7 +22,7 @@ import lxml.etree
 import lxml.html
 
 from factcheck.intake.reading import IntakeError
-from factcheck.intake.reading.charset import decode_page, has_bom
+from factcheck.intake.reading.charset import binary_kind, decode_page
 from factcheck.intake.reading.dates import normalize_date
 from factcheck.intake.reading.metadata import (
     ArticleMetadata,
@@ -48,12 +48,6 @@ __all__ = [
     "ParseTimeoutError", "inspect_html", "inspect_text", "looks_like_html",
 ]
 
-_MAGIC = {
-    b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"GIF8": "a GIF image",
-    b"\xff\xd8\xff": "a JPEG image", b"PK\x03\x04": "a ZIP archive or Office document",
-    b"\x1f\x8b": "gzip-compressed data", b"RIFF": "a media file", b"\x7fELF": "a program",
-    b"ID3": "an MP3 file", b"OggS": "a media file", b"\xd0\xcf\x11\xe0": "an Office document",
-}
 _LOOKS_LIKE_HTML = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p|article)\b",
                               re.IGNORECASE)
 
@@ -138,18 +132,6 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_LOOKS_LIKE_HTML.search(data[:65536]))
 
 
-def _sniff_binary(data: bytes) -> str | None:
-    """What the bytes are, if they are clearly not text; else None."""
-    for magic, what in _MAGIC.items():
-        if data.startswith(magic):
-            return what
-    head = data[:8192]
-    if b"\x00" in head:
-        return "binary data"
-    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
-    return "binary data" if controls > len(head) / 10 else None
-
-
 def _read_page(html: bytes, url: str | None) -> tuple[ArticleMetadata, str, list[str]]:
     """Runs in the worker: parse UTF-8 HTML, read metadata, then the body text."""
     parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=False)
@@ -190,7 +172,7 @@ def inspect_html(
         )
     if not original.strip():
         raise EmptyInputError("The page is empty: there is nothing to import.")
-    if not has_bom(original) and (what := _sniff_binary(original)):
+    if what := binary_kind(original):
         raise BinaryInputError(f"This is {what}, not an HTML page.")
     text, used, warnings = decode_page(original, encoding)
     if not text.strip():
