@@ -27,7 +27,6 @@ imported inside the functions (the ``train`` extra).
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import random
@@ -38,27 +37,19 @@ from pathlib import Path
 
 from .encoder_training import (
     EncoderParams,
+    _f1_at,
     _report,
     base_model_dir,
     best_f1,
+    brier,
     export_int8,
     fine_tune,
     onnx_logits,
+    rounded,
 )
-from .training import HELD_OUT_FILE, TRAIN_FILE, normalise, read_labelled
+from .training import HELD_OUT_FILE, linear_out_of_fold, read_labelled, rows_with_debates
 
 DEFAULT_FOLDS = 3
-
-
-def training_rows(folder: Path) -> list[tuple[str, int, str]]:
-    """``(text, label, debate)`` of every training sentence (crowdsourced less groundtruth)."""
-    held_out = {normalise(e.text) for e in read_labelled(folder / HELD_OUT_FILE)}
-    with (folder / TRAIN_FILE).open(newline="", encoding="utf-8") as handle:
-        return [
-            (row["Text"], int(row["Verdict"].strip() == "1"), row["File_id"])
-            for row in csv.DictReader(handle)
-            if normalise(row["Text"]) not in held_out
-        ]
 
 
 def fold_of_debates(rows: list[tuple[str, int, str]], folds: int, seed: int) -> dict[str, int]:
@@ -107,23 +98,6 @@ def encoder_out_of_fold(folder: Path, work: Path, params: EncoderParams, rows: l
     return logits
 
 
-def linear_out_of_fold(rows: list, fold_of: dict[str, int], folds: int) -> list[float]:
-    """The linear model's log-odds of every row, by a model refitted without its fold."""
-    from .detection.model import model_from_json
-    from .training import Example, featurise, fit_document
-
-    feats = list(featurise([Example(t, bool(y)) for t, y, _ in rows]))
-    out = [0.0] * len(rows)
-    for fold in range(folds):
-        inside = [i for i, r in enumerate(rows) if fold_of[r[2]] != fold]
-        doc = fit_document([feats[i] for i in inside], [bool(rows[i][1]) for i in inside])
-        model = model_from_json(json.dumps(doc), "out-of-fold")
-        for i, r in enumerate(rows):
-            if fold_of[r[2]] == fold:
-                out[i] = model.log_odds(r[0])
-    return out
-
-
 def _log_loss(probabilities: list[float], labels: list[int]) -> float:
     eps = 1e-12
     return -sum(math.log(max(p, eps)) if y else math.log(max(1 - p, eps))
@@ -146,7 +120,7 @@ def cross_fit(folder: Path, work: Path, out_dir: Path, folds: int = DEFAULT_FOLD
     params = replace(EncoderParams(), **{k: v for k, v in card["hyperparameters"].items()
                                         if k in known})
     max_tokens = int(card["max_tokens"])
-    rows = training_rows(folder)
+    rows = rows_with_debates(folder)
     fold_of = fold_of_debates(rows, folds, params.seed)
     labels = [r[1] for r in rows]
     encoder = encoder_out_of_fold(folder, work / "crossfit", params, rows, fold_of, folds,
@@ -176,10 +150,6 @@ def cross_fit(folder: Path, work: Path, out_dir: Path, folds: int = DEFAULT_FOLD
     report_alone = _report([platt(x) for x in truth_raw], truth_labels, alone_threshold)
     log(f"groundtruth: P {report['precision']:.3f} R {report['recall']:.3f} "
         f"F1 {report['f1']:.3f} (encoder alone F1 {report_alone['f1']:.3f})")
-    brier = sum((p - y) ** 2 for p, y in zip(truth_scores, truth_labels, strict=True))
-
-    def rounded(doc: dict) -> dict:
-        return {k: round(v, 4) if isinstance(v, float) else v for k, v in doc.items()}
 
     card["calibration"] = {
         **chosen.to_dict(),
@@ -191,13 +161,13 @@ def cross_fit(folder: Path, work: Path, out_dir: Path, folds: int = DEFAULT_FOLD
         card["calibration"]["linear_model"] = default_model().version
     card["threshold"] = threshold
     card["metrics"]["groundtruth"] = rounded(report)
-    card["metrics"]["groundtruth_brier"] = round(brier / len(truth), 4)
+    card["metrics"]["groundtruth_brier"] = brier(truth_scores, truth_labels)
     card["metrics"]["groundtruth_encoder_alone"] = rounded(report_alone)
     card["metrics"]["out_of_fold"] = {
         "folds": folds, "sentences": len(rows), "positives": sum(labels),
         "log_loss": {k: round(v, 4) for k, v in losses.items()},
-        "f1": round(_report(scores, labels, threshold)["f1"], 4),
-        "f1_encoder_alone": round(_report(alone, labels, alone_threshold)["f1"], 4),
+        "f1": round(_f1_at(scores, labels, threshold), 4),
+        "f1_encoder_alone": round(_f1_at(alone, labels, alone_threshold), 4),
         "platt_encoder_alone": platt.to_dict(),
     }
     selection = card.setdefault("selection", {})
@@ -215,4 +185,4 @@ def cross_fit(folder: Path, work: Path, out_dir: Path, folds: int = DEFAULT_FOLD
     return card
 
 
-__all__ = ["DEFAULT_FOLDS", "cross_fit", "fold_of_debates", "training_rows"]
+__all__ = ["DEFAULT_FOLDS", "cross_fit", "fold_of_debates"]

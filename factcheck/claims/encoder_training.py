@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .training import ATTRIBUTION, HELD_OUT_FILE, TRAIN_FILE, normalise, read_labelled
+from .training import ATTRIBUTION, HELD_OUT_FILE, TRAIN_FILE, read_labelled, rows_with_debates
 
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -75,15 +75,7 @@ def base_model_dir() -> Path:
 
 def split_training(folder: Path, params: EncoderParams) -> tuple[list, list]:
     """(train, validation) rows of ``(text, label, file_id)``, validation = whole debates."""
-    import csv
-
-    held_out = {normalise(e.text) for e in read_labelled(folder / HELD_OUT_FILE)}
-    rows = []
-    with (folder / TRAIN_FILE).open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if normalise(row["Text"]) in held_out:
-                continue
-            rows.append((row["Text"], int(row["Verdict"].strip() == "1"), row["File_id"]))
+    rows = rows_with_debates(folder)
     debates = sorted({r[2] for r in rows})
     random.Random(params.seed).shuffle(debates)  # noqa: S311  (a seeded split, not a secret)
     validation = set(debates[:: params.validation_groups])
@@ -474,7 +466,6 @@ def finish(folder: Path, work: Path, params: EncoderParams, out_dir: Path,
     report = _report(truth_scores, truth_labels, threshold)
     log(f"groundtruth: P {report['precision']:.3f} R {report['recall']:.3f} "
         f"F1 {report['f1']:.3f}")
-    brier = sum((p - y) ** 2 for p, y in zip(truth_scores, truth_labels, strict=True))
     data = out.read_bytes()
     selection = _search_summary(work, params)
     doc = {
@@ -519,9 +510,8 @@ def finish(folder: Path, work: Path, params: EncoderParams, out_dir: Path,
             "int8_vs_fp32_sample": {"sentences": len(sample), "f1_fp32": round(fp32_f1, 4),
                                     "f1_int8": round(int8_f1, 4),
                                     "largest_score_difference": round(largest, 4)},
-            "groundtruth": {k: round(v, 4) if isinstance(v, float) else v
-                            for k, v in report.items()},
-            "groundtruth_brier": round(brier / len(truth), 4),
+            "groundtruth": rounded(report),
+            "groundtruth_brier": brier(truth_scores, truth_labels),
         },
         "training_seconds": state.get("seconds") and round(state["seconds"], 1),
         "export_seconds": round(export_seconds, 1),
@@ -550,6 +540,16 @@ def _search_summary(work: Path, params: EncoderParams) -> dict:
                 "fixed_in_advance": ["batch_size", "warmup", "weight_decay"]}
     return {"fixed_in_advance": ["learning_rate", "batch_size", "max_length", "warmup",
                                  "weight_decay", "positive_weight"]}
+
+
+def rounded(report: dict) -> dict:
+    """A report with its figures at four decimals, as the card keeps them."""
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in report.items()}
+
+
+def brier(scores: list[float], labels: list[int]) -> float:
+    """Mean squared distance of the probabilities from the labels (four decimals)."""
+    return round(sum((p - y) ** 2 for p, y in zip(scores, labels, strict=True)) / len(labels), 4)
 
 
 def _f1_at(scores: list[float], labels: list[int], threshold: float) -> float:

@@ -170,24 +170,12 @@ def calibrate_model(folder: Path, log=print) -> dict:
     calibrated scale.
     """
     from .detection.calibration import fit_platt
-    from .detection.model import model_from_json
 
-    rows = _rows_with_debates(folder)
+    rows = rows_with_debates(folder)
     debates = sorted({debate for _, _, debate in rows})
     fold_of = {debate: i % CALIBRATION_FOLDS for i, debate in enumerate(debates)}
-    # Features depend on one sentence only, so they are computed once for all folds.
-    feats = list(featurise([Example(t, y) for t, y, _ in rows]))
-    raw: list[float] = []
-    labels: list[bool] = []
-    for fold in range(CALIBRATION_FOLDS):
-        inside = [i for i, r in enumerate(rows) if fold_of[r[2]] != fold]
-        test = [r for r in rows if fold_of[r[2]] == fold]
-        doc = fit_document([feats[i] for i in inside], [rows[i][1] for i in inside])
-        model = model_from_json(json.dumps(doc), "cv")
-        for text, positive, _ in test:
-            raw.append(model.log_odds(text))
-            labels.append(positive)
-        log(f"fold {fold + 1}/{CALIBRATION_FOLDS}: {len(test)} sentences scored")
+    raw = linear_out_of_fold(rows, fold_of, CALIBRATION_FOLDS, log)
+    labels = [positive for _, positive, _ in rows]
     platt = fit_platt(raw, labels)
     return {
         **platt.to_dict(),
@@ -197,8 +185,33 @@ def calibrate_model(folder: Path, log=print) -> dict:
     }
 
 
-def _rows_with_debates(folder: Path) -> list[tuple[str, bool, str]]:
-    """``(text, positive, debate)`` of the training sentences (as :func:`training_examples`)."""
+def linear_out_of_fold(rows: list[tuple[str, bool, str]], fold_of: dict[str, int], folds: int,
+                       log=lambda _message: None) -> list[float]:
+    """The linear model's log-odds of every row, by a model fitted without the row's fold.
+
+    ``rows`` are :func:`rows_with_debates`' and ``fold_of`` maps a debate to its
+    fold, so a debate's sentences are never on both sides. Each held-out row is
+    scored exactly as the runtime does (margin plus the cue prior).
+    """
+    from .detection.model import model_from_json
+
+    # Features depend on one sentence only, so they are computed once for all folds.
+    feats = list(featurise([Example(text, bool(positive)) for text, positive, _ in rows]))
+    out = [0.0] * len(rows)
+    for fold in range(folds):
+        inside = [i for i, r in enumerate(rows) if fold_of[r[2]] != fold]
+        doc = fit_document([feats[i] for i in inside], [bool(rows[i][1]) for i in inside])
+        model = model_from_json(json.dumps(doc), "out-of-fold")
+        held = [i for i, r in enumerate(rows) if fold_of[r[2]] == fold]
+        for i in held:
+            out[i] = model.log_odds(rows[i][0])
+        log(f"fold {fold + 1}/{folds}: {len(held)} sentences scored")
+    return out
+
+
+def rows_with_debates(folder: Path) -> list[tuple[str, bool, str]]:
+    """``(text, positive, debate)`` of the training sentences (as :func:`training_examples`):
+    crowdsourced less the sentences also in groundtruth."""
     held_out = {normalise(e.text) for e in read_labelled(folder / HELD_OUT_FILE)}
     with (folder / TRAIN_FILE).open(newline="", encoding="utf-8") as handle:
         return [

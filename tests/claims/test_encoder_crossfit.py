@@ -18,7 +18,8 @@ import pytest
 
 from factcheck.claims import encoder_crossfit
 from factcheck.claims.detection.encoder import EncoderScorer
-from factcheck.claims.encoder_crossfit import cross_fit, fold_of_debates, training_rows
+from factcheck.claims.encoder_crossfit import cross_fit, fold_of_debates
+from factcheck.claims.training import rows_with_debates
 from tests.claims.tiny_encoder import MODEL_FILE, build_tiny_encoder
 
 WORTHY = ["Exports rose {n}% in {y}.", "Unemployment fell to {n}% in {y}.",
@@ -61,7 +62,7 @@ def data(tmp_path: Path) -> Path:
 
 
 def test_folds_hold_whole_debates_and_follow_the_seed(data: Path) -> None:
-    rows = training_rows(data)
+    rows = rows_with_debates(data)
     assert len(rows) == 120
     fold_of = fold_of_debates(rows, 3, seed=13)
     assert set(fold_of.values()) == {0, 1, 2}
@@ -76,7 +77,7 @@ def test_training_rows_leave_out_the_held_out_sentences(data: Path) -> None:
     with (data / "crowdsourced.csv").open("a", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["x", "Exports rose 12% in 2022.", "", "", "", "debate0", "",
                                      "", "", "1"])
-    assert all(text != "Exports rose 12% in 2022." for text, _, _ in training_rows(data))
+    assert all(text != "Exports rose 12% in 2022." for text, _, _ in rows_with_debates(data))
 
 
 def _encoder_dir(tmp_path: Path) -> Path:

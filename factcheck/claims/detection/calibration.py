@@ -45,36 +45,9 @@ class Platt:
 
 
 def fit_platt(raw: list[float], labels: list[int | bool], iterations: int = 100) -> Platt:
-    """Fit ``a`` and ``b`` by maximum likelihood (Newton's method).
-
-    Targets are Platt's smoothed labels ``(n₊+1)/(n₊+2)`` and ``1/(n₋+2)``, which keep
-    the fit finite when the classes separate.
-    """
-    positives = sum(1 for y in labels if y)
-    negatives = len(labels) - positives
-    hi, lo = (positives + 1) / (positives + 2), 1 / (negatives + 2)
-    targets = [hi if y else lo for y in labels]
-    a, b = 1.0, 0.0
-    for _ in range(iterations):
-        g_a = g_b = h_aa = h_ab = h_bb = 0.0
-        for x, t in zip(raw, targets, strict=True):
-            p = sigmoid(a * x + b)
-            d = p - t
-            w = max(p * (1 - p), 1e-12)
-            g_a += d * x
-            g_b += d
-            h_aa += w * x * x
-            h_ab += w * x
-            h_bb += w
-        det = h_aa * h_bb - h_ab * h_ab
-        if det <= 1e-12:
-            break
-        step_a = (h_bb * g_a - h_ab * g_b) / det
-        step_b = (h_aa * g_b - h_ab * g_a) / det
-        a, b = a - step_a, b - step_b
-        if abs(step_a) < 1e-9 and abs(step_b) < 1e-9:
-            break
-    return Platt(a=float(f"{a:.6g}"), b=float(f"{b:.6g}"))
+    """Fit ``a`` and ``b`` by maximum likelihood (:func:`_fit_logistic`)."""
+    a, b = _fit_logistic([(x, 1.0) for x in raw], labels, [1.0, 0.0], iterations)
+    return Platt(a=a, b=b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,44 +84,58 @@ def calibration_from_dict(doc: dict) -> Platt | Stacked:
 
 def fit_stacked(raw: list[float], linear: list[float], labels: list[int | bool],
                 iterations: int = 100) -> Stacked:
-    """Fit ``a``, ``linear`` and ``b`` by maximum likelihood (Newton's method, Platt's targets)."""
+    """Fit ``a``, ``linear`` and ``b`` by maximum likelihood (:func:`_fit_logistic`)."""
+    a, weight, b = _fit_logistic([(x, z, 1.0) for x, z in zip(raw, linear, strict=True)],
+                                 labels, [1.0, 0.0, 0.0], iterations)
+    return Stacked(a=a, linear=weight, b=b)
+
+
+def _fit_logistic(features: list[tuple[float, ...]], labels: list[int | bool],
+                  start: list[float], iterations: int) -> list[float]:
+    """Weights of ``sigmoid(w · features)`` by maximum likelihood (Newton's method).
+
+    Targets are Platt's smoothed labels ``(n₊+1)/(n₊+2)`` and ``1/(n₋+2)``, which keep
+    the fit finite when the classes separate. Six significant digits are kept.
+    """
     positives = sum(1 for y in labels if y)
     negatives = len(labels) - positives
     hi, lo = (positives + 1) / (positives + 2), 1 / (negatives + 2)
-    rows = [(x, z, 1.0, hi if y else lo) for x, z, y in zip(raw, linear, labels, strict=True)]
-    w = [1.0, 0.0, 0.0]
+    targets = [hi if y else lo for y in labels]
+    size = len(start)
+    w = list(start)
     for _ in range(iterations):
-        grad = [0.0, 0.0, 0.0]
-        hess = [[0.0] * 3 for _ in range(3)]
-        for *features, target in rows:
-            p = sigmoid(sum(wi * fi for wi, fi in zip(w, features, strict=True)))
+        grad = [0.0] * size
+        hess = [[0.0] * size for _ in range(size)]
+        for row, target in zip(features, targets, strict=True):
+            p = sigmoid(sum(wi * fi for wi, fi in zip(w, row, strict=True)))
             d, weight = p - target, max(p * (1 - p), 1e-12)
-            for i in range(3):
-                grad[i] += d * features[i]
-                for j in range(3):
-                    hess[i][j] += weight * features[i] * features[j]
-        step = _solve3(hess, grad)
+            for i in range(size):
+                grad[i] += d * row[i]
+                for j in range(size):
+                    hess[i][j] += weight * row[i] * row[j]
+        step = _solve(hess, grad)
         if step is None:
             break
         w = [wi - si for wi, si in zip(w, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-9:
+        if max(abs(si) for si in step) < 1e-9:
             break
-    return Stacked(a=float(f"{w[0]:.6g}"), linear=float(f"{w[1]:.6g}"), b=float(f"{w[2]:.6g}"))
+    return [float(f"{wi:.6g}") for wi in w]
 
 
-def _solve3(matrix: list[list[float]], vector: list[float]) -> list[float] | None:
-    """``matrix⁻¹ · vector`` for a 3 × 3 system (Gaussian elimination); None if singular."""
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float] | None:
+    """``matrix⁻¹ · vector`` by Gaussian elimination; None if the matrix is singular."""
+    size = len(vector)
     rows = [[*row, value] for row, value in zip(matrix, vector, strict=True)]
-    for col in range(3):
-        pivot = max(range(col, 3), key=lambda r: abs(rows[r][col]))
+    for col in range(size):
+        pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
         if abs(rows[pivot][col]) < 1e-12:
             return None
         rows[col], rows[pivot] = rows[pivot], rows[col]
-        for r in range(3):
+        for r in range(size):
             if r != col:
                 factor = rows[r][col] / rows[col][col]
                 rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
-    return [rows[i][3] / rows[i][i] for i in range(3)]
+    return [rows[i][size] / rows[i][i] for i in range(size)]
 
 
 def logit(p: float) -> float:
