@@ -42,6 +42,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 SECONDS = float(os.environ.get("CLUSTER_SECONDS", 60))
+LEASE_SECONDS = 20  # the workers' job lease here (FACTCHECK_JOB_LEASE_SECONDS)
+# How long a job may wait, by the queue's own rules, when its message was taken by the
+# killed worker before it claimed the job: it is dispatched again at the first minute
+# tick after twice the lease (jobs/queue.py, recover). Plus time to fetch and detect.
+URL_IMPORT_WAIT = 2 * LEASE_SECONDS + 60 + 30
 REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/2")
 PG = os.environ.get("CLUSTER_PG", "postgresql://postgres@127.0.0.1:5432")
 PASSWORD = "cluster password 1234"  # noqa: S105  (a throwaway database)
@@ -275,7 +280,7 @@ def reviewer_step(client: Client, db_read, newspaper: str) -> None:
             client.stats.url_jobs.append(url)
         job_page = client.post("import url", "/articles/new?tab=url",
                                {"url": url}).headers["Location"]
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + URL_IMPORT_WAIT
         while time.monotonic() < deadline:
             response = client.request("job page", "GET", job_page)
             if response.status_code == 302:
@@ -284,7 +289,7 @@ def reviewer_step(client: Client, db_read, newspaper: str) -> None:
                 return
             time.sleep(1.0)  # the page's own polling interval
         with client.stats.lock:
-            client.stats.errors.append(f"URL import {url} not ready after 60 s")
+            client.stats.errors.append(f"URL import {url} not ready after {URL_IMPORT_WAIT} s")
     elif action == "triage":
         found = db_read("SELECT id, version FROM claims WHERE state = 'detected' "
                         "ORDER BY random() LIMIT 1")
@@ -384,7 +389,8 @@ def main() -> int:
            "FACTCHECK_SECRET_KEY": uuid.uuid4().hex, "FACTCHECK_INSTANCE_PATH": str(folder),
            "FACTCHECK_SITE_URL": "http://127.0.0.1", "FACTCHECK_FETCH_ALLOW_PRIVATE": "1",
            "FACTCHECK_FETCH_ALLOWED_PORTS": f"80,443,{newspaper.server_address[1]}",
-           "FACTCHECK_JOB_LEASE_SECONDS": "20", "FACTCHECK_JOB_RETRY_DELAY_SECONDS": "1"}
+           "FACTCHECK_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
+           "FACTCHECK_JOB_RETRY_DELAY_SECONDS": "1"}
     os.environ.update({k: v for k, v in env.items() if k.startswith("FACTCHECK_")})
     cluster = Cluster(env, folder)
     stats = Stats()
@@ -441,7 +447,7 @@ def main() -> int:
         time.sleep(max(0.0, SECONDS - (time.monotonic() - started)))
         stop.set()
         for thread in threads:
-            thread.join(timeout=90)
+            thread.join(timeout=URL_IMPORT_WAIT + 30)
         elapsed = time.monotonic() - started
         return check(stats, elapsed, db_read, cluster, emails)
     finally:
