@@ -27,6 +27,7 @@ from flask import (
 )
 from flask import session as browser_session
 from flask_login import current_user, login_user, logout_user
+from limits.storage import MemoryStorage
 from sqlalchemy import select
 
 from factcheck.accounts import operations, throttle
@@ -110,24 +111,25 @@ def login():
 
 
 def _reserve_address_attempt(address: str) -> int | None:
-    # The store may be a Redis that is down: the per-account count (in the
-    # database) still holds, so sign-in stays possible and the outage is logged.
-    try:
-        return throttle.reserve_address_attempt(
-            limiter.storage, address, current_app.config["LOGIN_RATE_LIMIT"],
-            prefix=current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
-    except Exception as error:  # any failure of the store (the redis client raises its own)
-        log_security_event("login.address_limit_unavailable", error=type(error).__name__)
-        return None
+    return _count_address_attempt(throttle.reserve_address_attempt, address)
 
 
 def _refund_address_attempt(address: str) -> None:
+    _count_address_attempt(throttle.refund_address_attempt, address)
+
+
+def _count_address_attempt(operation, address: str):
+    # The store may be a Redis that is down. Sign-in stays possible, the outage
+    # is logged, and addresses are still counted, in this process's memory: a
+    # guesser gets at most one limit per worker instead of none.
+    limit = current_app.config["LOGIN_RATE_LIMIT"]
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
     try:
-        throttle.refund_address_attempt(
-            limiter.storage, address, current_app.config["LOGIN_RATE_LIMIT"],
-            prefix=current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
-    except Exception as error:
+        return operation(limiter.storage, address, limit, prefix=prefix)
+    except Exception as error:  # any failure of the store (the redis client raises its own)
         log_security_event("login.address_limit_unavailable", error=type(error).__name__)
+        fallback = current_app.extensions.setdefault("login_address_fallback", MemoryStorage())
+        return operation(fallback, address, limit, prefix=prefix)
 
 
 def _refuse_login(form, email: str, refusal: throttle.Refusal, *, per_address: bool = False):

@@ -101,10 +101,12 @@ def test_signing_in_writes_only_in_write_transactions(app, client, users):
 def test_a_store_that_is_down_leaves_the_account_limit_and_logs_it(app, client, users,
                                                                     monkeypatch, caplog):
     """Redis down: sign-in still works, each account still counted (in the database)."""
+    from factcheck.extensions import limiter
+
     def down(*_args, **_kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(throttle, "reserve_address_attempt", down)
+    monkeypatch.setattr(limiter.storage, "incr", down)
     app.config.update(LOGIN_FREE_ATTEMPTS=2, LOGIN_LOCK_AFTER=2)
     statuses = [client.post("/login", data={"email": "reviewer@example.org",
                                             "password": f"wrong {n}"}).status_code
@@ -113,3 +115,19 @@ def test_a_store_that_is_down_leaves_the_account_limit_and_logs_it(app, client, 
     assert "login.address_limit_unavailable" in caplog.text
     assert client.post("/login", data={"email": "editor@example.org",
                                        "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_a_store_that_is_down_still_limits_each_address_in_memory(app, client, users,
+                                                                   monkeypatch):
+    """Redis down: one address guessing at many accounts still meets its limit (per process)."""
+    from factcheck.extensions import limiter
+
+    def down(*_args, **_kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(limiter.storage, "incr", down)
+    app.config.update(LOGIN_RATE_LIMIT="3 per minute")
+    statuses = [client.post("/login", data={"email": f"guess{n}@example.org",
+                                            "password": "wrong"}).status_code
+                for n in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
