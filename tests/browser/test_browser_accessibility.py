@@ -132,3 +132,19 @@ def test_scale_tables_fit_a_320_pixel_screen(browser, live_server, app, demo, pa
     width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     context.close()
     assert width[0] <= width[1], f"{path} is {width[0]} px wide on a {width[1]} px screen"
+
+
+def test_the_desk_header_is_one_line_for_an_admin_at_1280_pixels(browser, live_server, demo):
+    """Pico's text is 20 px from 1280 px up; the header's links, search and user still fit."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    sign_in(page, "admin@example.org", TEST_PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/admin/scale")
+    page.wait_for_selector("#bell")
+    rows = page.evaluate("""[...document.querySelectorAll('.site-header nav > ul')].map(
+        list => [list.getBoundingClientRect().top, list.getBoundingClientRect().bottom])""")
+    context.close()
+    assert len(rows) == 3  # brand; links and search; notifications and user
+    tops = {round(top) for top, _bottom in rows}
+    assert max(tops) - min(tops) <= 4, rows
