@@ -64,8 +64,13 @@ def fold_of_debates(rows: list[tuple[str, int, str]], folds: int, seed: int) -> 
 
 def encoder_out_of_fold(folder: Path, work: Path, params: EncoderParams, rows: list,
                         fold_of: dict[str, int], folds: int, max_tokens: int,
-                        log: Callable = print) -> list[float]:
-    """Int8 logits of every row by the encoder fine-tuned without its fold (resumable)."""
+                        log: Callable = print, epoch: int | None = None) -> list[float]:
+    """Int8 logits of every row by the encoder fine-tuned without its fold (resumable).
+
+    ``epoch``: the checkpoint that scores, that epoch of the ``params.epochs``
+    schedule (the one the shipped graph was taken at); default the last.
+    """
+    epoch = epoch or params.epochs
     logits = [0.0] * len(rows)
     tokenizer = base_model_dir() / "tokenizer.json"
     for fold in range(folds):
@@ -84,10 +89,11 @@ def encoder_out_of_fold(folder: Path, work: Path, params: EncoderParams, rows: l
         log(f"fold {fold + 1}/{folds}: fine-tuning on {len(train)} sentences, "
             f"{len(held)} held out")
         # The held-out fold doubles as fine_tune's "validation": its per-epoch F1 is
-        # logged only; the epoch count is the shipped model's, not chosen here.
-        fine_tune(folder, fold_work, params, log, split=(train, [rows[i] for i in held]))
+        # logged only; the epoch is the shipped model's, not chosen here.
+        fine_tune(folder, fold_work, params, log, split=(train, [rows[i] for i in held]),
+                  last_epoch=epoch)
         graph = fold_work / "model.int8.onnx"
-        export_int8(fold_work, f"epoch{params.epochs}", params, graph)
+        export_int8(fold_work, f"epoch{epoch}", params, graph)
         values = onnx_logits(graph, tokenizer, texts, max_tokens)
         scores_file.write_text(json.dumps({"texts": len(texts), "max_tokens": max_tokens,
                                            "logits": values}))
@@ -123,8 +129,11 @@ def cross_fit(folder: Path, work: Path, out_dir: Path, folds: int = DEFAULT_FOLD
     rows = rows_with_debates(folder)
     fold_of = fold_of_debates(rows, folds, params.seed)
     labels = [r[1] for r in rows]
+    # The folds' graphs are taken at the epoch the shipped graph was (chosen on its
+    # validation fold), so the calibration fits scores like the ones it will read.
+    shipped_epoch = int(card.get("selection", {}).get("epoch_chosen") or params.epochs)
     encoder = encoder_out_of_fold(folder, work / "crossfit", params, rows, fold_of, folds,
-                                  max_tokens, log)
+                                  max_tokens, log, epoch=shipped_epoch)
     linear = linear_out_of_fold(rows, fold_of, folds)
 
     platt = fit_platt(encoder, labels)

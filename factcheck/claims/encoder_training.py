@@ -124,13 +124,14 @@ def build_classifier(torch, base_dir: Path, attention: str = "sdpa"):
 
 
 def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = print,
-              split: tuple[list, list] | None = None) -> dict:
+              split: tuple[list, list] | None = None, last_epoch: int | None = None) -> dict:
     """Fine-tune; write one checkpoint and the validation logits per epoch into ``work``.
 
     A finished epoch whose checkpoint exists (same parameters) is not trained
     again, so an interrupted or re-run command picks up where it stopped.
     ``split`` replaces the (train, validation) rows of :func:`split_training`
     (the cross-fitting of :mod:`.encoder_crossfit` trains one model per fold).
+    ``last_epoch`` stops after that epoch of the ``params.epochs`` schedule.
     """
     import torch
     from tokenizers import Tokenizer
@@ -183,19 +184,22 @@ def fine_tune(folder: Path, work: Path, params: EncoderParams, log: Callable = p
         return True
 
     run_epochs(torch, model, train_ids, labels, params, after_epoch, log,
-               resume=resume, partial=work / "partial.pt")
+               resume=resume, partial=work / "partial.pt", last_epoch=last_epoch)
     return state
 
 
 def run_epochs(torch, model, train_ids: list[list[int]], train_labels: list[int],
                params: EncoderParams, after_epoch: Callable, log: Callable = print,
-               resume: Callable | None = None, partial: Path | None = None) -> None:
+               resume: Callable | None = None, partial: Path | None = None,
+               last_epoch: int | None = None) -> None:
     """Fine-tune ``model`` for ``params.epochs`` epochs; ``after_epoch(epoch, seconds, optimiser)``.
 
     AdamW with weight decay except on biases and LayerNorm, linear warm-up then
     linear decay, gradient norm clipped at 1, class-weighted BCE. ``resume(epoch,
     optimiser)`` may load a finished epoch instead of training it (the schedule
     and batch order still advance, so a resumed run equals an unbroken one).
+    ``last_epoch`` stops early: the model as it was after that epoch of the whole
+    schedule (the learning rate still decays over ``params.epochs``).
     """
     torch.manual_seed(params.seed)
     decay = [p for n, p in model.named_parameters() if "LayerNorm" not in n and "bias" not in n]
@@ -219,7 +223,7 @@ def run_epochs(torch, model, train_ids: list[list[int]], train_labels: list[int]
     rng = random.Random(params.seed)  # noqa: S311  (seeded batch order)
     labels = torch.tensor([float(y) for y in train_labels])
 
-    for epoch in range(1, params.epochs + 1):
+    for epoch in range(1, (last_epoch or params.epochs) + 1):
         batches = _batches(train_ids, params.batch_size, rng, lambda i: len(train_ids[i]))
         if resume is not None and resume(epoch, optimiser):
             for _ in range(steps_per_epoch):

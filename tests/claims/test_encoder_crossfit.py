@@ -83,8 +83,9 @@ def test_training_rows_leave_out_the_held_out_sentences(data: Path) -> None:
 def _encoder_dir(tmp_path: Path) -> Path:
     out = build_tiny_encoder(tmp_path / "encoder", max_tokens=8)
     card = json.loads((out / "card.json").read_text())
-    card.update(hyperparameters={"epochs": 2, "seed": 13, "max_length": 8},
-                metrics={}, command="factcheck claims train --encoder --search")
+    card.update(hyperparameters={"epochs": 3, "seed": 13, "max_length": 8},
+                metrics={}, command="factcheck claims train --encoder --search",
+                selection={"epoch_chosen": "2"})
     (out / "card.json").write_text(json.dumps(card))
     return out
 
@@ -95,17 +96,19 @@ def test_cross_fit_rewrites_the_calibration_and_keeps_the_graph(
     graph_sha = hashlib.sha256((out / MODEL_FILE).read_bytes()).hexdigest()
     seen = {}
 
-    def stand_in(folder, work, params, rows, fold_of, folds, max_tokens, log=print):
+    def stand_in(folder, work, params, rows, fold_of, folds, max_tokens, log=print, epoch=None):
         # An informative but noisy logit: what a fold model gives sentences it never saw.
-        seen.update(params=params, folds=folds, max_tokens=max_tokens, work=work)
+        seen.update(params=params, folds=folds, max_tokens=max_tokens, work=work, epoch=epoch)
         rng = random.Random(1)
         return [(1.5 if label else -1.5) + rng.gauss(0, 1.5) for _, label, _ in rows]
 
     monkeypatch.setattr(encoder_crossfit, "encoder_out_of_fold", stand_in)
     card = cross_fit(data, tmp_path / "work", out, folds=3, log=lambda *_: None)
 
-    # The fine-tunes get the shipped model's hyperparameters and reading length.
-    assert (seen["params"].epochs, seen["params"].max_length, seen["params"].seed) == (2, 8, 13)
+    # The fine-tunes get the shipped model's hyperparameters and reading length, and
+    # score with the epoch of the schedule the shipped graph was taken at.
+    assert (seen["params"].epochs, seen["params"].max_length, seen["params"].seed) == (3, 8, 13)
+    assert seen["epoch"] == 2
     assert (seen["folds"], seen["max_tokens"]) == (3, 8)
     assert seen["work"] == tmp_path / "work" / "crossfit"
 
