@@ -179,10 +179,15 @@ def _print_scores(lines: list[str], scores: list, scorer, as_json: bool) -> None
 @click.option("--epochs", default=2, show_default=True,
               help="Encoder only: epochs (the best on the validation fold is kept).")
 @click.option("--max-length", default=48, show_default=True, help="Encoder only: tokens.")
+@click.option("--learning-rate", default=EncoderParams.learning_rate, show_default=True,
+              help="Encoder only: peak learning rate (AdamW).")
+@click.option("--positive-weight", default=EncoderParams.positive_weight, show_default=True,
+              help="Encoder only: weight of a check-worthy sentence in the loss.")
 @click.option("--seed", default=13, show_default=True, help="Encoder only: random seed.")
 @click.option("--search", is_flag=True,
               help="Encoder only: first choose learning rate, class weight, length and epochs "
-                   "by cross-validation on the training set (overrides --epochs, --max-length).")
+                   "by cross-validation on the training set (overrides --epochs, --max-length, "
+                   "--learning-rate, --positive-weight).")
 @click.option("--search-sentences", default=4800, show_default=True,
               help="Encoder only: size of the debate sample the search cross-validates on.")
 @click.option("--finish-now", is_flag=True,
@@ -191,8 +196,9 @@ def _print_scores(lines: list[str], scores: list, scorer, as_json: bool) -> None
               help="Encoder only: do not train the encoder in --out, recalibrate it on "
                    "out-of-fold scores of K fine-tunes (one per fold of the training set).")
 def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epochs: int,
-                  max_length: int, seed: int, search: bool, search_sentences: int,
-                  finish_now: bool, cross_fit_folds: int | None) -> None:
+                  max_length: int, learning_rate: float, positive_weight: float, seed: int,
+                  search: bool, search_sentences: int, finish_now: bool,
+                  cross_fit_folds: int | None) -> None:
     """Train a check-worthiness model and write its file (the encoder: and its card)."""
     started = time.perf_counter()
     if cross_fit_folds and not encoder:
@@ -206,7 +212,8 @@ def train_command(data: Path, out: Path | None, encoder: bool, work: Path, epoch
                 raise click.ClickException(str(error)) from error
             click.echo(f"recalibrated {target} in {time.perf_counter() - started:.1f} s")
             return
-        params = EncoderParams(epochs=epochs, max_length=max_length, seed=seed)
+        params = EncoderParams(epochs=epochs, max_length=max_length, seed=seed,
+                               learning_rate=learning_rate, positive_weight=positive_weight)
         train_encoder(data, work, target, params, log=click.echo, finish_now=finish_now,
                       search=search, search_sentences=search_sentences)
         click.echo(f"wrote {target} in {time.perf_counter() - started:.1f} s")

@@ -522,7 +522,9 @@ def finish(folder: Path, work: Path, params: EncoderParams, out_dir: Path,
         "machine": _machine(),
         "command": "factcheck claims train --encoder --data ../shared/data/claimbuster "
                    + ("--search " if "cross_validation" in selection else
-                      f"--epochs {params.epochs} --max-length {params.max_length} ")
+                      f"--epochs {params.epochs} --max-length {params.max_length} "
+                      f"--learning-rate {params.learning_rate} "
+                      f"--positive-weight {params.positive_weight} ")
                    + f"--seed {params.seed} --work /tmp/encoder-work",
     }
     text = json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
