@@ -207,9 +207,12 @@ class Client:
             response.in_flight = in_flight  # the first try may have been stored
             if response.status_code not in expect:
                 with self.stats.lock:
-                    if in_flight and response.status_code in (400, 409):
+                    if in_flight and (response.status_code in (400, 409) or (
+                            kind == "save import" and response.status_code == 404)):
                         # The killed server may have stored the first try: the retry then
-                        # meets its own change (a duplicate import, a newer version).
+                        # meets its own change (a duplicate import, a newer version, or
+                        # its draft already saved: only this client held the draft's
+                        # token). The article counts below check it was stored once.
                         self.stats.in_flight_repeats.append(f"{kind} {path}")
                     else:
                         self.stats.errors.append(
