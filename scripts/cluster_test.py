@@ -217,13 +217,22 @@ class Client:
                         self.stats.in_flight_repeats.append(f"{kind} {path}")
                     else:
                         self.stats.errors.append(
-                            f"{kind} {method} {path}: {response.status_code}")
+                            f"{kind} {method} {path}: {response.status_code}"
+                            f"{' (in flight first)' if in_flight else ''} {_said(response)}")
             return response
         raise RuntimeError(f"{kind}: both servers refused")
 
     def post(self, kind: str, path: str, data: dict, **kwargs) -> requests.Response:
         return self.request(kind, "POST", path, data={**data, "csrf_token": self.token},
                             **kwargs)
+
+
+def _said(response: requests.Response) -> str:
+    """What an unexpected answer told the user (its refusal and first findings), in brief."""
+    text = re.sub(r"<[^>]+>", " ", response.text)
+    found = re.search(r"Not published\.(.{0,400})", text, re.S) or re.search(
+        r"<title>(.*?)</title>", response.text, re.S)
+    return " ".join(found[1].split())[:400] if found else ""
 
 
 def _conflict_or(client: Client, response, table: str, object_id: int, version: int,

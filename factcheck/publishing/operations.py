@@ -120,7 +120,8 @@ def publish_fact_check(
     Refuses (``NotPermitted`` for non-editors, ``IllegalTransition`` when not
     approved, ``PublishRefused`` otherwise) when the latest approval's content
     hash no longer matches the content, when the ClaimReview has validation
-    errors, or when a republication comes without a correction ``note``.
+    errors, or when a republication comes without a correction ``note``. A refusal
+    may come after the claim's state was flushed: the caller rolls back.
     """
     now = utcnow()
     check = check_publish(session, claim, actor=actor, site_url=site_url, org_name=org_name,
@@ -134,6 +135,14 @@ def publish_fact_check(
         raise PublishRefused(
             "The ClaimReview markup has errors; fix the fields named below, then publish.",
             rule="publish.markup", findings=check.prepared.findings)
+    approved_hash = standing_approval(session, claim).content_hash
+    # The state moves before the checks that depend on whether this is a republication:
+    # of two editors publishing at once, the loser stops here with a conflict (409). Had
+    # the note been checked first, the loser would have found the winner's publication
+    # and been asked for a correction note instead (seen under load, make cluster-test).
+    # A refusal below leaves this flushed move to the caller's rollback, as views do.
+    apply_transition(session, claim, "publish", actor=actor, seen_version=seen_version,
+                     address=address)
     note = (note or "").strip()
     if check.republish and not note:
         raise PublishRefused("Write the correction note readers will see on the page.",
@@ -148,10 +157,6 @@ def publish_fact_check(
                                   address=address)
     except VerdictConflict as error:
         raise PublishRefused(error.message, rule="publish.verdict-conflict") from error
-    approved_hash = standing_approval(session, claim).content_hash
-    # The state moves first: of two editors publishing at once, the loser stops here.
-    apply_transition(session, claim, "publish", actor=actor, seen_version=seen_version,
-                     address=address)
     snapshot = check.prepared.snapshot
     rating_label = snapshot["rating"]["label"]
     if check.republish:

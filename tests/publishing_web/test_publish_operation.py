@@ -172,3 +172,26 @@ def test_the_approval_preview_is_what_gets_published(app, users):
     assert preview == published
     assert "sameAs" not in published["itemReviewed"]["author"]
     assert "firstAppearance" not in published["itemReviewed"]
+
+
+def test_of_two_editors_publishing_at_once_the_loser_gets_a_conflict(app, users):
+    """The loser saw the claim approved; by the time its request runs, the winner published.
+
+    It must be told so (409), not asked for a correction note as if republishing: the
+    winner's publication exists, but this editor never saw a published claim.
+    """
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from factcheck.errors import StaleVersion
+
+    claim = make_claim(reviewer=users["reviewer"], editor=users["editor"])
+    seen = claim.version
+    publish(claim, users["editor"], seen_version=seen)  # the winner
+    # The loser's request loaded the claim before the winner committed.
+    set_committed_value(claim, "state", ClaimState.APPROVED.value)
+    set_committed_value(claim, "version", seen)
+    with pytest.raises(StaleVersion):
+        publish(claim, users["admin"], seen_version=seen)
+    db.session.rollback()
+    assert len(db.session.scalars(select(Publication)).all()) == 1
+    assert len(db.session.scalars(select(PublicationChange)).all()) == 1
