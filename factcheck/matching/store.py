@@ -81,10 +81,12 @@ def index_items(session, items: Iterable[tuple[str, int, str]], *, encoder=None)
     nothing to match.
     """
     encoder = encoder or _encoder()
-    items = [(kind, int(item_id), clean_text(body)[:MAX_TEXT]) for kind, item_id, body in items]
+    items = sorted((kind, int(item_id), clean_text(body)[:MAX_TEXT])
+                   for kind, item_id, body in items)
     if not items:
         return 0
     for kind, item_id, _ in items:
+        _lock_item(session, kind, item_id)
         _delete(session, kind, item_id, encoder.version)
     kept = [item for item in items if item[2]]
     if kept:
@@ -155,6 +157,21 @@ def remove_item(session, kind: str, item_id: int) -> None:
     session.execute(delete(MatchItem).where(MatchItem.kind == kind, MatchItem.item_id == item_id))
     _bump(session)
     session.flush()
+
+
+def _lock_item(session, kind: str, item_id: int) -> None:
+    """Make concurrent re-indexings of one item wait for each other, until commit.
+
+    Replacing a row is a delete and an insert: on PostgreSQL two transactions
+    re-indexing the same item (two jobs after two quick edits) both deleted,
+    both inserted, and the second failed on the unique key (seen under load,
+    make cluster-test). An advisory lock held to the end of the transaction
+    puts them in line; items are locked in sorted order, so two batches cannot
+    deadlock. SQLite already runs one writer at a time.
+    """
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:space), :item_id)"),
+                        {"space": f"match_items:{kind}", "item_id": item_id})
 
 
 def _delete(session, kind: str, item_id: int, model: str) -> None:
