@@ -50,7 +50,16 @@ def test_list_is_newest_first_paginated_and_searchable(client, reviewer):
     assert first.index("Story 29") < first.index("Story 28")
     assert "Story 04" not in first
     assert "Page 1 of 2" in first
+    assert re.search(r'<a href="/articles/\?page=2" rel="next">', first)
+    assert 'rel="prev"' not in first
     second = client.get("/articles/?page=2").get_data(as_text=True)
+    assert re.search(r'<a href="/articles/\?page=1" rel="prev">', second)
+    assert 'rel="next"' not in second
+    # The search is kept when paging through its results.
+    searched = client.get("/articles/?q=story").get_data(as_text=True)
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', searched)[1]
+    assert "page=2" in next_link
+    assert "q=story" in next_link
     assert "Story 04" in second
     assert "Story 05" not in second
     assert "Story 29" not in second
