@@ -80,7 +80,9 @@ def encoder_out_of_fold(folder: Path, work: Path, params: EncoderParams, rows: l
         texts = [rows[i][0] for i in held]
         if scores_file.exists():
             saved = json.loads(scores_file.read_text())
-            if saved.get("texts") == len(texts) and saved.get("max_tokens") == max_tokens:
+            # Scores saved before the epoch was recorded came from the last epoch.
+            if (saved.get("texts") == len(texts) and saved.get("max_tokens") == max_tokens
+                    and saved.get("epoch", params.epochs) == epoch):
                 log(f"fold {fold + 1}/{folds}: already scored ({len(texts)} sentences)")
                 for i, value in zip(held, saved["logits"], strict=True):
                     logits[i] = value
@@ -96,7 +98,7 @@ def encoder_out_of_fold(folder: Path, work: Path, params: EncoderParams, rows: l
         export_int8(fold_work, f"epoch{epoch}", params, graph)
         values = onnx_logits(graph, tokenizer, texts, max_tokens)
         scores_file.write_text(json.dumps({"texts": len(texts), "max_tokens": max_tokens,
-                                           "logits": values}))
+                                           "epoch": epoch, "logits": values}))
         for i, value in zip(held, values, strict=True):
             logits[i] = value
         log(f"fold {fold + 1}/{folds}: held-out best F1 "

@@ -140,3 +140,32 @@ def test_cross_fit_rewrites_the_calibration_and_keeps_the_graph(
 def test_cross_fit_without_a_card_says_what_to_pass(data: Path, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="--out must name the folder"):
         cross_fit(data, tmp_path / "work", tmp_path / "nothing", folds=3)
+
+
+def test_saved_fold_scores_are_reused_only_for_the_same_epoch(
+        data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factcheck.claims.encoder_training import EncoderParams
+
+    rows = rows_with_debates(data)
+    fold_of = fold_of_debates(rows, 3, seed=13)
+    params = EncoderParams(epochs=3, seed=13, max_length=8)
+    trained = []
+    def fine_tune(folder, work, *args, last_epoch=None, **kwargs):
+        work.mkdir(parents=True, exist_ok=True)
+        trained.append(last_epoch)
+
+    monkeypatch.setattr(encoder_crossfit, "fine_tune", fine_tune)
+    monkeypatch.setattr(encoder_crossfit, "export_int8", lambda *args: None)
+    monkeypatch.setattr(encoder_crossfit, "onnx_logits",
+                        lambda graph, tokenizer, texts, max_tokens: [0.5] * len(texts))
+    work = tmp_path / "crossfit"
+    first = encoder_crossfit.encoder_out_of_fold(data, work, params, rows, fold_of, 3, 8,
+                                                 log=lambda *_: None, epoch=2)
+    assert trained == [2, 2, 2]
+    again = encoder_crossfit.encoder_out_of_fold(data, work, params, rows, fold_of, 3, 8,
+                                                 log=lambda *_: None, epoch=2)
+    assert again == first
+    assert trained == [2, 2, 2]  # the saved scores served
+    encoder_crossfit.encoder_out_of_fold(data, work, params, rows, fold_of, 3, 8,
+                                         log=lambda *_: None, epoch=3)
+    assert trained == [2, 2, 2, 3, 3, 3]  # another epoch: scored again
