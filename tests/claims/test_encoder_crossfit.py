@@ -155,6 +155,8 @@ def test_saved_fold_scores_are_reused_only_for_the_same_epoch(
         trained.append(last_epoch)
 
     monkeypatch.setattr(encoder_crossfit, "fine_tune", fine_tune)
+    # No train extra here (CI): the base model's folder is only a path to pass on.
+    monkeypatch.setattr(encoder_crossfit, "base_model_dir", lambda: tmp_path / "base")
     monkeypatch.setattr(encoder_crossfit, "export_int8", lambda *args: None)
     monkeypatch.setattr(encoder_crossfit, "onnx_logits",
                         lambda graph, tokenizer, texts, max_tokens: [0.5] * len(texts))
